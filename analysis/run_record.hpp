@@ -1,0 +1,82 @@
+#pragma once
+// The record of one run and its phases: what the runner measures, the store keeps, results.json
+// carries and the reports read. Plain data, no behaviour.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+// Stall seconds from /proc/pressure over a phase; absent when the kernel has no PSI.
+struct Pressure {
+  double cpu_some_s = 0, cpu_full_s = 0;
+  double io_some_s = 0, io_full_s = 0;
+  double memory_some_s = 0, memory_full_s = 0;
+};
+
+struct Metric {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+struct PhaseRecord {
+  int index = 0; // position in the pipeline, from 0
+  std::string name;
+  std::string kind; // deploy | wait | build | test | teardown | other
+  std::string tier;
+  std::string status;           // passed | failed | timeout | skipped | interrupted
+  std::optional<int> exit_code; // absent when skipped or killed by a signal
+  std::optional<int> signal;    // the signal that ended the phase's main process
+  bool background = false;
+  bool always = false;
+  double start_s = 0; // offset from the run's start
+  double wall_s = 0;
+  double user_s = 0;
+  double sys_s = 0;
+  int64_t max_rss_bytes = 0;
+  int64_t read_bytes = 0;
+  int64_t write_bytes = 0;
+  std::optional<Pressure> pressure;
+  std::string log; // relative to the run directory
+  std::vector<Metric> metrics;
+  std::optional<double> budget_s;
+  bool over_budget = false;
+  std::string message; // why it failed, in one line, when ciperf knows (e.g. command not found)
+};
+
+struct HostInfo {
+  std::string hostname;
+  int cpus = 0;
+  int64_t memory_bytes = 0;
+  std::string kernel;
+};
+
+struct PrepareRecord { // the cold-mode prepare command: recorded, outside the run's timing
+  std::string status;
+  std::optional<int> exit_code;
+  double wall_s = 0;
+  std::string log;
+};
+
+struct RunRecord {
+  std::string run_id;
+  std::string pipeline;
+  std::string pipeline_file;
+  std::string mode;        // normal | cold | warm
+  std::string status;      // passed | failed | timeout | interrupted | incomplete (store only)
+  std::string started_at;  // RFC 3339 UTC
+  std::string finished_at; // RFC 3339 UTC
+  double wall_s = 0;
+  std::map<std::string, std::string> labels;
+  HostInfo host;
+  int deploys = 0;
+  std::optional<int> expected_deploys;
+  std::optional<PrepareRecord> prepare;
+  std::string run_dir;
+  std::vector<PhaseRecord> phases;
+};
+
+} // namespace ciperf

@@ -1,0 +1,111 @@
+#include "analysis/store_schema.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace ciperf {
+namespace {
+
+// Append-only: a released migration is never edited. Later issues add baselines, probe results
+// and import provenance as new entries.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL UNIQUE,
+  pipeline TEXT NOT NULL,
+  pipeline_file TEXT NOT NULL DEFAULT '',
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,              -- 'incomplete' until the run is finalised
+  started_at TEXT NOT NULL,          -- RFC 3339 UTC, sorts as text
+  finished_at TEXT,
+  wall_s REAL,
+  deploys INTEGER,
+  expected_deploys INTEGER,
+  hostname TEXT, cpus INTEGER, memory_bytes INTEGER, kernel TEXT,
+  run_dir TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_pipeline ON runs (pipeline, mode, started_at);
+CREATE INDEX runs_by_start ON runs (started_at);
+
+CREATE TABLE labels (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run, key)
+);
+CREATE INDEX labels_by_key ON labels (key, value);
+
+CREATE TABLE phases (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  tier TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  background INTEGER NOT NULL DEFAULT 0,
+  always INTEGER NOT NULL DEFAULT 0,
+  start_s REAL NOT NULL, wall_s REAL NOT NULL,
+  user_s REAL NOT NULL, sys_s REAL NOT NULL,
+  max_rss_bytes INTEGER NOT NULL, read_bytes INTEGER NOT NULL, write_bytes INTEGER NOT NULL,
+  -- NULL when the kernel has no PSI: unavailable is not zero
+  cpu_some_s REAL, cpu_full_s REAL, io_some_s REAL, io_full_s REAL,
+  memory_some_s REAL, memory_full_s REAL,
+  budget_s REAL,
+  over_budget INTEGER NOT NULL DEFAULT 0,
+  log TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, idx)
+);
+CREATE INDEX phases_by_name ON phases (name);
+
+CREATE TABLE metrics (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, phase_idx, name)
+);
+
+CREATE TABLE prepares (
+  run INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  wall_s REAL NOT NULL,
+  log TEXT NOT NULL DEFAULT ''
+);
+)sql",
+};
+
+int user_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  stmt.step();
+  return static_cast<int>(stmt.integer(0));
+}
+
+} // namespace
+
+int current_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+void migrate(Database& db) {
+  if (user_version(db) == current_schema_version())
+    return; // the common case: no write lock taken
+  WriteTransaction tx(db);
+  int version = user_version(db); // re-read under the lock: another process may have migrated
+  if (version > current_schema_version())
+    throw SqliteError("the store has schema version " + std::to_string(version) +
+                      ", newer than this ciperf understands (" +
+                      std::to_string(current_schema_version()) + "); upgrade ciperf");
+  for (int v = version; v < current_schema_version(); ++v)
+    db.exec(kMigrations[static_cast<size_t>(v)]);
+  db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
+  tx.commit();
+}
+
+} // namespace ciperf

@@ -1,0 +1,24 @@
+#pragma once
+// One error policy for the whole program: library code throws these, `main` catches them once,
+// prints `ciperf: error: …` and exits with the code the CLI contract gives the failure.
+#include <stdexcept>
+#include <string>
+
+namespace ciperf {
+
+// Exit codes of DESIGN §2.
+enum ExitCode : int {
+  kExitPassed = 0,
+  kExitFailed = 1,
+  kExitUsage = 2,
+  kExitTimeout = 124,
+  kExitInterrupted = 130,
+};
+
+// Bad command line, bad pipeline file, unusable store path: the user must fix something (exit 2).
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+} // namespace ciperf

@@ -1,0 +1,80 @@
+#include "reports/phase_table.hpp"
+
+#include "reports/human_units.hpp"
+#include "reports/text_table.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <vector>
+
+namespace ciperf {
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string colored(const std::string& status, bool color) {
+  if (!color)
+    return status;
+  const char* code = status == "passed"    ? "32"
+                     : status == "skipped" ? "2"
+                     : status == "timeout" ? "33"
+                                           : "31";
+  return fmt::format("\033[{}m{}\033[0m", code, status);
+}
+
+std::string stall(const PhaseRecord& p) {
+  if (!p.pressure)
+    return "n/a";
+  if (p.wall_s <= 0)
+    return "-";
+  auto pct = [&](double s) { return static_cast<int>(std::lround(100.0 * s / p.wall_s)); };
+  return fmt::format("{}/{}/{}%", pct(p.pressure->cpu_some_s), pct(p.pressure->io_some_s),
+                     pct(p.pressure->memory_some_s));
+}
+
+std::string budget(const PhaseRecord& p) {
+  if (!p.budget_s)
+    return "";
+  return fmt::format("{} {}", p.over_budget ? "OVER" : "ok", human_seconds(*p.budget_s));
+}
+
+Row phase_row(const PhaseRecord& p, double run_wall) {
+  bool ran = p.status != "skipped";
+  std::string share = ran && !p.background && run_wall > 0
+                          ? fmt::format("{:.1f}%", 100.0 * p.wall_s / run_wall)
+                          : "-";
+  std::string name = p.background ? p.name + " (bg)" : p.name;
+  if (!ran)
+    return {name, p.status, "-", "-", "-", "-", "-", budget(p)};
+  return {name,
+          p.status,
+          human_seconds(p.wall_s),
+          share,
+          human_seconds(p.user_s + p.sys_s),
+          human_bytes(p.max_rss_bytes),
+          stall(p),
+          budget(p)};
+}
+
+} // namespace
+
+std::string phase_table(const RunRecord& run, const TableStyle& style) {
+  TextTable table;
+  table.header = {"phase", "status", "wall", "share", "cpu", "peak rss", "stall c/io/m", "budget"};
+  table.right_aligned = {false, false, true, true, true, true, true, false};
+  for (const auto& p : run.phases)
+    table.rows.push_back(phase_row(p, run.wall_s));
+  return table.render([](size_t column, const std::string& cell,
+                         bool color) { return column == 1 ? colored(cell, color) : cell; },
+                      style.color);
+}
+
+std::string run_summary_line(const RunRecord& run) {
+  std::string deploys = run.expected_deploys
+                            ? fmt::format("{} (expected {})", run.deploys, *run.expected_deploys)
+                            : std::to_string(run.deploys);
+  return fmt::format("run {} {} in {} · pipeline {} · mode {} · deploys {}", run.run_id, run.status,
+                     human_seconds(run.wall_s), run.pipeline, run.mode, deploys);
+}
+
+} // namespace ciperf

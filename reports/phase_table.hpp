@@ -1,0 +1,17 @@
+#pragma once
+// The phase table printed at the end of `ciperf run` and by `ciperf show`.
+#include "analysis/run_record.hpp"
+
+#include <string>
+
+namespace ciperf {
+
+struct TableStyle {
+  bool color = false; // ANSI colours for the status column (a terminal without NO_COLOR)
+};
+
+std::string phase_table(const RunRecord& run, const TableStyle& style);
+// One line under the table: status, wall, deploys, where results.json is.
+std::string run_summary_line(const RunRecord& run);
+
+} // namespace ciperf

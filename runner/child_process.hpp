@@ -1,0 +1,33 @@
+#pragma once
+// Starting a phase's process. The only file that includes Boost.Process (and with it Asio).
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace ciperf {
+
+struct LaunchSpec {
+  std::string executable;        // absolute path
+  std::vector<std::string> args; // without argv[0]
+  std::filesystem::path workdir;
+  std::vector<std::string> env; // NAME=value
+  int output_fd = -1;           // becomes the child's stdout and stderr
+};
+
+class LaunchError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Starts the process as the leader of a new process group (pgid == pid), stdin from /dev/null,
+// default signal dispositions, and SIGKILL if ciperf dies first. Throws LaunchError.
+pid_t launch_in_new_group(const LaunchSpec& spec);
+
+// Resolves a command name on `path_value` the way execvp would; a name with a slash is taken as
+// a path (relative to `workdir`). Throws LaunchError naming the command when nothing is found.
+std::string resolve_executable(const std::string& name, const std::string& path_value,
+                               const std::filesystem::path& workdir);
+
+} // namespace ciperf

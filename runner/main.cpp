@@ -1,0 +1,5 @@
+#include "runner/cli.hpp"
+
+int main(int argc, char** argv) {
+  return ciperf::cli_main(argc, argv);
+}

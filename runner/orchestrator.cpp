@@ -1,0 +1,370 @@
+#include "runner/orchestrator.hpp"
+
+#include "analysis/store.hpp"
+#include "common/errors.hpp"
+#include "reports/phase_table.hpp"
+#include "runner/metrics_file.hpp"
+#include "runner/phase_runner.hpp"
+#include "runner/results_json.hpp"
+#include "runner/run_context.hpp"
+#include "runner/signal_pipe.hpp"
+#include "runner/status_printer.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace ciperf {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr auto kCheckpointEvery = std::chrono::seconds(1);
+
+// Log and metrics files are named after the phase; keep the name safe as a file name.
+std::string file_stem(size_t index, size_t count, const std::string& name) {
+  std::string safe;
+  for (char c : name)
+    safe +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  int width = count >= 100 ? 3 : 2;
+  return fmt::format("{:0{}}-{}", index + 1, width, safe.substr(0, 64));
+}
+
+std::vector<std::string> secret_values(const Pipeline& p) {
+  std::vector<std::string> values;
+  for (const auto& name : p.secrets) {
+    if (auto it = p.env.find(name); it != p.env.end())
+      values.push_back(it->second);
+    for (const auto& phase : p.phases)
+      if (auto it = phase.env.find(name); it != phase.env.end())
+        values.push_back(it->second);
+    if (const char* value = std::getenv(name.c_str()))
+      values.push_back(value);
+  }
+  return values;
+}
+
+void redact(PhaseRecord& p, const Redactor& r) {
+  p.name = r.apply(p.name);
+  p.tier = r.apply(p.tier);
+  p.message = r.apply(p.message);
+  for (auto& m : p.metrics) {
+    m.name = r.apply(m.name);
+    m.unit = r.apply(m.unit);
+  }
+}
+
+class PipelineRun {
+public:
+  PipelineRun(const Pipeline& pipeline, const RunOptions& options, Store& store)
+      : p_(pipeline), options_(options), store_(store), supervisor_(signals_),
+        redactor_(secret_values(pipeline)), runner_(supervisor_, redactor_, options.verbose),
+        status_(ConsoleStyle::detect(options.verbose), pipeline.phases.size()),
+        base_env_(process_environment()) {}
+
+  RunOutcome execute();
+
+private:
+  void set_up_run_dir();
+  void init_record();
+  bool cold_prepare();
+  bool interrupted();
+  void run_phase(size_t i);
+  void start_background(size_t i);
+  void stop_backgrounds();
+  void fill(PhaseRecord& record, const Execution& e);
+  void finish_phase(PhaseRecord& record);
+  ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics);
+  fs::path metrics_path(size_t i) const;
+  void note_failure(const std::string& status);
+  void checkpoint(bool force);
+  void finalise();
+  int exit_code() const;
+  template <typename F> void with_store(F&& action);
+
+  const Pipeline& p_;
+  const RunOptions& options_;
+  Store& store_;
+  SignalPipe signals_;
+  Supervisor supervisor_;
+  Redactor redactor_;
+  PhaseRunner runner_;
+  StatusPrinter status_;
+  EnvMap base_env_;
+  RunRecord record_;
+  fs::path run_dir_;
+  Clock::time_point t0_;
+  std::chrono::system_clock::time_point started_wall_;
+  Clock::time_point last_checkpoint_;
+  std::string first_failure_;  // "failed" or "timeout": what stopped the run
+  bool other_failure_ = false; // an always phase, a service, or the deploy count failed
+  bool stopped_ = false;
+  struct Background {
+    size_t index;
+    Supervisor::Handle handle;
+    std::optional<PressureSnapshot> pressure;
+  };
+  std::vector<Background> backgrounds_;
+};
+
+template <typename F> void PipelineRun::with_store(F&& action) {
+  try {
+    action();
+  } catch (const std::exception& e) { // the run goes on; results.json still has everything
+    status_.note(fmt::format("warning: store {}: {}", store_.path(), e.what()));
+  }
+}
+
+void PipelineRun::set_up_run_dir() {
+  run_dir_ =
+      options_.out_dir.empty() ? fs::path(".ciperf/runs") / record_.run_id : options_.out_dir;
+  std::error_code ec;
+  fs::create_directories(run_dir_ / "logs", ec);
+  fs::create_directories(run_dir_ / "metrics", ec);
+  if (ec)
+    throw UsageError("cannot create run directory " + run_dir_.string() + ": " + ec.message());
+  run_dir_ = fs::absolute(run_dir_);
+}
+
+void PipelineRun::init_record() {
+  record_.pipeline = redactor_.apply(p_.name);
+  record_.pipeline_file = p_.file.string();
+  record_.mode = options_.mode;
+  record_.status = "interrupted"; // what a checkpoint says until the run ends
+  for (const auto& [key, value] : options_.labels)
+    record_.labels[redactor_.apply(key)] = redactor_.apply(value);
+  record_.host = read_host_info();
+  record_.expected_deploys = p_.expected_deploys;
+  record_.run_dir = run_dir_.string();
+  for (size_t i = 0; i < p_.phases.size(); ++i) {
+    const PhaseSpec& spec = p_.phases[i];
+    PhaseRecord phase;
+    phase.index = static_cast<int>(i);
+    phase.name = spec.name;
+    phase.kind = spec.kind;
+    phase.tier = spec.tier;
+    phase.status = "skipped";
+    phase.background = spec.background;
+    phase.always = spec.always;
+    phase.log = "logs/" + file_stem(i, p_.phases.size(), spec.name) + ".log";
+    if (spec.budget)
+      phase.budget_s = to_seconds(*spec.budget);
+    redact(phase, redactor_);
+    record_.phases.push_back(std::move(phase));
+  }
+}
+
+fs::path PipelineRun::metrics_path(size_t i) const {
+  return run_dir_ / "metrics" / (file_stem(i, p_.phases.size(), p_.phases[i].name) + ".txt");
+}
+
+ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
+                                 const fs::path& metrics) {
+  EnvMap ciperf_env = {{"CIPERF_RUN_ID", record_.run_id},
+                       {"CIPERF_RUN_DIR", run_dir_.string()},
+                       {"CIPERF_PHASE", phase.name},
+                       {"CIPERF_METRICS", metrics.string()},
+                       {"PWD", phase.workdir.string()}};
+  ExecRequest r;
+  r.command = &phase.run;
+  r.workdir = phase.workdir;
+  r.env = build_env(base_env_, {&p_.env, &phase.env, &ciperf_env});
+  r.log = run_dir_ / log;
+  r.timeout = phase.timeout;
+  r.grace = phase.grace;
+  return r;
+}
+
+bool PipelineRun::cold_prepare() {
+  PhaseSpec spec;
+  spec.name = "cold-prepare";
+  spec.run = *p_.cold_prepare;
+  spec.workdir = p_.workdir;
+  spec.timeout = p_.default_timeout;
+  spec.grace = p_.default_grace;
+  ExecRequest r = request(spec, "logs/00-cold-prepare.log", run_dir_ / "metrics/00-cold-prepare");
+  status_.note("cold mode: running cold.prepare (not timed as part of the run)");
+  Execution e = runner_.run(r, [] {});
+  record_.prepare = PrepareRecord{e.status, e.exit_code, e.wall_s, "logs/00-cold-prepare.log"};
+  if (e.status == "passed")
+    return true;
+  status_.note(fmt::format("cold.prepare {} ({}); see {}", e.status, e.message,
+                           (run_dir_ / "logs/00-cold-prepare.log").string()));
+  note_failure(e.status == "interrupted" ? "interrupted" : "failed");
+  return false;
+}
+
+// Counts signals that arrived between phases, so that one Ctrl-C stops the run without also
+// terminating the always phase that starts next.
+bool PipelineRun::interrupted() {
+  supervisor_.poll();
+  return supervisor_.interrupts() > 0;
+}
+
+void PipelineRun::note_failure(const std::string& status) {
+  if (!stopped_ && status != "interrupted")
+    first_failure_ = status;
+  stopped_ = true;
+}
+
+void PipelineRun::fill(PhaseRecord& record, const Execution& e) {
+  record.status = e.status;
+  record.exit_code = e.exit_code;
+  record.signal = e.signal;
+  record.message = e.message;
+  record.wall_s = e.wall_s;
+  record.user_s = e.usage.user_s;
+  record.sys_s = e.usage.sys_s;
+  record.max_rss_bytes = e.usage.max_rss_bytes;
+  record.read_bytes = e.usage.read_bytes;
+  record.write_bytes = e.usage.write_bytes;
+  record.pressure = e.pressure;
+  if (record.budget_s)
+    record.over_budget = record.wall_s > *record.budget_s;
+}
+
+void PipelineRun::finish_phase(PhaseRecord& record) {
+  auto parsed = parse_metrics_file(metrics_path(static_cast<size_t>(record.index)).string());
+  record.metrics = std::move(parsed.metrics);
+  for (const auto& error : parsed.errors)
+    status_.note("warning: " + redactor_.apply(error));
+  redact(record, redactor_);
+  status_.phase_finished(record);
+  with_store([&] { store_.record_phase(record_.run_id, record); });
+  checkpoint(false);
+}
+
+void PipelineRun::run_phase(size_t i) {
+  const PhaseSpec& spec = p_.phases[i];
+  PhaseRecord& record = record_.phases[i];
+  fs::path metrics = metrics_path(i);
+  std::ofstream{metrics}; // exists and empty, so `>> $CIPERF_METRICS` just works
+  record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
+  status_.phase_started(record);
+  Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
+  fill(record, e);
+  if (e.status != "passed") {
+    if (stopped_ && e.status != "interrupted")
+      other_failure_ = true; // an always phase failing after the run already stopped
+    note_failure(e.status);
+  }
+  finish_phase(record);
+}
+
+void PipelineRun::start_background(size_t i) {
+  const PhaseSpec& spec = p_.phases[i];
+  PhaseRecord& record = record_.phases[i];
+  fs::path metrics = metrics_path(i);
+  std::ofstream{metrics};
+  record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
+  auto pressure = read_pressure();
+  std::string failure;
+  auto handle = runner_.start_background(request(spec, record.log, metrics), failure);
+  if (handle) {
+    backgrounds_.push_back({i, *handle, pressure});
+    status_.note(
+        fmt::format("[{}/{}] {} started in the background", i + 1, p_.phases.size(), record.name));
+    return;
+  }
+  fill(record, Execution{"failed", 127, std::nullopt, failure, 0, {}, std::nullopt});
+  note_failure("failed");
+  finish_phase(record);
+}
+
+void PipelineRun::stop_backgrounds() {
+  for (auto it = backgrounds_.rbegin(); it != backgrounds_.rend(); ++it) {
+    const PhaseSpec& spec = p_.phases[it->index];
+    PhaseRecord& record = record_.phases[it->index];
+    Execution e = runner_.stop_background(it->handle, spec.grace);
+    e.pressure = pressure_between(it->pressure, read_pressure());
+    fill(record, e);
+    if (e.status != "passed")
+      other_failure_ = true;
+    finish_phase(record);
+  }
+}
+
+void PipelineRun::checkpoint(bool force) {
+  auto now = Clock::now();
+  if (!force && now - last_checkpoint_ < kCheckpointEvery)
+    return;
+  last_checkpoint_ = now;
+  try {
+    write_results_json(record_, run_dir_);
+  } catch (const std::exception& e) {
+    status_.note(std::string("warning: ") + e.what());
+  }
+}
+
+int PipelineRun::exit_code() const {
+  if (supervisor_.interrupts() > 0)
+    return kExitInterrupted;
+  if (first_failure_ == "timeout")
+    return kExitTimeout;
+  if (!first_failure_.empty() || other_failure_)
+    return kExitFailed;
+  return kExitPassed;
+}
+
+void PipelineRun::finalise() {
+  record_.deploys = 0;
+  for (const auto& phase : record_.phases)
+    if (phase.kind == "deploy" && phase.status != "skipped")
+      ++record_.deploys;
+  if (record_.expected_deploys && record_.deploys != *record_.expected_deploys &&
+      supervisor_.interrupts() == 0) {
+    status_.note(fmt::format("expectation failed: {} deploys ran, expected {}", record_.deploys,
+                             *record_.expected_deploys));
+    other_failure_ = true;
+  }
+  int code = exit_code();
+  record_.status = code == kExitInterrupted ? "interrupted"
+                   : code == kExitTimeout   ? "timeout"
+                   : code == kExitFailed    ? "failed"
+                                            : "passed";
+  record_.wall_s = std::chrono::duration<double>(Clock::now() - t0_).count();
+  record_.finished_at = rfc3339(std::chrono::system_clock::now());
+  with_store([&] { store_.finish_run(record_); });
+  checkpoint(true);
+}
+
+RunOutcome PipelineRun::execute() {
+  started_wall_ = std::chrono::system_clock::now();
+  record_.run_id = new_run_id(started_wall_);
+  set_up_run_dir();
+  init_record();
+  t0_ = Clock::now();
+  bool prepared = options_.mode != "cold" || !p_.cold_prepare || cold_prepare();
+  t0_ = Clock::now(); // the run's timing starts after the cold prepare
+  record_.started_at = rfc3339(std::chrono::system_clock::now());
+  with_store([&] { store_.begin_run(record_); });
+  checkpoint(true);
+  for (size_t i = 0; prepared && i < p_.phases.size(); ++i) {
+    if (interrupted())
+      stopped_ = true;
+    if (stopped_ && !p_.phases[i].always) {
+      with_store([&] { store_.record_phase(record_.run_id, record_.phases[i]); });
+      continue;
+    }
+    if (p_.phases[i].background)
+      start_background(i);
+    else
+      run_phase(i);
+  }
+  if (!prepared)
+    for (const auto& phase : record_.phases)
+      with_store([&] { store_.record_phase(record_.run_id, phase); });
+  stop_backgrounds();
+  supervisor_.close_all();
+  finalise();
+  status_.clear();
+  return {record_, exit_code()};
+}
+
+} // namespace
+
+RunOutcome run_pipeline(const Pipeline& pipeline, const RunOptions& options, Store& store) {
+  return PipelineRun(pipeline, options, store).execute();
+}
+
+} // namespace ciperf

@@ -1,0 +1,52 @@
+#pragma once
+// The pipeline file (DESIGN §3) as loaded and validated: everything the orchestrator needs, with
+// paths made absolute and defaults applied.
+#include "common/duration.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+// A string runs under /bin/sh -c; a list is exec'd as argv with no shell.
+struct Command {
+  bool shell = true;
+  std::string script;            // when shell
+  std::vector<std::string> argv; // when !shell
+};
+
+struct PhaseSpec {
+  std::string name;
+  std::string kind = "other";
+  std::string tier;
+  Command run;
+  Duration timeout{};
+  Duration grace{};
+  std::optional<Duration> budget;
+  bool background = false;
+  bool always = false;
+  std::filesystem::path workdir;
+  std::map<std::string, std::string> env;
+  int line = 0;
+};
+
+inline constexpr Duration kDefaultPhaseTimeout = std::chrono::hours(1);
+inline constexpr Duration kDefaultGrace = std::chrono::seconds(5);
+
+struct Pipeline {
+  std::string name;
+  std::filesystem::path file;
+  std::filesystem::path workdir;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> secrets; // variable names
+  std::optional<Command> cold_prepare;
+  Duration default_timeout{};
+  Duration default_grace{};
+  std::vector<PhaseSpec> phases;
+  std::optional<int> expected_deploys;
+};
+
+} // namespace ciperf

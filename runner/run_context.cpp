@@ -1,0 +1,46 @@
+#include "runner/run_context.hpp"
+
+#include <ctime>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <random>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace ciperf {
+namespace {
+
+std::tm utc(std::chrono::system_clock::time_point t) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  return tm;
+}
+
+} // namespace
+
+std::string new_run_id(std::chrono::system_clock::time_point now) {
+  std::random_device entropy;
+  return fmt::format("{:%Y%m%dT%H%M%S}Z-{:06x}", utc(now), entropy() & 0xffffff);
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  auto secs = std::chrono::floor<std::chrono::seconds>(ms);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", utc(secs), (ms - secs).count());
+}
+
+HostInfo read_host_info() {
+  HostInfo host;
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) == 0)
+    host.hostname = name;
+  host.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+  host.memory_bytes = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
+  utsname u{};
+  if (::uname(&u) == 0)
+    host.kernel = std::string(u.sysname) + " " + u.release;
+  return host;
+}
+
+} // namespace ciperf

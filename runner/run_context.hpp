@@ -1,0 +1,16 @@
+#pragma once
+// Facts about the run that are not about a phase: its id, wall-clock stamps, the host.
+#include "analysis/run_record.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace ciperf {
+
+// `20261127T150102Z-3f9a1c`: sorts by start time, unique across concurrent runs.
+std::string new_run_id(std::chrono::system_clock::time_point now);
+// RFC 3339 UTC with milliseconds: `2026-11-27T15:01:02.345Z`.
+std::string rfc3339(std::chrono::system_clock::time_point t);
+HostInfo read_host_info();
+
+} // namespace ciperf
