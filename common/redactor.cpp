@@ -39,6 +39,10 @@ std::string StreamRedactor::feed(std::string_view chunk) {
   // cut point is still whole in `pending_` at this moment, so redact first, then cut: the cut
   // moves left past any mask so a secret is never emitted half-replaced.
   std::string redacted = redactor_.apply(pending_);
+  if (redacted.size() <= keep) { // masks are shorter than what they hide
+    pending_ = std::move(redacted);
+    return {};
+  }
   size_t cut = redacted.size() - keep;
   std::string out = redacted.substr(0, cut);
   pending_ = redacted.substr(cut);

@@ -181,7 +181,8 @@ private:
     auto text = nonempty(node, what);
     if (!text)
       return base;
-    return (base / *text).lexically_normal();
+    fs::path dir = (base / *text).lexically_normal();
+    return dir.has_filename() ? dir : dir.parent_path(); // `..` normalises to "x/"
   }
 
   std::optional<Command> command(const YAML::Node& node, const std::string& what) {

@@ -1,0 +1,54 @@
+// The examples are real: the runnable ones run here against real servers.
+#include "support/ciperf_run.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ciperf::test;
+
+namespace {
+
+CiperfRun run_example(const Sandbox& box, const std::string& name) {
+  CiperfRun r;
+  r.run_dir = box.dir / "run";
+  r.process = box.ciperf({"run", CIPERF_SOURCE_DIR "/examples/" + name, "--store",
+                          box.store().string(), "--out", r.run_dir.string()});
+  INFO(r.process.out << r.process.err);
+  REQUIRE(std::filesystem::exists(r.run_dir / "results.json"));
+  require_valid_results(r.run_dir / "results.json");
+  r.results = nlohmann::json::parse(read_file(r.run_dir / "results.json"));
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("examples/abra-recipe.yml passes ciperf check", "[examples]") {
+  Sandbox box;
+  auto r = box.ciperf({"check", CIPERF_SOURCE_DIR "/examples/abra-recipe.yml"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples]") {
+  Sandbox box;
+  auto r = run_example(box, "http-service.yml");
+  INFO(r.process.out << r.process.err);
+  CHECK(r.process.exit_code == 0);
+  CHECK(r.results["status"] == "passed");
+  CHECK(r.results["deploys"] == 1);
+  CHECK(phase(r.results, "load")["metrics"]["requests"]["value"] == 200.0);
+  CHECK_THAT(r.process.out, Catch::Matchers::Contains("functional"));
+  CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-http-service-example/nginx.pid"));
+}
+
+TEST_CASE("examples/postgres.yml runs initdb, pgbench and stop for real", "[examples]") {
+  Sandbox box;
+  auto r = run_example(box, "postgres.yml");
+  INFO(r.process.out << r.process.err);
+  CHECK(r.process.exit_code == 0);
+  CHECK(r.results["status"] == "passed");
+  const auto& bench = phase(r.results, "pgbench-run");
+  CHECK(bench["wall_s"].get<double>() >= 5.0);
+  CHECK(bench["metrics"]["tps"]["value"].get<double>() > 0);
+  CHECK(phase(r.results, "stop")["status"] == "passed");
+  CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-postgres-example"));
+}

@@ -1,0 +1,36 @@
+#pragma once
+// Spawning real processes from tests: output captured to files, optional signal once a marker
+// file appears, a hard time limit so that a broken build cannot hang the suite.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf::test {
+
+struct ProcessOptions {
+  std::filesystem::path cwd;
+  std::vector<std::string> env; // NAME=value, added to the test's environment
+  // Send `signal` once `signal_when_exists` exists (or at once if empty and signal set).
+  std::optional<int> signal;
+  std::filesystem::path signal_when_exists;
+  double timeout_s = 120;
+  bool as_nobody = false; // drop to uid/gid 65534 (for permission tests run as root)
+};
+
+struct ProcessResult {
+  int exit_code = -1; // -1 when killed by a signal
+  int term_signal = 0;
+  std::string out;
+  std::string err;
+  double wall_s = 0;
+  long max_rss_kb = 0; // the process itself or its largest reaped descendant
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
+
+// True while a process with this pid exists and is not a zombie.
+bool process_alive(int pid);
+
+} // namespace ciperf::test

@@ -1,0 +1,143 @@
+#include "analysis/sqlite_db.hpp"
+#include "analysis/store.hpp"
+#include "analysis/store_schema.hpp"
+#include "common/errors.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ciperf;
+
+namespace {
+
+RunRecord sample_run(const std::string& id, const std::string& pipeline) {
+  RunRecord run;
+  run.run_id = id;
+  run.pipeline = pipeline;
+  run.mode = "normal";
+  run.started_at = "2026-11-27T15:00:0" + id.substr(id.size() - 1) + ".000Z";
+  run.labels = {{"branch", "main"}};
+  run.host = {"host", 2, 1 << 30, "Linux 6"};
+  run.expected_deploys = 1;
+  return run;
+}
+
+PhaseRecord sample_phase(int index) {
+  PhaseRecord p;
+  p.index = index;
+  p.name = "phase" + std::to_string(index);
+  p.kind = "test";
+  p.status = "passed";
+  p.exit_code = 0;
+  p.wall_s = 1.5;
+  p.user_s = 0.5;
+  p.pressure = Pressure{0.1, 0, 0.2, 0.1, 0, 0};
+  p.metrics = {{"bytes", 42, "B"}};
+  p.budget_s = 1.0;
+  p.over_budget = true;
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("a run is incomplete until finished, then complete with its phases", "[store]") {
+  test::TempDir dir;
+  Store store((dir / "s.db").string());
+  RunRecord run = sample_run("r1", "demo");
+  store.begin_run(run);
+  store.record_phase("r1", sample_phase(0));
+  auto loaded = store.load_run("r1");
+  REQUIRE(loaded);
+  CHECK(loaded->status == "incomplete");
+  CHECK(loaded->phases.size() == 1);
+
+  run.status = "passed";
+  run.finished_at = "2026-11-27T15:01:00.000Z";
+  run.wall_s = 60;
+  run.deploys = 1;
+  run.prepare = PrepareRecord{"passed", 0, 0.5, "logs/00-cold-prepare.log"};
+  store.finish_run(run);
+  loaded = store.load_run("r1");
+  CHECK(loaded->status == "passed");
+  CHECK(loaded->wall_s == 60);
+  CHECK(loaded->labels.at("branch") == "main");
+  REQUIRE(loaded->prepare);
+  CHECK(loaded->prepare->wall_s == 0.5);
+  const PhaseRecord& p = loaded->phases.at(0);
+  CHECK(p.name == "phase0");
+  CHECK(p.over_budget);
+  CHECK(p.budget_s == 1.0);
+  REQUIRE(p.pressure);
+  CHECK(p.pressure->io_some_s == 0.2);
+  REQUIRE(p.metrics.size() == 1);
+  CHECK(p.metrics[0].unit == "B");
+}
+
+TEST_CASE("missing pressure stays missing, never zero", "[store]") {
+  test::TempDir dir;
+  Store store((dir / "s.db").string());
+  store.begin_run(sample_run("r1", "demo"));
+  PhaseRecord p = sample_phase(0);
+  p.pressure.reset();
+  store.record_phase("r1", p);
+  CHECK_FALSE(store.load_run("r1")->phases.at(0).pressure.has_value());
+}
+
+TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[store]") {
+  test::TempDir dir;
+  Store store((dir / "s.db").string());
+  store.begin_run(sample_run("r1", "a"));
+  auto r2 = sample_run("r2", "b");
+  r2.mode = "cold";
+  r2.labels = {{"branch", "feature"}};
+  store.begin_run(r2);
+  store.begin_run(sample_run("r3", "a"));
+  auto all = store.list_runs({});
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].run_id == "r3");
+  CHECK(all[2].run_id == "r1");
+  RunFilter by_pipeline;
+  by_pipeline.pipeline = "a";
+  CHECK(store.list_runs(by_pipeline).size() == 2);
+  RunFilter by_mode;
+  by_mode.mode = "cold";
+  CHECK(store.list_runs(by_mode).at(0).run_id == "r2");
+  RunFilter by_label;
+  by_label.labels = {{"branch", "main"}};
+  CHECK(store.list_runs(by_label).size() == 2);
+  RunFilter limited;
+  limited.limit = 1;
+  CHECK(store.list_runs(limited).size() == 1);
+}
+
+TEST_CASE("runs are found by a unique prefix; an ambiguous one is an error", "[store]") {
+  test::TempDir dir;
+  Store store((dir / "s.db").string());
+  store.begin_run(sample_run("20261127-aa1", "a"));
+  store.begin_run(sample_run("20261127-ab2", "a"));
+  CHECK(store.load_run("20261127-aa")->run_id == "20261127-aa1");
+  CHECK_FALSE(store.load_run("zzz").has_value());
+  CHECK_THROWS_AS(store.load_run("20261127-a"), UsageError);
+}
+
+TEST_CASE("the schema is versioned and a newer store is refused", "[store]") {
+  test::TempDir dir;
+  auto path = (dir / "s.db").string();
+  { Store store(path); }
+  {
+    Database db(path, false);
+    auto v = db.prepare("PRAGMA user_version");
+    REQUIRE(v.step());
+    CHECK(v.integer(0) == current_schema_version());
+    auto mode = db.prepare("PRAGMA journal_mode");
+    REQUIRE(mode.step());
+    CHECK(mode.text(0) == "wal");
+    db.exec("PRAGMA user_version = 999");
+  }
+  CHECK_THROWS_WITH(Store(path), Catch::Matchers::Contains("newer than this ciperf"));
+}
+
+TEST_CASE("a store in a missing directory is refused with its path", "[store]") {
+  CHECK_THROWS_WITH(Store("/nonexistent-dir/sub/s.db"),
+                    Catch::Matchers::Contains("/nonexistent-dir/sub does not exist"));
+}
