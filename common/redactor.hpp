@@ -31,6 +31,8 @@ public:
   std::string feed(std::string_view chunk);
   // Returns whatever was held back; call once at end of stream.
   std::string finish();
+  // True when there is nothing to redact: callers may skip feed() and its copy.
+  bool passes_through() const { return redactor_.empty(); }
 
 private:
   const Redactor& redactor_;

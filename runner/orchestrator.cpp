@@ -224,6 +224,9 @@ void PipelineRun::fill(PhaseRecord& record, const Execution& e) {
 }
 
 void PipelineRun::finish_phase(PhaseRecord& record) {
+  std::error_code ec;
+  if (!fs::exists(run_dir_ / record.log, ec))
+    record.log.clear(); // the phase printed nothing, so no log file was made
   auto parsed = parse_metrics_file(metrics_path(static_cast<size_t>(record.index)).string());
   record.metrics = std::move(parsed.metrics);
   for (const auto& error : parsed.errors)
@@ -237,8 +240,7 @@ void PipelineRun::finish_phase(PhaseRecord& record) {
 void PipelineRun::run_phase(size_t i) {
   const PhaseSpec& spec = p_.phases[i];
   PhaseRecord& record = record_.phases[i];
-  fs::path metrics = metrics_path(i);
-  std::ofstream{metrics}; // exists and empty, so `>> $CIPERF_METRICS` just works
+  fs::path metrics = metrics_path(i); // created by the phase if it has metrics to give
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   status_.phase_started(record);
   Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
@@ -255,7 +257,6 @@ void PipelineRun::start_background(size_t i) {
   const PhaseSpec& spec = p_.phases[i];
   PhaseRecord& record = record_.phases[i];
   fs::path metrics = metrics_path(i);
-  std::ofstream{metrics};
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   auto pressure = read_pressure();
   std::string failure;

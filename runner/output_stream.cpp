@@ -1,6 +1,7 @@
 #include "runner/output_stream.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
@@ -25,20 +26,14 @@ void write_all(int fd, const char* data, size_t size) {
 
 } // namespace
 
-OutputStream::OutputStream(const std::string& log_path, const Redactor& redactor, bool echo)
-    : echo_(echo), redactor_(redactor) {
+OutputStream::OutputStream(std::string log_path, const Redactor& redactor, bool echo)
+    : log_path_(std::move(log_path)), echo_(echo), redactor_(redactor) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
   read_fd_ = fds[0];
   write_fd_ = fds[1];
   ::fcntl(read_fd_, F_SETFL, O_NONBLOCK);
-  log_fd_ = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log_fd_ < 0) {
-    std::string why = std::strerror(errno);
-    close();
-    throw std::runtime_error("cannot create log " + log_path + ": " + why);
-  }
 }
 
 OutputStream::~OutputStream() {
@@ -51,10 +46,18 @@ void OutputStream::close_child_fd() {
   write_fd_ = -1;
 }
 
-void OutputStream::emit(const std::string& bytes) {
+void OutputStream::emit(std::string_view bytes) {
   if (bytes.empty())
     return;
-  write_all(log_fd_, bytes.data(), bytes.size());
+  if (log_fd_ < 0 && !log_path_.empty()) {
+    log_fd_ = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (log_fd_ < 0) // say so once, where the output was going anyway
+      std::fprintf(stderr, "ciperf: warning: cannot create log %s: %s\n", log_path_.c_str(),
+                   std::strerror(errno));
+    log_path_.clear();
+  }
+  if (log_fd_ >= 0)
+    write_all(log_fd_, bytes.data(), bytes.size());
   if (echo_)
     write_all(STDOUT_FILENO, bytes.data(), bytes.size());
 }
@@ -66,7 +69,11 @@ OutputStream::Pump OutputStream::pump() {
   for (int reads = 0; read_fd_ >= 0 && reads < 16; ++reads) {
     ssize_t n = ::read(read_fd_, buf, sizeof buf);
     if (n > 0) {
-      emit(redactor_.feed(std::string_view(buf, static_cast<size_t>(n))));
+      std::string_view chunk(buf, static_cast<size_t>(n));
+      if (redactor_.passes_through())
+        emit(chunk); // no secrets: no copy
+      else
+        emit(redactor_.feed(chunk));
     } else if (n == 0) {
       close();
     } else if (errno != EINTR) {
@@ -82,11 +89,13 @@ void OutputStream::close() {
     ::close(read_fd_);
     read_fd_ = -1;
   }
-  if (log_fd_ >= 0) {
+  if (!redactor_.passes_through())
     emit(redactor_.finish());
+  if (log_fd_ >= 0) {
     ::close(log_fd_);
     log_fd_ = -1;
   }
+  log_path_.clear();
 }
 
 } // namespace ciperf

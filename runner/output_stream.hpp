@@ -5,13 +5,16 @@
 #include "common/redactor.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace ciperf {
 
 class OutputStream {
 public:
-  // Creates the pipe and opens (truncating) the log file. Throws std::runtime_error.
-  OutputStream(const std::string& log_path, const Redactor& redactor, bool echo);
+  // Creates the pipe. The log file is created when the first byte arrives: creating a file costs
+  // more than running `true` on some file systems, and a silent phase needs no empty log.
+  // Throws std::runtime_error.
+  OutputStream(std::string log_path, const Redactor& redactor, bool echo);
   ~OutputStream();
   OutputStream(const OutputStream&) = delete;
   OutputStream& operator=(const OutputStream&) = delete;
@@ -29,7 +32,8 @@ public:
   void close();
 
 private:
-  void emit(const std::string& bytes);
+  void emit(std::string_view bytes);
+  std::string log_path_;
   int read_fd_ = -1;
   int write_fd_ = -1;
   int log_fd_ = -1;

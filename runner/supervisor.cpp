@@ -4,10 +4,12 @@
 
 #include <cerrno>
 #include <csignal>
+#include <fstream>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace ciperf {
 namespace {
@@ -80,7 +82,7 @@ void Supervisor::reap() {
       owner->state.wait_status = status;
       owner->state.ended = now;
       owner->state.usage.add(ru);
-    } else if (accounting_for_) {
+    } else if (detached_.erase(pid) == 0 && accounting_for_) {
       entries_[*accounting_for_].state.usage.add(ru);
     }
   }
@@ -130,6 +132,20 @@ void Supervisor::kill_leftovers(Handle h) {
   while (group_alive(h) && Clock::now() < limit) {
     ::kill(-group, SIGKILL);
     step(std::chrono::milliseconds(5));
+  }
+  note_detached();
+}
+
+void Supervisor::note_detached() {
+  // ciperf is single-threaded, so its children are all listed under its one task.
+  std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+  pid_t pid;
+  while (children >> pid) {
+    bool supervised = false;
+    for (const auto& e : entries_)
+      supervised |= e.state.pid == pid;
+    if (!supervised)
+      detached_.insert(pid);
   }
 }
 

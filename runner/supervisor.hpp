@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace ciperf {
@@ -45,7 +46,9 @@ public:
 
   // SIGTERM to the group; after `grace`, SIGKILL. Returns once the group is gone and reaped.
   void terminate(Handle h, Clock::duration grace);
-  // SIGKILL whatever is left in the group (a forgotten `sleep 1000 &`) and reap it.
+  // SIGKILL whatever is left in the group (a forgotten `sleep 1000 &`) and reap it. Then notes
+  // the daemons the phase detached (own session, reparented to ciperf): their usage is charged
+  // to no phase when they exit later, since they belong to no phase's process tree.
   void kill_leftovers(Handle h);
   // Reads what the phase's pipe still holds. If a detached daemon keeps the pipe open, the
   // stream stays watched (its output keeps going to that phase's log) until close_all().
@@ -66,10 +69,12 @@ private:
   void step(Clock::duration timeout);
   void reap();
   bool group_alive(Handle h) const;
+  void note_detached();
 
   SignalPipe& signals_;
   std::vector<Entry> entries_;
   std::optional<Handle> accounting_for_; // orphans reaped now are charged to this phase
+  std::set<pid_t> detached_;             // daemons that outlived the phase that started them
   int interrupts_ = 0;
 };
 

@@ -66,7 +66,9 @@ phases:
 )yaml");
   REQUIRE(r.process.exit_code == 0);
   CHECK(phase(r.results, "big")["max_rss_bytes"].get<int64_t>() > 150 * 1024 * 1024);
-  CHECK(phase(r.results, "small")["max_rss_bytes"].get<int64_t>() < 20 * 1024 * 1024);
+  // A phase's peak RSS has a floor: the forked copy of ciperf before exec (see ARCHITECTURE.md).
+  CHECK(phase(r.results, "small")["max_rss_bytes"].get<int64_t>() <
+        phase(r.results, "big")["max_rss_bytes"].get<int64_t>() / 4);
 }
 
 TEST_CASE("host pressure stalls are recorded when the kernel has PSI", "[measure]") {
@@ -132,4 +134,22 @@ phases:
   CHECK(phase(r.results, "fast")["over_budget"] == false);
   CHECK(phase(r.results, "fast")["budget_s"] == 5.0);
   CHECK_THAT(r.process.out, Catch::Matchers::Contains("OVER"));
+}
+
+TEST_CASE("a detached daemon's CPU is not charged to the phase that stops it", "[measure]") {
+  Sandbox box;
+  box.dir.write("burn.sh", std::string(kBurn) + "; exec sleep 1000\n");
+  auto r = box.run(R"(version: 1
+phases:
+  - {name: start, run: "setsid sh burn.sh > /dev/null 2>&1 & echo $! > daemon.pid"}
+  - {name: busy, run: [sleep, "0.6"]}
+  - name: stop
+    run: |
+      kill $(cat daemon.pid)
+      while kill -0 $(cat daemon.pid) 2>/dev/null; do sleep 0.01; done
+)");
+  REQUIRE(r.process.exit_code == 0);
+  CHECK(phase(r.results, "stop")["user_s"].get<double>() < 0.05);
+  CHECK(phase(r.results, "start")["user_s"].get<double>() < 0.05);
+  CHECK_FALSE(process_alive(std::stoi(read_file(box.dir / "daemon.pid"))));
 }
