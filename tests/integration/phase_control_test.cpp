@@ -206,7 +206,7 @@ phases:
   CHECK(r.process.max_rss_kb < kLimitKb);
 }
 
-TEST_CASE("--verbose streams phase output to the console as well", "[control]") {
+TEST_CASE("verbose mode streams phase output to the console as well", "[control]") {
   Sandbox box;
   auto quiet = box.run("version: 1\nphases:\n  - {name: a, run: 'echo visible-line'}\n");
   CHECK_FALSE(Catch::Matchers::Contains("visible-line").match(quiet.process.out));
@@ -234,4 +234,28 @@ TEST_CASE("a silent phase leaves no empty log behind", "[control]") {
   CHECK_FALSE(std::filesystem::exists(r.run_dir / "logs/01-quiet.log"));
   CHECK(phase(r.results, "loud")["log"] == "logs/02-loud.log");
   CHECK(read_file(r.run_dir / "logs/02-loud.log") == "hi\n");
+}
+
+TEST_CASE("on a terminal the status line is redrawn in place and NO_COLOR is honoured",
+          "[control]") {
+  Sandbox box;
+  auto file = box.write_pipeline("version: 1\nphases:\n  - {name: nap, run: [sleep, '0.3']}\n  - "
+                                 "{name: oops, run: 'false'}\n");
+  std::string command = std::string(CIPERF_BINARY) + " run " + file.string() + " --store " +
+                        box.store().string() + " --out " + (box.dir / "run").string();
+  auto on_terminal = [&](std::vector<std::string> env) {
+    ProcessOptions options;
+    options.env = std::move(env);
+    options.env.push_back("TERM=xterm");
+    // script(1) gives ciperf a pseudo-terminal and copies what it shows to our stdout.
+    return run_process({"/usr/bin/script", "-qec", command, "/dev/null"}, options);
+  };
+  auto colored = on_terminal({"NO_COLOR="});
+  CHECK_THAT(colored.out, Contains("\r\033[K[1/2] nap 0."));
+  CHECK_THAT(colored.out, Contains("\033[32mpassed\033[0m"));
+  CHECK_THAT(colored.out, Contains("\033[31mfailed\033[0m"));
+  auto plain = on_terminal({"NO_COLOR=1"});
+  CHECK_THAT(plain.out, Contains("\r\033[K[1/2] nap 0."));
+  CHECK(plain.out.find("\033[3") == std::string::npos);
+  CHECK_THAT(plain.out, Contains("oops failed"));
 }

@@ -6,7 +6,7 @@
 using namespace ciperf::test;
 using Catch::Matchers::Contains;
 
-TEST_CASE("runs lists newest first and filters; show prints the phase table", "[store-cli]") {
+TEST_CASE("runs lists newest first and filters and show prints the phase table", "[store-cli]") {
   Sandbox box;
   std::string store = box.store().string();
   auto a = box.run("version: 1\npipeline: alpha\nphases:\n  - {name: one, run: 'true'}\n",

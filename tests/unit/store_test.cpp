@@ -110,7 +110,7 @@ TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[sto
   CHECK(store.list_runs(limited).size() == 1);
 }
 
-TEST_CASE("runs are found by a unique prefix; an ambiguous one is an error", "[store]") {
+TEST_CASE("runs are found by a unique prefix and an ambiguous one is an error", "[store]") {
   test::TempDir dir;
   Store store((dir / "s.db").string());
   store.begin_run(sample_run("20261127-aa1", "a"));
