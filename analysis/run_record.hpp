@@ -22,6 +22,27 @@ struct Metric {
   std::string unit;
 };
 
+// A readiness wait: a `wait:` phase, or `ciperf wait`.
+struct WaitTargetRecord {
+  std::string target;
+  std::string kind; // http | tcp | exec | log | swarm
+  bool fail_if = false;
+  int attempts = 0;
+  std::optional<double> first_success_s;
+  std::string last_failure;
+};
+
+struct WaitRecord {
+  std::string outcome; // ready | timeout | failed | interrupted
+  double elapsed_s = 0;
+  std::optional<double> ready_s;
+  int attempts = 0;
+  int http_requests = 0;
+  int attempts_saved = 0; // by history-informed polling (an estimate)
+  std::optional<double> relaxed_until_s;
+  std::vector<WaitTargetRecord> targets;
+};
+
 struct PhaseRecord {
   int index = 0; // position in the pipeline, from 0
   std::string name;
@@ -45,6 +66,7 @@ struct PhaseRecord {
   std::optional<double> budget_s;
   bool over_budget = false;
   std::string message; // why it failed, in one line, when ciperf knows (e.g. command not found)
+  std::optional<WaitRecord> probe; // wait phases
 };
 
 struct HostInfo {

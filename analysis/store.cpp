@@ -269,6 +269,9 @@ std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
   phases.bind(1, id);
   while (phases.step())
     run.phases.push_back(read_phase_row(phases));
+  for (auto& p : run.phases)
+    if (p.kind == "wait")
+      p.probe = load_wait(id, p.index);
   auto metrics = db_->prepare(
       "SELECT phase_idx, name, value, unit FROM metrics WHERE run = ? ORDER BY phase_idx, name");
   metrics.bind(1, id);
@@ -282,6 +285,86 @@ std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
     run.prepare =
         PrepareRecord{prepare.text(0), optional_int(prepare, 1), prepare.real(2), prepare.text(3)};
   return run;
+}
+
+} // namespace ciperf
+
+namespace ciperf {
+
+void Store::insert_wait(const std::string& key, const WaitRecord& w, const std::string& recorded_at,
+                        std::optional<int64_t> run, int phase_index) {
+  auto insert = db_->prepare(
+      "INSERT INTO waits (key, run, phase_idx, recorded_at, outcome, elapsed_s, ready_s, "
+      "attempts, http_requests, attempts_saved, relaxed_until_s) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, key).bind(2, run);
+  phase_index >= 0 ? insert.bind(3, phase_index) : insert.bind_null(3);
+  insert.bind(4, recorded_at).bind(5, w.outcome).bind(6, w.elapsed_s).bind(7, w.ready_s);
+  insert.bind(8, w.attempts).bind(9, w.http_requests).bind(10, w.attempts_saved);
+  insert.bind(11, w.relaxed_until_s).run();
+  int64_t id = db_->last_insert_rowid();
+  auto target = db_->prepare("INSERT INTO wait_targets (wait, idx, target, kind, fail_if, "
+                             "attempts, first_success_s, last_failure) VALUES (?,?,?,?,?,?,?,?)");
+  for (size_t i = 0; i < w.targets.size(); ++i) {
+    const auto& t = w.targets[i];
+    target.bind(1, id).bind(2, static_cast<int64_t>(i)).bind(3, t.target).bind(4, t.kind);
+    target.bind(5, t.fail_if ? 1 : 0).bind(6, t.attempts).bind(7, t.first_success_s);
+    target.bind(8, t.last_failure).run();
+    target.reset();
+  }
+}
+
+void Store::record_wait(const std::string& key, const WaitRecord& wait,
+                        const std::string& recorded_at, const std::string& run_id,
+                        int phase_index) {
+  WriteTransaction tx(*db_);
+  std::optional<int64_t> run;
+  if (!run_id.empty())
+    run = row_id(run_id);
+  insert_wait(key, wait, recorded_at, run, phase_index);
+  tx.commit();
+}
+
+std::optional<double> Store::earliest_ready(const std::string& key, int window) {
+  auto stmt = db_->prepare("SELECT min(ready_s) FROM (SELECT ready_s FROM waits WHERE key = ? "
+                           "AND outcome = 'ready' ORDER BY id DESC LIMIT ?)");
+  stmt.bind(1, key).bind(2, window);
+  if (!stmt.step() || stmt.is_null(0))
+    return std::nullopt;
+  return stmt.real(0);
+}
+
+std::optional<WaitRecord> Store::load_wait(int64_t run, int phase_index) {
+  auto stmt = db_->prepare("SELECT id, outcome, elapsed_s, ready_s, attempts, http_requests, "
+                           "attempts_saved, relaxed_until_s FROM waits WHERE run = ? AND "
+                           "phase_idx = ? ORDER BY id DESC LIMIT 1");
+  stmt.bind(1, run).bind(2, phase_index);
+  if (!stmt.step())
+    return std::nullopt;
+  WaitRecord w;
+  w.outcome = stmt.text(1);
+  w.elapsed_s = stmt.real(2);
+  if (!stmt.is_null(3))
+    w.ready_s = stmt.real(3);
+  w.attempts = static_cast<int>(stmt.integer(4));
+  w.http_requests = static_cast<int>(stmt.integer(5));
+  w.attempts_saved = static_cast<int>(stmt.integer(6));
+  if (!stmt.is_null(7))
+    w.relaxed_until_s = stmt.real(7);
+  auto targets = db_->prepare("SELECT target, kind, fail_if, attempts, first_success_s, "
+                              "last_failure FROM wait_targets WHERE wait = ? ORDER BY idx");
+  targets.bind(1, stmt.integer(0));
+  while (targets.step()) {
+    WaitTargetRecord t{targets.text(0),
+                       targets.text(1),
+                       targets.integer(2) != 0,
+                       static_cast<int>(targets.integer(3)),
+                       std::nullopt,
+                       targets.text(5)};
+    if (!targets.is_null(4))
+      t.first_success_s = targets.real(4);
+    w.targets.push_back(t);
+  }
+  return w;
 }
 
 } // namespace ciperf

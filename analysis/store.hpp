@@ -39,10 +39,20 @@ public:
   // is ambiguous.
   std::optional<RunRecord> load_run(const std::string& id_or_prefix);
 
+  // A wait's outcome under `key` ("pipeline/phase" for wait phases, with their run and phase;
+  // the --history key for ciperf wait).
+  void record_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
+                   const std::string& run_id = {}, int phase_index = -1);
+  // The earliest time to ready among the last `window` successful waits under `key`.
+  std::optional<double> earliest_ready(const std::string& key, int window = 20);
+
   const std::string& path() const { return path_; }
 
 private:
   int64_t row_id(const std::string& run_id);
+  void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
+                   std::optional<int64_t> run, int phase_index);
+  std::optional<WaitRecord> load_wait(int64_t run, int phase_index);
   std::string path_;
   std::unique_ptr<Database> db_;
 };

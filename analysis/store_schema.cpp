@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -77,6 +77,37 @@ CREATE TABLE prepares (
   exit_code INTEGER,
   wall_s REAL NOT NULL,
   log TEXT NOT NULL DEFAULT ''
+);
+)sql",
+    // 2: readiness waits, of wait phases (run, phase_idx) and of `ciperf wait --history KEY`.
+    R"sql(
+CREATE TABLE waits (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,                 -- 'pipeline/phase', or the --history key of ciperf wait
+  run INTEGER REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER,
+  recorded_at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  elapsed_s REAL NOT NULL,
+  ready_s REAL,
+  attempts INTEGER NOT NULL,
+  http_requests INTEGER NOT NULL,
+  attempts_saved INTEGER NOT NULL,
+  relaxed_until_s REAL
+);
+CREATE INDEX waits_by_key ON waits (key, outcome, id);
+CREATE INDEX waits_by_run ON waits (run, phase_idx);
+
+CREATE TABLE wait_targets (
+  wait INTEGER NOT NULL REFERENCES waits (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  fail_if INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  first_success_s REAL,
+  last_failure TEXT NOT NULL,
+  PRIMARY KEY (wait, idx)
 );
 )sql",
 };

@@ -39,8 +39,45 @@ void add_show(CLI::App& app, ShowCommand& c) {
   show->add_flag("--json", c.json, "The run as results.json v1");
 }
 
+void add_wait(CLI::App& app, WaitCommand& c) {
+  auto* wait = app.add_subcommand(
+      "wait", "Wait until services are ready: exit 0 ready, 1 fail-fast, 124 timed out");
+  wait->add_option("targets", c.targets,
+                   "http://…, https://…, tcp://HOST:PORT, exec:CMD, log:PATH:REGEX, swarm:STACK")
+      ->required();
+  wait->add_flag("--any", c.any, "Ready when any target is (default: all)");
+  wait->add_option("--fail-if", c.fail_if, "A target whose success ends the wait as failed");
+  wait->add_option("--interval", c.interval,
+                   "Time between attempts once a service answers "
+                   "(default 20ms; exec/log 100ms; swarm 500ms)");
+  wait->add_option("--timeout", c.timeout, "Give up after this long (default 2m)");
+  wait->add_option("--attempt-timeout", c.attempt_timeout, "Longest single attempt (default 2s)");
+  wait->add_option("--connect-interval", c.connect_interval,
+                   "Time between connects while nothing listens (default 2ms)");
+  wait->add_option("--successes", c.successes, "Consecutive successes needed (default 1)")
+      ->check(CLI::PositiveNumber);
+  wait->add_option("--backoff", c.backoff, "Interval multiplier after a failure (default 1)")
+      ->check(CLI::Range(1.0, 10.0));
+  wait->add_option("--max-interval", c.max_interval, "Cap for --backoff (default 1s)");
+  wait->add_option("--status", c.status, "HTTP statuses that count as ready (default 200-399)");
+  wait->add_option("--body", c.body, "Regex the HTTP body must match (first 1 MiB)");
+  wait->add_option("--header", c.headers, "HTTP request header 'Name: value' (repeatable)");
+  wait->add_option("--method", c.method, "GET or HEAD")->check(CLI::IsMember({"GET", "HEAD"}));
+  wait->add_flag("--insecure", c.insecure, "Do not verify TLS certificates");
+  wait->add_option("--ca-file", c.ca_file, "CA certificates to verify TLS with");
+  wait->add_option("--redirects", c.redirects, "Redirects to follow (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  wait->add_option("--history", c.history,
+                   "Key under which waits are recorded; earlier ones inform the polling");
+  wait->add_option("--store", c.store, "SQLite store for --history");
+  wait->add_flag("--json", c.json, "Print the outcome and per-target timings as JSON");
+  wait->add_flag("-q,--quiet", c.quiet, "Say nothing when ready");
+}
+
 int dispatch(CLI::App& app, const RunCommand& run, const std::string& check_file,
-             const RunsCommand& runs, const ShowCommand& show) {
+             const RunsCommand& runs, const ShowCommand& show, const WaitCommand& wait) {
+  if (app.got_subcommand("wait"))
+    return command_wait(wait);
   if (app.got_subcommand("run"))
     return command_run(run);
   if (app.got_subcommand("check"))
@@ -69,6 +106,8 @@ int cli_main(int argc, char** argv) {
       ->required();
   add_runs(app, runs);
   add_show(app, show);
+  WaitCommand wait;
+  add_wait(app, wait);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -78,7 +117,7 @@ int cli_main(int argc, char** argv) {
     return kExitUsage;
   }
   try {
-    return dispatch(app, run, check_file, runs, show);
+    return dispatch(app, run, check_file, runs, show, wait);
   } catch (const PipelineError& e) {
     for (const auto& problem : e.problems())
       std::cerr << problem << "\n";

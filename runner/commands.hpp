@@ -31,7 +31,25 @@ struct ShowCommand {
   bool json = false;
 };
 
+struct WaitCommand {
+  std::vector<std::string> targets;
+  std::vector<std::string> fail_if;
+  bool any = false;
+  std::string interval, timeout, attempt_timeout, connect_interval, max_interval;
+  int successes = 1;
+  double backoff = 1.0;
+  // HTTP options, for every HTTP target
+  std::string status, body, method = "GET", ca_file;
+  std::vector<std::string> headers;
+  bool insecure = false;
+  int redirects = 5;
+  std::string history, store;
+  bool json = false;
+  bool quiet = false;
+};
+
 int command_run(const RunCommand& c);
+int command_wait(const WaitCommand& c);
 int command_check(const std::string& file);
 int command_runs(const RunsCommand& c);
 int command_show(const ShowCommand& c);

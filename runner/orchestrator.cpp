@@ -2,6 +2,7 @@
 
 #include "analysis/store.hpp"
 #include "common/errors.hpp"
+#include "probes/wait_report.hpp"
 #include "reports/phase_table.hpp"
 #include "runner/metrics_file.hpp"
 #include "runner/phase_runner.hpp"
@@ -9,10 +10,12 @@
 #include "runner/run_context.hpp"
 #include "runner/signal_pipe.hpp"
 #include "runner/status_printer.hpp"
+#include "runner/wait_instance.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <sys/resource.h>
 
 namespace ciperf {
 namespace fs = std::filesystem;
@@ -70,6 +73,8 @@ private:
   bool cold_prepare();
   bool interrupted();
   void run_phase(size_t i);
+  void run_wait_phase(size_t i);
+  EnvMap phase_env(const PhaseSpec& phase, const fs::path& metrics) const;
   void start_background(size_t i);
   void stop_backgrounds();
   void fill(PhaseRecord& record, const Execution& e);
@@ -158,17 +163,21 @@ fs::path PipelineRun::metrics_path(size_t i) const {
   return run_dir_ / "metrics" / (file_stem(i, p_.phases.size(), p_.phases[i].name) + ".txt");
 }
 
-ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
-                                 const fs::path& metrics) {
+EnvMap PipelineRun::phase_env(const PhaseSpec& phase, const fs::path& metrics) const {
   EnvMap ciperf_env = {{"CIPERF_RUN_ID", record_.run_id},
                        {"CIPERF_RUN_DIR", run_dir_.string()},
                        {"CIPERF_PHASE", phase.name},
                        {"CIPERF_METRICS", metrics.string()},
                        {"PWD", phase.workdir.string()}};
+  return merge_env(base_env_, {&p_.env, &phase.env, &ciperf_env});
+}
+
+ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
+                                 const fs::path& metrics) {
   ExecRequest r;
   r.command = &phase.run;
   r.workdir = phase.workdir;
-  r.env = build_env(base_env_, {&p_.env, &phase.env, &ciperf_env});
+  r.env = build_env(phase_env(phase, metrics), {});
   r.log = run_dir_ / log;
   r.timeout = phase.timeout;
   r.grace = phase.grace;
@@ -250,6 +259,63 @@ void PipelineRun::run_phase(size_t i) {
       other_failure_ = true; // an always phase failing after the run already stopped
     note_failure(e.status);
   }
+  finish_phase(record);
+}
+
+// A readiness wait runs in ciperf's own event loop (probes/waiter), not as a subprocess. Its
+// CPU is ciperf's own plus that of the exec probes it ran; history from the store (earlier
+// successful waits of this pipeline phase) lets it poll gently until readiness is near.
+void PipelineRun::run_wait_phase(size_t i) {
+  const PhaseSpec& spec = p_.phases[i];
+  PhaseRecord& record = record_.phases[i];
+  record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
+  status_.phase_started(record);
+  std::string key = p_.name + "/" + spec.name;
+  WaitHistory history;
+  with_store([&] { history.earliest_ready_s = store_.earliest_ready(key); });
+  WaitHooks hooks{supervisor_.signal_fd(), [this, before = supervisor_.interrupts()] {
+                    supervisor_.count_signals();
+                    return supervisor_.interrupts() > before;
+                  }};
+  auto pressure_before = read_pressure();
+  rusage self_before{}, children_before{};
+  ::getrusage(RUSAGE_SELF, &self_before);
+  ::getrusage(RUSAGE_CHILDREN, &children_before);
+  Execution e;
+  try {
+    WaitSpec wait =
+        instantiate_wait(*spec.wait, phase_env(spec, metrics_path(i)), spec.workdir.string());
+    WaitReport report = run_wait(wait, history, hooks);
+    record.probe = to_wait_record(report);
+    e.wall_s = report.elapsed_s;
+    e.status = report.outcome == WaitReport::Outcome::Ready         ? "passed"
+               : report.outcome == WaitReport::Outcome::TimedOut    ? "timeout"
+               : report.outcome == WaitReport::Outcome::Interrupted ? "interrupted"
+                                                                    : "failed";
+    if (e.status != "passed")
+      e.message = describe_wait(report, wait.timeout);
+  } catch (const std::exception& error) {
+    e.status = "failed";
+    e.message = error.what();
+  }
+  e.usage = usage_since(self_before, children_before);
+  e.pressure = pressure_between(pressure_before, read_pressure());
+  fill(record, e);
+  if (record.probe)
+    for (auto& t : record.probe->targets) {
+      t.target = redactor_.apply(t.target);
+      t.last_failure = redactor_.apply(t.last_failure);
+    }
+  if (e.status != "passed") {
+    if (stopped_ && e.status != "interrupted")
+      other_failure_ = true;
+    note_failure(e.status);
+  }
+  if (record.probe)
+    with_store([&] {
+      store_.record_wait(key, *record.probe, rfc3339(std::chrono::system_clock::now()),
+                         record_.run_id, record.index);
+    });
   finish_phase(record);
 }
 
@@ -347,7 +413,9 @@ RunOutcome PipelineRun::execute() {
       with_store([&] { store_.record_phase(record_.run_id, record_.phases[i]); });
       continue;
     }
-    if (p_.phases[i].background)
+    if (p_.phases[i].wait)
+      run_wait_phase(i);
+    else if (p_.phases[i].background)
       start_background(i);
     else
       run_phase(i);

@@ -17,12 +17,17 @@ EnvMap process_environment() {
   return env;
 }
 
-std::vector<std::string> build_env(const EnvMap& base,
-                                   std::initializer_list<const EnvMap*> layers) {
+EnvMap merge_env(const EnvMap& base, std::initializer_list<const EnvMap*> layers) {
   EnvMap merged = base;
   for (const EnvMap* layer : layers)
     for (const auto& [key, value] : *layer)
       merged[key] = value;
+  return merged;
+}
+
+std::vector<std::string> build_env(const EnvMap& base,
+                                   std::initializer_list<const EnvMap*> layers) {
+  EnvMap merged = merge_env(base, layers);
   std::vector<std::string> out;
   out.reserve(merged.size());
   for (const auto& [key, value] : merged)

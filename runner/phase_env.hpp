@@ -11,6 +11,7 @@ using EnvMap = std::map<std::string, std::string>;
 
 EnvMap process_environment(); // ciperf's own environment
 // `layers` are applied in order, later ones winning.
+EnvMap merge_env(const EnvMap& base, std::initializer_list<const EnvMap*> layers);
 std::vector<std::string> build_env(const EnvMap& base, std::initializer_list<const EnvMap*> layers);
 
 } // namespace ciperf

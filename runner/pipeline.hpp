@@ -2,6 +2,7 @@
 // The pipeline file (DESIGN §3) as loaded and validated: everything the orchestrator needs, with
 // paths made absolute and defaults applied.
 #include "common/duration.hpp"
+#include "probes/probe_spec.hpp"
 
 #include <filesystem>
 #include <map>
@@ -22,7 +23,8 @@ struct PhaseSpec {
   std::string name;
   std::string kind = "other";
   std::string tier;
-  Command run;
+  Command run;                  // unless `wait` is set
+  std::optional<WaitSpec> wait; // a readiness wait; target strings are expanded when it runs
   Duration timeout{};
   Duration grace{};
   std::optional<Duration> budget;

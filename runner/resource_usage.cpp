@@ -53,6 +53,20 @@ void Usage::add(const struct rusage& ru) {
   write_bytes += static_cast<int64_t>(ru.ru_oublock) * 512;
 }
 
+Usage usage_since(const struct rusage& self_before, const struct rusage& children_before) {
+  rusage self{}, children{};
+  ::getrusage(RUSAGE_SELF, &self);
+  ::getrusage(RUSAGE_CHILDREN, &children);
+  Usage u;
+  u.user_s = seconds(self.ru_utime) - seconds(self_before.ru_utime) + seconds(children.ru_utime) -
+             seconds(children_before.ru_utime);
+  u.sys_s = seconds(self.ru_stime) - seconds(self_before.ru_stime) + seconds(children.ru_stime) -
+            seconds(children_before.ru_stime);
+  u.read_bytes = (self.ru_inblock - self_before.ru_inblock) * 512;
+  u.write_bytes = (self.ru_oublock - self_before.ru_oublock) * 512;
+  return u;
+}
+
 std::optional<PressureSnapshot> read_pressure() {
   PressureSnapshot s;
   if (!parse_pressure_file("/proc/pressure/cpu", s.us[0], s.us[1]) ||

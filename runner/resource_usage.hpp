@@ -21,6 +21,10 @@ struct Usage {
   void add(const struct rusage& ru);
 };
 
+// What ciperf itself and the children it reaped used since the two snapshots (for waits, which
+// run in ciperf's own loop).
+Usage usage_since(const struct rusage& self_before, const struct rusage& children_before);
+
 // Cumulative stall microseconds from /proc/pressure/{cpu,io,memory} (`total=` of `some` and
 // `full`). nullopt when the kernel has no PSI.
 struct PressureSnapshot {

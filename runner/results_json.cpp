@@ -21,6 +21,29 @@ json pressure_json(const std::optional<Pressure>& p) {
           {"memory", {{"some_s", p->memory_some_s}, {"full_s", p->memory_full_s}}}};
 }
 
+json optional_double(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json probe_json(const WaitRecord& w) {
+  json targets = json::array();
+  for (const auto& t : w.targets)
+    targets.push_back({{"target", t.target},
+                       {"kind", t.kind},
+                       {"fail_if", t.fail_if},
+                       {"attempts", t.attempts},
+                       {"first_success_s", optional_double(t.first_success_s)},
+                       {"last_failure", t.last_failure}});
+  return {{"outcome", w.outcome},
+          {"elapsed_s", w.elapsed_s},
+          {"ready_s", optional_double(w.ready_s)},
+          {"attempts", w.attempts},
+          {"http_requests", w.http_requests},
+          {"attempts_saved", w.attempts_saved},
+          {"relaxed_until_s", optional_double(w.relaxed_until_s)},
+          {"targets", targets}};
+}
+
 json phase_json(const PhaseRecord& p) {
   json metrics = json::object();
   for (const auto& m : p.metrics)
@@ -49,6 +72,8 @@ json phase_json(const PhaseRecord& p) {
   }
   if (!p.message.empty())
     out["message"] = p.message;
+  if (p.probe)
+    out["probe"] = probe_json(*p.probe);
   return out;
 }
 
@@ -87,6 +112,10 @@ json run_json(const RunRecord& run) {
 std::string results_json(const RunRecord& run) {
   // Phase output is arbitrary bytes; invalid UTF-8 is replaced rather than failing the write.
   return run_json(run).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string wait_json(const WaitRecord& wait) {
+  return probe_json(wait).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 void write_results_json(const RunRecord& run, const std::filesystem::path& dir) {

@@ -61,9 +61,7 @@ void Supervisor::step(Clock::duration timeout) {
     if (fds[i].revents != 0)
       streams[i - 1]->pump();
   if (fds[0].revents != 0)
-    for (int sig : signals_.drain())
-      if (sig == SIGINT || sig == SIGTERM)
-        ++interrupts_;
+    count_signals();
   reap(); // cheap (one WNOHANG wait4) and immune to a coalesced SIGCHLD
 }
 
@@ -147,6 +145,16 @@ void Supervisor::note_detached() {
     if (!supervised)
       detached_.insert(pid);
   }
+}
+
+int Supervisor::signal_fd() const {
+  return signals_.fd();
+}
+
+void Supervisor::count_signals() {
+  for (int sig : signals_.drain())
+    if (sig == SIGINT || sig == SIGTERM)
+      ++interrupts_;
 }
 
 void Supervisor::settle_output(Handle h) {

@@ -56,6 +56,10 @@ public:
   void close_all();
   // Serves pending signals, reaping and output without waiting (between phases).
   void poll() { step(Clock::duration::zero()); }
+  // For waits that run their own event loop: the descriptor to watch, and a way to count
+  // SIGINT/SIGTERM without reaping (the wait's exec probes reap their own children).
+  int signal_fd() const;
+  void count_signals();
 
   const ProcessState& state(Handle h) const { return entries_[h].state; }
   // Signals SIGINT/SIGTERM received so far.

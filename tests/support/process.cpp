@@ -2,12 +2,15 @@
 
 #include "support/temp_dir.hpp"
 
+#include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <netinet/in.h>
 #include <stdexcept>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -113,6 +116,36 @@ bool process_alive(int pid) {
     return false;
   auto close = line.rfind(')');
   return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  ProcessOptions options;
+  ChildPlan plan(argv, options);
+  plan.out = "/dev/null";
+  plan.err = "/dev/null";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::setpgid(0, 0);
+    exec_child(plan);
+  }
+  ::setpgid(pid_, pid_);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  ::kill(-pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+}
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 } // namespace ciperf::test

@@ -30,6 +30,23 @@ struct ProcessResult {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 
+// A process that runs while the test does (a server); killed with its process group when the
+// object goes away.
+class BackgroundProcess {
+public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  int pid() const { return pid_; }
+
+private:
+  int pid_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+int free_port();
+
 // True while a process with this pid exists and is not a zombie.
 bool process_alive(int pid);
 

@@ -145,14 +145,86 @@ phases:
   CHECK_THAT(text, Contains("timeout in phase 'c' must be greater than zero"));
 }
 
-TEST_CASE("wait: is refused clearly until the probes land, never ignored", "[pipeline]") {
+TEST_CASE("a wait block loads with its targets and policy", "[pipeline]") {
+  test::TempDir dir;
+  auto file = dir.write("p.yml", R"(version: 1
+env: {PORT: "18080"}
+phases:
+  - name: ready
+    timeout: 30s
+    wait:
+      any:
+        - http: http://127.0.0.1:$PORT/healthz
+          status: 200-299,401
+          body: "ok"
+          headers: {Host: example.org}
+          method: HEAD
+          insecure: true
+        - tcp: 127.0.0.1:5432
+        - "exec:pg_isready -q"
+        - {log: $CIPERF_RUN_DIR/server.log, match: "ready to accept"}
+      interval: 25ms
+      attempt_timeout: 500ms
+      successes: 2
+      backoff: 1.5
+      fail_if:
+        - exec: "test -f crashloop"
+)");
+  Pipeline p = load_pipeline(file);
+  const PhaseSpec& ready = p.phases.at(0);
+  CHECK(ready.kind == "wait");
+  REQUIRE(ready.wait);
+  const WaitSpec& w = *ready.wait;
+  CHECK(w.any);
+  REQUIRE(w.targets.size() == 4);
+  CHECK(w.targets[0].kind == ProbeKind::Http);
+  CHECK(w.targets[0].text == "http://127.0.0.1:$PORT/healthz"); // expanded when it runs
+  CHECK(w.targets[0].status.size() == 2);
+  CHECK(w.targets[0].method == "HEAD");
+  CHECK(w.targets[0].headers == std::vector<std::string>{"Host: example.org"});
+  CHECK(w.targets[0].insecure);
+  CHECK(w.targets[1].port == 5432);
+  CHECK(w.targets[2].command == "pg_isready -q");
+  CHECK(w.targets[3].regex == "ready to accept");
+  CHECK(w.interval == Duration(25ms));
+  CHECK(w.attempt_timeout == Duration(500ms));
+  CHECK(w.timeout == Duration(30s)); // the phase's timeout bounds its wait
+  CHECK(w.successes == 2);
+  CHECK(w.backoff == 1.5);
+  REQUIRE(w.fail_if.size() == 1);
+  CHECK(w.fail_if[0].kind == ProbeKind::Exec);
+}
+
+TEST_CASE("a broken wait block names what is wrong", "[pipeline]") {
   auto text = problems(R"(version: 1
 phases:
   - name: ready
-    kind: wait
+    run: "true"
     wait: {all: [{tcp: "127.0.0.1:5432"}]}
+  - name: ready2
+    wait:
+      all:
+        - {htpp: "http://x/"}
+        - {http: "ftp://x/"}
+        - {tcp: "127.0.0.1:99999"}
+        - {log: /tmp/x}
+        - {exec: "true", status: 200}
+        - {http: "http://x/", body: "("}
+      intervall: 5ms
+  - name: ready3
+    wait: {timeout: 1s}
 )");
-  CHECK_THAT(text, Contains("p.yml:5:5: key 'wait' in phase 'ready' is not supported yet"));
+  CHECK_THAT(text, Contains("a phase has either 'run' or 'wait', not both in phase 'ready'"));
+  CHECK_THAT(text, Contains("unknown key 'htpp' in a wait target in phase 'ready2'"));
+  CHECK_THAT(text, Contains("did you mean 'http'?"));
+  CHECK_THAT(text, Contains("target 'ftp://x/' is not one of http://"));
+  CHECK_THAT(text, Contains("'99999' is not a port"));
+  CHECK_THAT(text, Contains("a log target needs 'match'"));
+  CHECK_THAT(text, Contains("'status' applies to http targets only"));
+  CHECK_THAT(text, Contains("bad regex '('"));
+  CHECK_THAT(text, Contains("unknown key 'intervall' in the wait block in phase 'ready2'"));
+  CHECK_THAT(text, Contains("did you mean 'interval'?"));
+  CHECK_THAT(text, Contains("wait in phase 'ready3' needs 'all' or 'any'"));
 }
 
 TEST_CASE("unknown kinds, versions and top-level keys are reported", "[pipeline]") {

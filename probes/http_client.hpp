@@ -1,0 +1,58 @@
+#pragma once
+// All HTTP attempts of a wait run as transfers of one libcurl multi handle, and the waiter's
+// single blocking point is this client's poll, which also watches the other probes'
+// descriptors. The only file that includes curl is http_client.cpp.
+#include "common/duration.hpp"
+#include "probes/probe_spec.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+inline constexpr size_t kBodyCap = 1 << 20; // a body is read up to this much, never whole
+
+struct HttpResponse {
+  bool answered = false; // a complete HTTP response arrived
+  bool refused = false;  // nothing listens on the port
+  long status = 0;
+  std::string status_line; // "503 Service Unavailable"
+  bool body_matched = false;
+  std::string error; // transport error, when not answered
+};
+
+class HttpClient {
+public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Starts a request for `target` that may take at most `timeout`; returns its id.
+  int start(const ProbeTarget& target, Duration timeout);
+  void cancel(int id);
+  // The response once the transfer is over.
+  std::optional<HttpResponse> take(int id);
+
+  // Waits until curl's sockets or one of `fds` is ready, or `timeout`; fills in the `revents`
+  // of `fds` and moves finished transfers to take().
+  void poll(std::vector<pollfd>& fds, Duration timeout);
+
+  int requests() const { return requests_; }
+
+private:
+  struct Transfer;
+  void collect();
+  struct Multi;
+  std::unique_ptr<Multi> multi_;
+  std::map<int, std::unique_ptr<Transfer>> transfers_;
+  std::map<int, HttpResponse> done_;
+  int next_id_ = 1;
+  int requests_ = 0;
+};
+
+} // namespace ciperf
