@@ -51,7 +51,7 @@ Row phase_row(const PhaseRecord& p, double run_wall) {
           human_seconds(p.wall_s),
           share,
           human_seconds(p.user_s + p.sys_s),
-          human_bytes(p.max_rss_bytes),
+          p.kind == "wait" && p.max_rss_bytes == 0 ? "-" : human_bytes(p.max_rss_bytes),
           stall(p),
           budget(p)};
 }

@@ -28,6 +28,16 @@ TEST_CASE("examples/abra-recipe.yml passes ciperf check", "[examples]") {
   CHECK(r.exit_code == 0);
 }
 
+TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' time", "[examples]") {
+  Sandbox box;
+  auto sleeps = box.ciperf({"check", CIPERF_SOURCE_DIR "/examples/sleep-vs-probe/with-sleeps.yml"});
+  CHECK(sleeps.exit_code == 0);
+  auto r = run_example(box, "sleep-vs-probe/with-probes.yml");
+  CHECK(r.process.exit_code == 0);
+  CHECK(r.results["wall_s"].get<double>() < 5.0); // the sleeps alone take 15 s
+  CHECK(phase(r.results, "wait-for-services")["probe"]["outcome"] == "ready");
+}
+
 TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples]") {
   Sandbox box;
   auto r = run_example(box, "http-service.yml");
@@ -35,6 +45,7 @@ TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[e
   CHECK(r.process.exit_code == 0);
   CHECK(r.results["status"] == "passed");
   CHECK(r.results["deploys"] == 1);
+  CHECK(phase(r.results, "ready")["probe"]["outcome"] == "ready");
   CHECK(phase(r.results, "load")["metrics"]["requests"]["value"] == 200.0);
   CHECK_THAT(r.process.out, Catch::Matchers::Contains("functional"));
   CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-http-service-example/nginx.pid"));

@@ -69,6 +69,8 @@ def main():
                     return
                 data += more
             requests.write(f"{time.monotonic():.6f}\n")
+            if data.startswith(b"HEAD "):
+                conn = HeadersOnly(conn)
             respond(conn, a.mode, ready_at)
         except (OSError, ssl.SSLError):
             pass
@@ -83,6 +85,26 @@ def main():
         conn, _ = listener.accept()
         accepts.write(f"{time.monotonic():.6f}\n")
         threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
+class HeadersOnly:
+    """A HEAD response has no body: pass on bytes up to the blank line, drop the rest."""
+
+    def __init__(self, conn):
+        self.conn, self.seen = conn, b""
+
+    def sendall(self, data):
+        if b"\r\n\r\n" in self.seen:
+            return
+        self.seen += data
+        end = self.seen.find(b"\r\n\r\n")
+        if end >= 0:
+            self.conn.sendall(data[:len(data) - (len(self.seen) - end - 4)])
+        else:
+            self.conn.sendall(data)
+
+    def close(self):
+        self.conn.close()
 
 
 def respond(conn, mode, ready_at):

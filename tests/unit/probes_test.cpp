@@ -71,8 +71,8 @@ TEST_CASE("history relaxes polling until shortly before the earliest readiness",
   CHECK_FALSE(relaxed_schedule({}, 20ms).has_value());
   auto s = relaxed_schedule({2.0}, Duration(20ms));
   REQUIRE(s);
-  CHECK(s->relaxed_until_s == Approx(1.8));
-  CHECK(s->relaxed_interval == Duration(250ms));
+  CHECK(s->relaxed_until_s == Approx(1.9));
+  CHECK(s->relaxed_interval == Duration(500ms));
   auto tiny = relaxed_schedule({0.05}, Duration(20ms)); // too soon to be worth it
   CHECK_FALSE(tiny.has_value());
 }
