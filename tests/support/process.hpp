@@ -47,6 +47,15 @@ private:
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int free_port();
 
+// Peak-RSS bounds in tests hold for ciperf itself; a sanitizer build adds shadow memory and
+// allocator overhead on top (quarantine kept small with kSmallQuarantine in the environment).
+#ifdef CIPERF_SANITIZED
+inline constexpr long kSanitizerSlackKb = 96 * 1024;
+#else
+inline constexpr long kSanitizerSlackKb = 0;
+#endif
+inline constexpr const char* kSmallQuarantine = "ASAN_OPTIONS=quarantine_size_mb=4";
+
 // True while a process with this pid exists and is not a zombie.
 bool process_alive(int pid);
 
