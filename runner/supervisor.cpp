@@ -17,6 +17,10 @@ namespace {
 // Bounds the wait for a SIGKILLed group to disappear; only a process stuck in the kernel
 // (uninterruptible I/O) can hold it that long.
 constexpr auto kReapLimit = std::chrono::seconds(10);
+// A daemon (nginx, pg_ctl's postmaster) forks, its parent exits, and only then does the child
+// call setsid() to leave the group: killing the group at once would kill the daemon in that
+// window. Leftovers get this long to leave before they are killed.
+constexpr auto kLeftoverSettle = std::chrono::milliseconds(100);
 
 timespec to_timespec(Clock::duration d) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -125,8 +129,11 @@ void Supervisor::terminate(Handle h, Clock::duration grace) {
 void Supervisor::kill_leftovers(Handle h) {
   accounting_for_ = h;
   pid_t group = entries_[h].state.pid;
-  auto limit = Clock::now() + kReapLimit;
   reap();
+  auto settle = Clock::now() + kLeftoverSettle;
+  while (group_alive(h) && Clock::now() < settle)
+    step(std::chrono::milliseconds(1));
+  auto limit = Clock::now() + kReapLimit;
   while (group_alive(h) && Clock::now() < limit) {
     ::kill(-group, SIGKILL);
     step(std::chrono::milliseconds(5));

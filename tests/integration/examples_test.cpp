@@ -35,7 +35,7 @@ TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' tim
   auto r = run_example(box, "sleep-vs-probe/with-probes.yml");
   CHECK(r.process.exit_code == 0);
   CHECK(r.results["wall_s"].get<double>() < 5.0); // the sleeps alone take 15 s
-  CHECK(phase(r.results, "wait-for-services")["probe"]["outcome"] == "ready");
+  CHECK(phase(r.results, "wait-for-services").at("probe")["outcome"] == "ready");
 }
 
 TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples]") {
@@ -45,7 +45,7 @@ TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[e
   CHECK(r.process.exit_code == 0);
   CHECK(r.results["status"] == "passed");
   CHECK(r.results["deploys"] == 1);
-  CHECK(phase(r.results, "ready")["probe"]["outcome"] == "ready");
+  CHECK(phase(r.results, "ready").at("probe")["outcome"] == "ready");
   CHECK(phase(r.results, "load")["metrics"]["requests"]["value"] == 200.0);
   CHECK_THAT(r.process.out, Catch::Matchers::Contains("functional"));
   CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-http-service-example/nginx.pid"));

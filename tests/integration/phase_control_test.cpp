@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <unistd.h>
 
 using namespace ciperf::test;
 using Catch::Matchers::Contains;
@@ -253,4 +254,22 @@ TEST_CASE("on a terminal the status line is redrawn in place and NO_COLOR is hon
   CHECK_THAT(plain.out, Contains("\r\033[K[1/2] nap 0."));
   CHECK(plain.out.find("\033[3") == std::string::npos);
   CHECK_THAT(plain.out, Contains("oops failed"));
+}
+
+TEST_CASE("a daemon that leaves the group just after its parent exits survives the phase",
+          "[control]") {
+  Sandbox box;
+  // Like nginx or pg_ctl: the parent exits, the child calls setsid() a moment later.
+  auto r = box.run(R"yaml(version: 1
+phases:
+  - {name: start, run: "(sleep 0.05; exec setsid sleep 1000) > /dev/null 2>&1 & echo $! > daemon.pid"}
+  - {name: check, run: "sleep 0.1; kill -0 $(cat daemon.pid)"}
+  - {name: stop, always: true, run: "kill $(cat daemon.pid)"}
+)yaml");
+  CHECK(r.process.exit_code == 0);
+  CHECK(phase(r.results, "check")["status"] == "passed");
+  int pid = std::stoi(read_file(box.dir / "daemon.pid"));
+  for (int i = 0; i < 100 && process_alive(pid); ++i)
+    ::usleep(10'000);
+  CHECK_FALSE(process_alive(pid));
 }

@@ -32,7 +32,7 @@ TEST_CASE("a wait phase records its probe in results.json and the store", "[wait
   const auto& ready = phase(r.results, "ready");
   CHECK(ready["kind"] == "wait");
   CHECK(ready["status"] == "passed");
-  const auto& probe = ready["probe"];
+  const auto& probe = ready.at("probe");
   CHECK(probe["outcome"] == "ready");
   CHECK(probe["ready_s"].get<double>() == Approx(0.5).margin(0.1));
   REQUIRE(probe["targets"].size() == 2);
@@ -41,8 +41,8 @@ TEST_CASE("a wait phase records its probe in results.json and the store", "[wait
   CHECK(probe["targets"][1]["first_success_s"].get<double>() < 0.5);
   auto shown = box.ciperf({"show", r.results["run_id"], "--store", box.store().string(), "--json"});
   auto stored = nlohmann::json::parse(shown.out);
-  CHECK(stored["phases"][0]["probe"]["attempts"] == probe["attempts"]);
-  CHECK(stored["phases"][0]["probe"]["targets"][0]["last_failure"] == "503 Service Unavailable");
+  CHECK(stored["phases"][0].at("probe")["attempts"] == probe["attempts"]);
+  CHECK(stored["phases"][0].at("probe")["targets"][0]["last_failure"] == "503 Service Unavailable");
 }
 
 TEST_CASE("history from earlier runs saves requests at the same latency", "[wait-phase]") {
@@ -53,14 +53,14 @@ TEST_CASE("history from earlier runs saves requests at the same latency", "[wait
     auto r = box.run(pipeline_for(server));
     REQUIRE(r.process.exit_code == 0);
     first_requests = static_cast<int>(server.request_times().size());
-    CHECK(phase(r.results, "ready")["probe"]["relaxed_until_s"].is_null());
+    CHECK(phase(r.results, "ready").at("probe")["relaxed_until_s"].is_null());
   }
   ProbeServer server("flip", 1.0);
   auto r = box.run(pipeline_for(server));
   REQUIRE(r.process.exit_code == 0);
-  double latency = phase(r.results, "ready")["probe"]["ready_s"].get<double>() - 1.0;
+  double latency = phase(r.results, "ready").at("probe")["ready_s"].get<double>() - 1.0;
   CHECK(latency < 0.08);
-  const auto& probe = phase(r.results, "ready")["probe"];
+  const auto& probe = phase(r.results, "ready").at("probe");
   CHECK(probe["relaxed_until_s"].get<double>() > 0.5);
   CHECK(probe["attempts_saved"].get<int>() > 0);
   int second_requests = static_cast<int>(server.request_times().size());

@@ -1,0 +1,260 @@
+#include "analysis/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <numeric>
+#include <random>
+
+namespace ciperf::stats {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<double> sorted(std::span<const double> x) {
+  std::vector<double> v(x.begin(), x.end());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+double sorted_percentile(const std::vector<double>& v, double q) {
+  if (v.empty())
+    return kNaN;
+  double k = (static_cast<double>(v.size()) - 1) * std::clamp(q, 0.0, 1.0);
+  size_t lo = static_cast<size_t>(std::floor(k));
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (k - static_cast<double>(lo));
+}
+
+// P(X <= k) for X ~ Binomial(n, 1/2).
+double binomial_half_cdf(int n, int k) {
+  if (k < 0)
+    return 0;
+  double total = 0;
+  double log_half_n = n * std::log(0.5);
+  for (int i = 0; i <= std::min(k, n); ++i)
+    total += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                      log_half_n);
+  return std::min(1.0, total);
+}
+
+// The number of arrangements of n1 + n2 distinct values with each U, by the classic recursion
+// f(n1, n2, u) = f(n1 − 1, n2, u − n2) + f(n1, n2 − 1, u); returns P(U <= u).
+double exact_u_cdf(int n1, int n2, int u) {
+  int max_u = n1 * n2;
+  // counts[j][v]: arrangements of i values of the first sample and j of the second with U = v.
+  std::vector<std::vector<double>> prev(n2 + 1, std::vector<double>(max_u + 1, 0));
+  for (int j = 0; j <= n2; ++j)
+    prev[j][0] = 1; // i = 0: U = 0
+  for (int i = 1; i <= n1; ++i) {
+    std::vector<std::vector<double>> cur(n2 + 1, std::vector<double>(max_u + 1, 0));
+    cur[0][0] = 1;
+    for (int j = 1; j <= n2; ++j)
+      for (int v = 0; v <= i * j; ++v)
+        cur[j][v] = (v >= j ? prev[j][v - j] : 0) + cur[j - 1][v];
+    prev = std::move(cur);
+  }
+  double total = 0, below = 0;
+  for (int v = 0; v <= max_u; ++v) {
+    total += prev[n2][v];
+    if (v <= u)
+      below += prev[n2][v];
+  }
+  return below / total;
+}
+
+} // namespace
+
+double mean(std::span<const double> x) {
+  if (x.empty())
+    return kNaN;
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
+
+double median(std::span<const double> x) {
+  return sorted_percentile(sorted(x), 0.5);
+}
+
+double minimum(std::span<const double> x) {
+  return x.empty() ? kNaN : *std::min_element(x.begin(), x.end());
+}
+
+double maximum(std::span<const double> x) {
+  return x.empty() ? kNaN : *std::max_element(x.begin(), x.end());
+}
+
+double stddev(std::span<const double> x) {
+  if (x.size() < 2)
+    return kNaN;
+  double m = mean(x), sum = 0;
+  for (double v : x)
+    sum += (v - m) * (v - m);
+  return std::sqrt(sum / static_cast<double>(x.size() - 1));
+}
+
+double mad(std::span<const double> x) {
+  if (x.empty())
+    return kNaN;
+  double m = median(x);
+  std::vector<double> deviations;
+  for (double v : x)
+    deviations.push_back(std::abs(v - m));
+  return median(deviations);
+}
+
+double percentile(std::span<const double> x, double q) {
+  return sorted_percentile(sorted(x), q);
+}
+
+double cv(std::span<const double> x) {
+  double m = mean(x);
+  return m == 0 ? kNaN : stddev(x) / m;
+}
+
+std::optional<Interval> median_ci(std::span<const double> x, double confidence) {
+  int n = static_cast<int>(x.size());
+  double alpha = 1 - confidence;
+  // The largest rank r with P(Bin(n, ½) <= r − 1) <= α/2: [x(r), x(n − r + 1)] covers the
+  // median with probability >= confidence.
+  int r = 0;
+  while (r + 1 <= n && binomial_half_cdf(n, r) <= alpha / 2)
+    ++r;
+  if (r < 1)
+    return std::nullopt;
+  auto v = sorted(x);
+  return Interval{v[static_cast<size_t>(r - 1)], v[static_cast<size_t>(n - r)]};
+}
+
+std::optional<Interval> relative_change_ci(std::span<const double> a, std::span<const double> b,
+                                           double confidence, uint64_t seed, int resamples) {
+  if (a.size() < 2 || b.size() < 2)
+    return std::nullopt;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<size_t> pick_a(0, a.size() - 1), pick_b(0, b.size() - 1);
+  std::vector<double> changes, ra(a.size()), rb(b.size());
+  for (int i = 0; i < resamples; ++i) {
+    for (auto& v : ra)
+      v = a[pick_a(rng)];
+    for (auto& v : rb)
+      v = b[pick_b(rng)];
+    double base = median(ra);
+    if (base != 0)
+      changes.push_back(median(rb) / base - 1);
+  }
+  if (changes.empty())
+    return std::nullopt;
+  std::sort(changes.begin(), changes.end());
+  double tail = (1 - confidence) / 2;
+  return Interval{sorted_percentile(changes, tail), sorted_percentile(changes, 1 - tail)};
+}
+
+MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b) {
+  MannWhitney r;
+  size_t n1 = a.size(), n2 = b.size();
+  if (n1 == 0 || n2 == 0)
+    return r;
+  // Ranks of the pooled sample, ties getting their average rank.
+  std::vector<std::pair<double, int>> pooled;
+  for (double v : a)
+    pooled.push_back({v, 0});
+  for (double v : b)
+    pooled.push_back({v, 1});
+  std::sort(pooled.begin(), pooled.end());
+  double rank_sum_a = 0, tie_term = 0;
+  bool ties = false;
+  for (size_t i = 0; i < pooled.size();) {
+    size_t j = i;
+    while (j < pooled.size() && pooled[j].first == pooled[i].first)
+      ++j;
+    double t = static_cast<double>(j - i);
+    double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (size_t k = i; k < j; ++k)
+      if (pooled[k].second == 0)
+        rank_sum_a += avg_rank;
+    if (t > 1) {
+      ties = true;
+      tie_term += t * t * t - t;
+    }
+    i = j;
+  }
+  double dn1 = static_cast<double>(n1), dn2 = static_cast<double>(n2);
+  r.u = rank_sum_a - dn1 * (dn1 + 1) / 2;
+  double mean_u = dn1 * dn2 / 2;
+  if (!ties && n1 <= 20 && n2 <= 20) {
+    r.exact = true;
+    int u = static_cast<int>(std::llround(r.u));
+    double lower = exact_u_cdf(static_cast<int>(n1), static_cast<int>(n2), u);
+    double upper = 1 - exact_u_cdf(static_cast<int>(n1), static_cast<int>(n2), u - 1);
+    r.p = std::min(1.0, 2 * std::min(lower, upper));
+    return r;
+  }
+  double n = dn1 + dn2;
+  double variance = dn1 * dn2 / 12 * ((n + 1) - tie_term / (n * (n - 1)));
+  if (variance <= 0)
+    return r; // every value equal: no evidence of a difference
+  double z = (std::abs(r.u - mean_u) - 0.5) / std::sqrt(variance);
+  r.p = std::min(1.0, 2 * (1 - normal_cdf(std::max(0.0, z))));
+  return r;
+}
+
+std::vector<double> holm(std::span<const double> p) {
+  size_t m = p.size();
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return p[x] < p[y]; });
+  std::vector<double> adjusted(m);
+  double running = 0;
+  for (size_t k = 0; k < m; ++k) {
+    running = std::max(running, std::min(1.0, static_cast<double>(m - k) * p[order[k]]));
+    adjusted[order[k]] = running;
+  }
+  return adjusted;
+}
+
+std::vector<double> benjamini_hochberg(std::span<const double> p) {
+  size_t m = p.size();
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return p[x] < p[y]; });
+  std::vector<double> adjusted(m);
+  double running = 1;
+  for (size_t k = m; k-- > 0;) {
+    running = std::min(running, p[order[k]] * static_cast<double>(m) / static_cast<double>(k + 1));
+    adjusted[order[k]] = std::min(1.0, running);
+  }
+  return adjusted;
+}
+
+double normal_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::numbers::sqrt2);
+}
+
+double normal_quantile(double p) {
+  // Bisection on the CDF: plenty fast for the handful of calls made, and exact to 1e-12.
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200; ++i) {
+    double mid = (lo + hi) / 2;
+    (normal_cdf(mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+double min_detectable_change(double cv, int n_a, int n_b, double alpha, double power) {
+  if (n_a < 2 || n_b < 2 || !(cv >= 0))
+    return kNaN;
+  double z = normal_quantile(1 - alpha / 2) + normal_quantile(power);
+  double are = 3 / std::numbers::pi; // Mann-Whitney vs t under normality
+  return z * cv * std::sqrt((1.0 / n_a + 1.0 / n_b) / are);
+}
+
+int runs_needed(double cv, double change, double alpha, double power) {
+  if (!(cv >= 0) || !(change > 0))
+    return -1;
+  double z = normal_quantile(1 - alpha / 2) + normal_quantile(power);
+  double are = 3 / std::numbers::pi;
+  double n = 2 * (z * cv / change) * (z * cv / change) / are;
+  return std::max(2, static_cast<int>(std::ceil(n)));
+}
+
+} // namespace ciperf::stats
