@@ -76,4 +76,8 @@ private:
   bool done_ = false;
 };
 
+struct Pressure;
+// Binds the six stall figures at `first`…`first + 5`, or NULLs when pressure is unavailable.
+void bind_pressure(Statement& stmt, int first, const std::optional<Pressure>& p);
+
 } // namespace ciperf

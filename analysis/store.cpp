@@ -48,18 +48,6 @@ void enable_wal(Database& db) {
   }
 }
 
-void bind_pressure(Statement& stmt, int first, const std::optional<Pressure>& p) {
-  auto bind = [&](int offset, double Pressure::*field) {
-    p ? stmt.bind(first + offset, (*p).*field) : stmt.bind_null(first + offset);
-  };
-  bind(0, &Pressure::cpu_some_s);
-  bind(1, &Pressure::cpu_full_s);
-  bind(2, &Pressure::io_some_s);
-  bind(3, &Pressure::io_full_s);
-  bind(4, &Pressure::memory_some_s);
-  bind(5, &Pressure::memory_full_s);
-}
-
 constexpr const char* kRunColumns =
     "id, run_id, pipeline, pipeline_file, mode, status, started_at, coalesce(finished_at, ''), "
     "coalesce(wall_s, 0), coalesce(deploys, 0), expected_deploys, coalesce(hostname, ''), "
@@ -118,6 +106,18 @@ PhaseRecord read_phase_row(const Statement& s) {
 }
 
 } // namespace
+
+void bind_pressure(Statement& stmt, int first, const std::optional<Pressure>& p) {
+  auto bind = [&](int offset, double Pressure::*field) {
+    p ? stmt.bind(first + offset, (*p).*field) : stmt.bind_null(first + offset);
+  };
+  bind(0, &Pressure::cpu_some_s);
+  bind(1, &Pressure::cpu_full_s);
+  bind(2, &Pressure::io_some_s);
+  bind(3, &Pressure::io_full_s);
+  bind(4, &Pressure::memory_some_s);
+  bind(5, &Pressure::memory_full_s);
+}
 
 std::string resolve_store_path(const std::string& flag_value) {
   if (!flag_value.empty())
@@ -212,28 +212,49 @@ void Store::finish_run(const RunRecord& run) {
   tx.commit();
 }
 
-std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
-  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1";
-  if (filter.pipeline)
-    sql += " AND pipeline = ?";
-  if (filter.mode)
-    sql += " AND mode = ?";
-  for (size_t i = 0; i < filter.labels.size(); ++i)
+std::string Store::where_clause(const RunFilter& filter, std::vector<std::string>& values) {
+  std::string sql = " WHERE 1";
+  if (filter.pipeline) {
+    sql += " AND runs.pipeline = ?";
+    values.push_back(*filter.pipeline);
+  }
+  if (filter.mode) {
+    sql += " AND runs.mode = ?";
+    values.push_back(*filter.mode);
+  }
+  if (filter.complete_only)
+    sql += " AND runs.status <> 'incomplete'";
+  for (const auto& [key, value] : filter.labels) {
     sql += " AND EXISTS (SELECT 1 FROM labels l WHERE l.run = runs.id AND l.key = ? AND "
            "l.value = ?)";
-  sql += " ORDER BY started_at DESC, id DESC";
+    values.push_back(key);
+    values.push_back(value);
+  }
+  if (filter.since) {
+    std::string stamp = *filter.since;
+    bool is_time = stamp.size() >= 10 && std::isdigit(static_cast<unsigned char>(stamp[0])) &&
+                   stamp[4] == '-';
+    if (!is_time) { // a run id: the runs that started after it
+      auto run = load_run(stamp);
+      if (!run)
+        throw UsageError("--since: no run '" + stamp + "' in " + path_);
+      stamp = run->started_at;
+    }
+    sql += " AND runs.started_at > ?";
+    values.push_back(stamp);
+  }
+  return sql;
+}
+
+std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
+  std::vector<std::string> values;
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs" +
+                    where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
   if (filter.limit)
     sql += " LIMIT " + std::to_string(*filter.limit);
   auto stmt = db_->prepare(sql);
-  int n = 1;
-  if (filter.pipeline)
-    stmt.bind(n++, *filter.pipeline);
-  if (filter.mode)
-    stmt.bind(n++, *filter.mode);
-  for (const auto& [key, value] : filter.labels) {
-    stmt.bind(n, key).bind(n + 1, value);
-    n += 2;
-  }
+  for (size_t i = 0; i < values.size(); ++i)
+    stmt.bind(static_cast<int>(i + 1), values[i]);
   std::vector<RunRecord> runs;
   auto labels = db_->prepare("SELECT key, value FROM labels WHERE run = ? ORDER BY key");
   while (stmt.step()) {

@@ -17,8 +17,32 @@ struct RunFilter {
   std::optional<std::string> pipeline;
   std::optional<std::string> mode;
   std::vector<std::pair<std::string, std::string>> labels; // all must match
-  std::optional<int> limit;
+  std::optional<std::string> since; // an RFC 3339 time, or a run id: the runs started after it
+  std::optional<int> limit;         // the newest N runs
+  bool complete_only = false;       // leave out runs still marked incomplete
 };
+
+// One phase of one stored run, flattened for analysis.
+struct PhaseSample {
+  std::string run_id;
+  std::string started_at;
+  std::string pipeline;
+  std::string mode;
+  int index = 0;
+  std::string phase;
+  std::string kind;
+  std::string tier;
+  std::string status;
+  bool background = false;
+  double wall_s = 0;
+  double user_s = 0;
+  double sys_s = 0;
+  int64_t read_bytes = 0;
+  int64_t write_bytes = 0;
+  std::optional<Pressure> pressure;
+};
+
+struct Baseline;
 
 class Store {
 public:
@@ -43,6 +67,18 @@ public:
   // the --history key for ciperf wait).
   void record_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    const std::string& run_id = {}, int phase_index = -1);
+  // The phases of the runs `filter` selects, oldest run first. Throws UsageError when `since`
+  // names a run that is not in the store.
+  std::vector<PhaseSample> phase_samples(const RunFilter& filter);
+  // Complete runs in one transaction (imports, benchmarks): far faster than run by run.
+  void insert_runs(const std::vector<RunRecord>& runs);
+
+  // Baselines: written whole in one transaction, replacing one of the same name.
+  void save_baseline(const Baseline& baseline);
+  std::optional<Baseline> load_baseline(const std::string& name);
+  // The newest baseline that has phases of `pipeline`.
+  std::optional<std::string> newest_baseline_for(const std::string& pipeline);
+
   // The earliest time to ready among the last `window` successful waits under `key`.
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 
@@ -50,6 +86,8 @@ public:
 
 private:
   int64_t row_id(const std::string& run_id);
+  // " WHERE …" for `filter` over the `runs` table, and the values to bind, in order.
+  std::string where_clause(const RunFilter& filter, std::vector<std::string>& values);
   void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    std::optional<int64_t> run, int phase_index);
   std::optional<WaitRecord> load_wait(int64_t run, int phase_index);

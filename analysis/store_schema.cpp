@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -109,6 +109,30 @@ CREATE TABLE wait_targets (
   last_failure TEXT NOT NULL,
   PRIMARY KEY (wait, idx)
 );
+)sql",
+    // 3: baseline sessions and the per-(pipeline, phase, mode) statistics of a baseline, with
+    // its raw samples so that later runs can be tested against them.
+    R"sql(
+CREATE TABLE baselines (
+  name TEXT PRIMARY KEY,
+  session TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  runs_per_mode INTEGER NOT NULL
+);
+
+CREATE TABLE baseline_phases (
+  baseline TEXT NOT NULL REFERENCES baselines (name) ON DELETE CASCADE,
+  pipeline TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  position INTEGER NOT NULL,          -- the phase's index in its pipeline, for display order
+  n INTEGER NOT NULL,
+  median REAL, mean REAL, stddev REAL, mad REAL, min REAL, max REAL, p95 REAL, cv REAL,
+  ci_low REAL, ci_high REAL,
+  samples TEXT NOT NULL,              -- JSON array of wall seconds, one per run
+  PRIMARY KEY (baseline, pipeline, phase, mode)
+);
+CREATE INDEX phases_by_run_status ON phases (run, status);
 )sql",
 };
 
