@@ -13,7 +13,9 @@ namespace {
 
 constexpr double kVitalShare = 0.8;
 
-bool counts(const PhaseSample& s) { return !s.background && s.status != "skipped"; }
+bool counts(const PhaseSample& s) {
+  return !s.background && s.status != "skipped";
+}
 
 const std::string& key_of(const PhaseSample& s, AttributeBy by) {
   return by == AttributeBy::Kind ? s.kind : by == AttributeBy::Tier ? s.tier : s.phase;
@@ -64,7 +66,9 @@ double median_of(const std::vector<PhaseSample>& samples, const std::string& pha
   return v.empty() ? 0.0 : stats::median(v);
 }
 
-std::string percent(double share) { return fmt::format("{:.0f}%", 100 * share); }
+std::string percent(double share) {
+  return fmt::format("{:.0f}%", 100 * share);
+}
 
 } // namespace
 
@@ -97,7 +101,8 @@ ColdWarmGap cold_vs_warm(const std::vector<PhaseSample>& samples) {
   for (const auto& s : samples) {
     if (!counts(s) || !seen.insert(s.phase).second)
       continue;
-    GapRow r{s.phase, median_of(samples, s.phase, "cold"), median_of(samples, s.phase, "warm"), 0, 0};
+    GapRow r{s.phase, median_of(samples, s.phase, "cold"), median_of(samples, s.phase, "warm"), 0,
+             0};
     r.difference = r.cold_median - r.warm_median;
     r.share_of_gap = g.gap > 0 ? r.difference / g.gap : std::nan("");
     g.rows.push_back(r);
@@ -150,8 +155,9 @@ std::vector<ResourceRow> classify_resources(const std::vector<PhaseSample>& samp
         r.because += ", CPU stall " + percent(r.cpu_stall) + " (too few cores)";
     } else if ((psi && r.io_stall >= 0.2) || r.io_mib_per_s >= 20) {
       r.bound = "I/O-bound";
-      r.because = psi ? fmt::format("I/O stall {}, {:.1f} MiB/s", percent(r.io_stall), r.io_mib_per_s)
-                      : fmt::format("{:.1f} MiB/s", r.io_mib_per_s);
+      r.because =
+          psi ? fmt::format("I/O stall {}, {:.1f} MiB/s", percent(r.io_stall), r.io_mib_per_s)
+              : fmt::format("{:.1f} MiB/s", r.io_mib_per_s);
     } else {
       r.bound = "waiting";
       r.because = fmt::format("uses {:.2f} cores", r.cores);

@@ -224,6 +224,10 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
   }
   if (filter.complete_only)
     sql += " AND runs.status <> 'incomplete'";
+  if (filter.run_id) {
+    sql += " AND runs.run_id = ?";
+    values.push_back(*filter.run_id);
+  }
   for (const auto& [key, value] : filter.labels) {
     sql += " AND EXISTS (SELECT 1 FROM labels l WHERE l.run = runs.id AND l.key = ? AND "
            "l.value = ?)";
@@ -232,8 +236,8 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
   }
   if (filter.since) {
     std::string stamp = *filter.since;
-    bool is_time = stamp.size() >= 10 && std::isdigit(static_cast<unsigned char>(stamp[0])) &&
-                   stamp[4] == '-';
+    bool is_time =
+        stamp.size() >= 10 && std::isdigit(static_cast<unsigned char>(stamp[0])) && stamp[4] == '-';
     if (!is_time) { // a run id: the runs that started after it
       auto run = load_run(stamp);
       if (!run)

@@ -17,9 +17,10 @@ struct RunFilter {
   std::optional<std::string> pipeline;
   std::optional<std::string> mode;
   std::vector<std::pair<std::string, std::string>> labels; // all must match
-  std::optional<std::string> since; // an RFC 3339 time, or a run id: the runs started after it
-  std::optional<int> limit;         // the newest N runs
-  bool complete_only = false;       // leave out runs still marked incomplete
+  std::optional<std::string> since;  // an RFC 3339 time, or a run id: the runs started after it
+  std::optional<int> limit;          // the newest N runs
+  bool complete_only = false;        // leave out runs still marked incomplete
+  std::optional<std::string> run_id; // exactly this run
 };
 
 // One phase of one stored run, flattened for analysis.

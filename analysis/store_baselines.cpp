@@ -46,8 +46,8 @@ void Store::save_baseline(const Baseline& b) {
 }
 
 std::optional<Baseline> Store::load_baseline(const std::string& name) {
-  auto head = db_->prepare(
-      "SELECT session, created_at, runs_per_mode FROM baselines WHERE name = ?");
+  auto head =
+      db_->prepare("SELECT session, created_at, runs_per_mode FROM baselines WHERE name = ?");
   head.bind(1, name);
   if (!head.step())
     return std::nullopt;

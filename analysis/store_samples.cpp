@@ -6,16 +6,16 @@ namespace ciperf {
 
 std::vector<PhaseSample> Store::phase_samples(const RunFilter& filter) {
   std::vector<std::string> values;
-  std::string runs = "SELECT id FROM runs" + where_clause(filter, values) +
-                     " ORDER BY started_at DESC, id DESC";
+  std::string runs =
+      "SELECT id FROM runs" + where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
   if (filter.limit)
     runs += " LIMIT " + std::to_string(*filter.limit);
   auto stmt = db_->prepare(
       "SELECT r.run_id, r.started_at, r.pipeline, r.mode, p.idx, p.name, p.kind, p.tier, "
       "p.status, p.wall_s, p.user_s, p.sys_s, p.read_bytes, p.write_bytes, p.cpu_some_s, "
       "p.cpu_full_s, p.io_some_s, p.io_full_s, p.memory_some_s, p.memory_full_s, p.background "
-      "FROM phases p JOIN runs r ON r.id = p.run WHERE p.run IN (" + runs +
-      ") ORDER BY r.started_at, r.id, p.idx");
+      "FROM phases p JOIN runs r ON r.id = p.run WHERE p.run IN (" +
+      runs + ") ORDER BY r.started_at, r.id, p.idx");
   for (size_t i = 0; i < values.size(); ++i)
     stmt.bind(static_cast<int>(i + 1), values[i]);
   std::vector<PhaseSample> out;

@@ -74,10 +74,61 @@ void add_wait(CLI::App& app, WaitCommand& c) {
   wait->add_flag("-q,--quiet", c.quiet, "Say nothing when ready");
 }
 
+void add_selection(CLI::App* app, RunSelection& s, bool with_last = true) {
+  app->add_option("--pipeline", s.pipeline, "Only runs of this pipeline");
+  app->add_option("--mode", s.mode, "Only runs in this mode (normal, cold, warm)");
+  app->add_option("--label", s.labels, "Only runs with label k=v (repeatable)");
+  app->add_option("--since", s.since, "Only runs started after this RFC 3339 time or run id");
+  if (with_last)
+    app->add_option("--last", s.last, "Only the newest N runs")->check(CLI::PositiveNumber);
+}
+
+void add_attribute(CLI::App& app, AttributeCommand& c) {
+  auto* a = app.add_subcommand("attribute", "Where the time of the selected runs goes");
+  add_selection(a, c.selection);
+  a->add_option("--by", c.by, "phase, kind, tier or resource")
+      ->check(CLI::IsMember({"phase", "kind", "tier", "resource"}));
+  a->add_flag("--cold-vs-warm", c.cold_vs_warm, "Which phases explain the cold-warm gap");
+  a->add_option("--store", c.store, "SQLite store");
+  a->add_flag("--json", c.json, "Machine-readable output");
+}
+
+void add_compare(CLI::App& app, CompareCommand& c) {
+  auto* cmp = app.add_subcommand("compare", "Judge runs against a baseline, phase by phase: "
+                                            "exit 1 when a phase regressed");
+  cmp->add_option("run", c.run, "The candidate run (id or unique prefix)");
+  cmp->add_flag("--last", c.last, "The newest run (of --pipeline) is the candidate");
+  add_selection(cmp, c.selection, false);
+  cmp->add_option("--baseline", c.baseline,
+                  "Baseline name (default: the newest with the pipeline)");
+  cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
+      ->check(CLI::Range(0.0, 1000.0));
+  cmp->add_option("--store", c.store, "SQLite store");
+  cmp->add_flag("--json", c.json, "Machine-readable output");
+}
+
+void add_baseline(CLI::App& app, BaselineCommand& c) {
+  auto* b = app.add_subcommand("baseline", "Cold and warm benchmark runs, stored as a baseline");
+  b->add_option("files", c.files, "Pipeline files")->required();
+  b->add_option("--runs", c.runs, "Runs per mode and pipeline (default 5)")
+      ->check(CLI::Range(2, 1000));
+  b->add_option("--name", c.name, "Baseline name (default: the session id)");
+  b->add_option("--store", c.store, "SQLite store");
+  b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+}
+
 int dispatch(CLI::App& app, const RunCommand& run, const std::string& check_file,
-             const RunsCommand& runs, const ShowCommand& show, const WaitCommand& wait) {
+             const RunsCommand& runs, const ShowCommand& show, const WaitCommand& wait,
+             const AttributeCommand& attribute, const CompareCommand& compare,
+             const BaselineCommand& baseline) {
   if (app.got_subcommand("wait"))
     return command_wait(wait);
+  if (app.got_subcommand("attribute"))
+    return command_attribute(attribute);
+  if (app.got_subcommand("compare"))
+    return command_compare(compare);
+  if (app.got_subcommand("baseline"))
+    return command_baseline(baseline);
   if (app.got_subcommand("run"))
     return command_run(run);
   if (app.got_subcommand("check"))
@@ -108,6 +159,12 @@ int cli_main(int argc, char** argv) {
   add_show(app, show);
   WaitCommand wait;
   add_wait(app, wait);
+  AttributeCommand attribute;
+  add_attribute(app, attribute);
+  CompareCommand compare;
+  add_compare(app, compare);
+  BaselineCommand baseline;
+  add_baseline(app, baseline);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -117,7 +174,7 @@ int cli_main(int argc, char** argv) {
     return kExitUsage;
   }
   try {
-    return dispatch(app, run, check_file, runs, show, wait);
+    return dispatch(app, run, check_file, runs, show, wait, attribute, compare, baseline);
   } catch (const PipelineError& e) {
     for (const auto& problem : e.problems())
       std::cerr << problem << "\n";

@@ -6,6 +6,7 @@
 #include "reports/text_table.hpp"
 #include "runner/commands.hpp"
 #include "runner/results_json.hpp"
+#include "runner/run_selection.hpp"
 #include "runner/status_printer.hpp"
 
 #include <filesystem>
@@ -14,14 +15,6 @@
 
 namespace ciperf {
 namespace {
-
-// Reading must not create a store as a side effect of a typo in --store.
-Store open_existing(const std::string& flag) {
-  std::string path = resolve_store_path(flag);
-  if (!std::filesystem::exists(path))
-    throw UsageError("no store at " + path + " (run a pipeline first, or pass --store)");
-  return Store(path);
-}
 
 nlohmann::json run_summary_json(const RunRecord& r) {
   return {{"run_id", r.run_id},  {"pipeline", r.pipeline},     {"mode", r.mode},
@@ -40,7 +33,7 @@ std::string labels_text(const std::map<std::string, std::string>& labels) {
 } // namespace
 
 int command_runs(const RunsCommand& c) {
-  Store store = open_existing(c.store);
+  Store store = open_existing_store(c.store);
   RunFilter filter;
   filter.pipeline = c.pipeline;
   filter.mode = c.mode;
@@ -67,7 +60,7 @@ int command_runs(const RunsCommand& c) {
 }
 
 int command_show(const ShowCommand& c) {
-  Store store = open_existing(c.store);
+  Store store = open_existing_store(c.store);
   auto run = store.load_run(c.run);
   if (!run)
     throw UsageError("no run '" + c.run + "' in " + store.path());

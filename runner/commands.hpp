@@ -48,7 +48,43 @@ struct WaitCommand {
   bool quiet = false;
 };
 
+// The run selection shared by attribute, compare and (later) report.
+struct RunSelection {
+  std::optional<std::string> pipeline, mode, since;
+  std::vector<std::string> labels;
+  std::optional<int> last;
+};
+
+struct AttributeCommand {
+  std::string store;
+  RunSelection selection;
+  std::string by = "phase"; // phase | kind | tier | resource
+  bool cold_vs_warm = false;
+  bool json = false;
+};
+
+struct CompareCommand {
+  std::string store;
+  std::string run; // one run id (or prefix)
+  bool last = false;
+  RunSelection selection; // --since, --pipeline, --label
+  std::string baseline;
+  double threshold = 5; // percent
+  bool json = false;
+};
+
+struct BaselineCommand {
+  std::vector<std::string> files;
+  int runs = 5;
+  std::string name;
+  std::string store;
+  std::vector<std::string> labels;
+};
+
 int command_run(const RunCommand& c);
+int command_attribute(const AttributeCommand& c);
+int command_compare(const CompareCommand& c);
+int command_baseline(const BaselineCommand& c);
 int command_wait(const WaitCommand& c);
 int command_check(const std::string& file);
 int command_runs(const RunsCommand& c);

@@ -62,7 +62,7 @@ public:
   PipelineRun(const Pipeline& pipeline, const RunOptions& options, Store& store)
       : p_(pipeline), options_(options), store_(store), supervisor_(signals_),
         redactor_(secret_values(pipeline)), runner_(supervisor_, redactor_, options.verbose),
-        status_(ConsoleStyle::detect(options.verbose), pipeline.phases.size()),
+        status_(ConsoleStyle::detect(options.verbose, options.quiet), pipeline.phases.size()),
         base_env_(process_environment()) {}
 
   RunOutcome execute();

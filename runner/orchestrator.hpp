@@ -18,6 +18,7 @@ struct RunOptions {
   std::filesystem::path out_dir; // empty: .ciperf/runs/<run-id>
   std::map<std::string, std::string> labels;
   bool verbose = false;
+  bool quiet = false; // no per-phase progress (baseline sessions print their own)
 };
 
 struct RunOutcome {

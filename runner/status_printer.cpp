@@ -9,13 +9,14 @@
 
 namespace ciperf {
 
-ConsoleStyle ConsoleStyle::detect(bool verbose) {
+ConsoleStyle ConsoleStyle::detect(bool verbose, bool quiet) {
   ConsoleStyle style;
   const char* term = std::getenv("TERM");
   style.terminal = ::isatty(STDERR_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
   const char* no_color = std::getenv("NO_COLOR");
   style.color = style.terminal && !(no_color && *no_color);
   style.verbose = verbose;
+  style.quiet = quiet;
   return style;
 }
 
@@ -34,7 +35,7 @@ void StatusPrinter::phase_started(const PhaseRecord& phase) {
 }
 
 void StatusPrinter::tick() {
-  if (!style_.terminal || style_.verbose || current_name_.empty())
+  if (style_.quiet || !style_.terminal || style_.verbose || current_name_.empty())
     return;
   double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -44,6 +45,8 @@ void StatusPrinter::tick() {
 
 void StatusPrinter::phase_finished(const PhaseRecord& phase) {
   current_name_.clear();
+  if (style_.quiet)
+    return;
   if (style_.terminal && !style_.verbose && phase.status == "passed" && !phase.over_budget) {
     tick(); // a passing phase needs no line of its own on a terminal
     return;
@@ -60,6 +63,8 @@ void StatusPrinter::phase_finished(const PhaseRecord& phase) {
 }
 
 void StatusPrinter::note(const std::string& text) {
+  if (style_.quiet && text.rfind("warning", 0) != 0)
+    return;
   clear();
   write("ciperf: " + text + "\n");
 }

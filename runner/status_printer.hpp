@@ -12,7 +12,8 @@ struct ConsoleStyle {
   bool terminal = false; // stderr is a terminal and TERM is not dumb
   bool color = false;    // terminal and NO_COLOR unset
   bool verbose = false;  // phase output goes to the console too: no redrawn line then
-  static ConsoleStyle detect(bool verbose);
+  bool quiet = false;    // print phases nothing but warnings
+  static ConsoleStyle detect(bool verbose, bool quiet = false);
 };
 
 class StatusPrinter {
