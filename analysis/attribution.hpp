@@ -3,8 +3,12 @@
 // that first reach 80% of the time), the phases that explain the cold−warm gap, and what bounds
 // each phase (CPU, I/O, memory, or waiting). Background services and skipped phases are left
 // out: a service spans the run, and a skipped phase took no time.
+//
+// Each analysis is a builder fed one phase sample at a time, in run order (as the store streams
+// them), so a million stored phases take a few numbers per phase, not the samples themselves.
 #include "analysis/store.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,21 @@ struct Pareto {
   std::vector<ParetoRow> rows;
 };
 
+class ParetoBuilder {
+public:
+  explicit ParetoBuilder(AttributeBy by) : by_(by) {}
+  void add(const PhaseSample& s);
+  Pareto finish();
+
+private:
+  void end_run();
+  AttributeBy by_;
+  std::string run_;
+  std::map<std::string, double> run_totals_;
+  std::map<std::string, std::vector<double>> totals_; // item → its total in each run it is in
+  int runs_ = 0;
+};
+
 Pareto pareto(const std::vector<PhaseSample>& samples, AttributeBy by);
 
 struct GapRow {
@@ -45,6 +64,20 @@ struct ColdWarmGap {
   std::vector<GapRow> rows; // largest difference first
 };
 
+class ColdWarmBuilder {
+public:
+  void add(const PhaseSample& s);
+  ColdWarmGap finish();
+
+private:
+  void end_run();
+  std::string run_, run_mode_;
+  double run_total_ = 0;
+  std::vector<double> cold_totals_, warm_totals_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> walls_; // cold, warm
+};
+
 ColdWarmGap cold_vs_warm(const std::vector<PhaseSample>& samples);
 
 struct ResourceRow {
@@ -57,6 +90,20 @@ struct ResourceRow {
   double memory_stall = 0;
   double io_mib_per_s = 0;
   std::string because; // the figures that decided
+};
+
+class ResourceBuilder {
+public:
+  void add(const PhaseSample& s);
+  std::vector<ResourceRow> finish();
+
+private:
+  struct Figures {
+    std::vector<double> wall, cores, rate, cpu, io, memory;
+    bool psi = true;
+  };
+  std::vector<std::string> order_;
+  std::map<std::string, Figures> phases_;
 };
 
 std::vector<ResourceRow> classify_resources(const std::vector<PhaseSample>& samples);

@@ -75,6 +75,12 @@ std::string Statement::text(int column) const {
            : std::string();
 }
 
+void Statement::text_into(int column, std::string& out) const {
+  auto* p = sqlite3_column_text(stmt_, column);
+  out.assign(p ? reinterpret_cast<const char*>(p) : "",
+             p ? static_cast<size_t>(sqlite3_column_bytes(stmt_, column)) : 0);
+}
+
 int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

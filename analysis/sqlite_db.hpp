@@ -37,6 +37,7 @@ public:
   void reset();
 
   std::string text(int column) const;
+  void text_into(int column, std::string& out) const; // reuses out's buffer
   int64_t integer(int column) const;
   double real(int column) const;
   bool is_null(int column) const;

@@ -4,6 +4,7 @@
 // at any instant leaves complete rows and a run still marked `incomplete`, never a torn row.
 #include "analysis/run_record.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,10 @@ public:
   // The phases of the runs `filter` selects, oldest run first. Throws UsageError when `since`
   // names a run that is not in the store.
   std::vector<PhaseSample> phase_samples(const RunFilter& filter);
+  // The same, one at a time, without holding them: for a million phases, memory stays flat.
+  // The sample passed is reused between calls.
+  void for_each_phase_sample(const RunFilter& filter,
+                             const std::function<void(const PhaseSample&)>& visit);
   // Complete runs in one transaction (imports, benchmarks): far faster than run by run.
   void insert_runs(const std::vector<RunRecord>& runs);
 

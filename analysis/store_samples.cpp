@@ -4,43 +4,50 @@
 
 namespace ciperf {
 
-std::vector<PhaseSample> Store::phase_samples(const RunFilter& filter) {
+void Store::for_each_phase_sample(const RunFilter& filter,
+                                  const std::function<void(const PhaseSample&)>& visit) {
   std::vector<std::string> values;
-  std::string runs =
-      "SELECT id FROM runs" + where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
-  if (filter.limit)
-    runs += " LIMIT " + std::to_string(*filter.limit);
+  std::string runs = "SELECT id FROM runs" + where_clause(filter, values);
+  if (filter.limit) // the newest N runs
+    runs += " ORDER BY started_at DESC, id DESC LIMIT " + std::to_string(*filter.limit);
+  // Phases in primary-key order (run, idx): runs are numbered as they start, so this is time
+  // order without a sort of the whole result.
   auto stmt = db_->prepare(
       "SELECT r.run_id, r.started_at, r.pipeline, r.mode, p.idx, p.name, p.kind, p.tier, "
       "p.status, p.wall_s, p.user_s, p.sys_s, p.read_bytes, p.write_bytes, p.cpu_some_s, "
       "p.cpu_full_s, p.io_some_s, p.io_full_s, p.memory_some_s, p.memory_full_s, p.background "
       "FROM phases p JOIN runs r ON r.id = p.run WHERE p.run IN (" +
-      runs + ") ORDER BY r.started_at, r.id, p.idx");
+      runs + ") ORDER BY p.run, p.idx");
   for (size_t i = 0; i < values.size(); ++i)
     stmt.bind(static_cast<int>(i + 1), values[i]);
-  std::vector<PhaseSample> out;
+  PhaseSample s;
   while (stmt.step()) {
-    PhaseSample s;
-    s.run_id = stmt.text(0);
-    s.started_at = stmt.text(1);
-    s.pipeline = stmt.text(2);
-    s.mode = stmt.text(3);
+    stmt.text_into(0, s.run_id);
+    stmt.text_into(1, s.started_at);
+    stmt.text_into(2, s.pipeline);
+    stmt.text_into(3, s.mode);
     s.index = static_cast<int>(stmt.integer(4));
-    s.phase = stmt.text(5);
-    s.kind = stmt.text(6);
-    s.tier = stmt.text(7);
-    s.status = stmt.text(8);
+    stmt.text_into(5, s.phase);
+    stmt.text_into(6, s.kind);
+    stmt.text_into(7, s.tier);
+    stmt.text_into(8, s.status);
     s.wall_s = stmt.real(9);
     s.user_s = stmt.real(10);
     s.sys_s = stmt.real(11);
     s.read_bytes = stmt.integer(12);
     s.write_bytes = stmt.integer(13);
+    s.pressure.reset();
     if (!stmt.is_null(14))
       s.pressure = Pressure{stmt.real(14), stmt.real(15), stmt.real(16),
                             stmt.real(17), stmt.real(18), stmt.real(19)};
     s.background = stmt.integer(20) != 0;
-    out.push_back(std::move(s));
+    visit(s);
   }
+}
+
+std::vector<PhaseSample> Store::phase_samples(const RunFilter& filter) {
+  std::vector<PhaseSample> out;
+  for_each_phase_sample(filter, [&](const PhaseSample& s) { out.push_back(s); });
   return out;
 }
 

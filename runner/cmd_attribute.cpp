@@ -24,9 +24,7 @@ json number_or_null(double v) {
   return std::isnan(v) ? json(nullptr) : json(v);
 }
 
-int print_pareto(const std::vector<PhaseSample>& samples, AttributeBy by, const std::string& what,
-                 bool as_json) {
-  Pareto p = pareto(samples, by);
+int print_pareto(const Pareto& p, const std::string& what, bool as_json) {
   if (as_json) {
     json rows = json::array();
     for (const auto& r : p.rows)
@@ -55,8 +53,7 @@ int print_pareto(const std::vector<PhaseSample>& samples, AttributeBy by, const 
   return kExitPassed;
 }
 
-int print_gap(const std::vector<PhaseSample>& samples, bool as_json) {
-  ColdWarmGap g = cold_vs_warm(samples);
+int print_gap(const ColdWarmGap& g, bool as_json) {
   if (g.cold_runs == 0 || g.warm_runs == 0)
     throw UsageError(fmt::format("--cold-vs-warm needs cold and warm runs; the selection has {} "
                                  "cold and {} warm (a baseline session makes both)",
@@ -93,8 +90,7 @@ int print_gap(const std::vector<PhaseSample>& samples, bool as_json) {
   return kExitPassed;
 }
 
-int print_resources(const std::vector<PhaseSample>& samples, bool as_json) {
-  auto rows = classify_resources(samples);
+int print_resources(const std::vector<ResourceRow>& rows, bool as_json) {
   if (as_json) {
     json out = json::array();
     for (const auto& r : rows)
@@ -124,21 +120,31 @@ int print_resources(const std::vector<PhaseSample>& samples, bool as_json) {
   return kExitPassed;
 }
 
+// Streams the selected phases through `builder`; a selection without runs is a usage error.
+template <typename Builder>
+auto analyse(Store& store, const RunSelection& selection, Builder builder) {
+  size_t seen = 0;
+  store.for_each_phase_sample(to_filter(selection), [&](const PhaseSample& s) {
+    ++seen;
+    builder.add(s);
+  });
+  if (seen == 0)
+    throw UsageError("no stored runs match the selection");
+  return builder.finish();
+}
+
 } // namespace
 
 int command_attribute(const AttributeCommand& c) {
   Store store = open_existing_store(c.store);
-  auto samples = store.phase_samples(to_filter(c.selection));
-  if (samples.empty())
-    throw UsageError("no stored runs match the selection");
   if (c.cold_vs_warm)
-    return print_gap(samples, c.json);
+    return print_gap(analyse(store, c.selection, ColdWarmBuilder{}), c.json);
   if (c.by == "resource")
-    return print_resources(samples, c.json);
+    return print_resources(analyse(store, c.selection, ResourceBuilder{}), c.json);
   AttributeBy by = c.by == "kind"   ? AttributeBy::Kind
                    : c.by == "tier" ? AttributeBy::Tier
                                     : AttributeBy::Phase;
-  return print_pareto(samples, by, c.by, c.json);
+  return print_pareto(analyse(store, c.selection, ParetoBuilder{by}), c.by, c.json);
 }
 
 } // namespace ciperf

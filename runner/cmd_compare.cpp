@@ -20,63 +20,65 @@ namespace {
 using nlohmann::json;
 
 // The candidate runs: one run, the newest, or those since a time or run.
-std::vector<PhaseSample> candidate_samples(Store& store, const CompareCommand& c) {
-  RunFilter f = to_filter(c.selection);
+RunFilter candidate_filter(Store& store, const CompareCommand& c) {
   if (!c.run.empty()) {
     auto run = store.load_run(c.run); // a full id or a unique prefix
     if (!run)
       throw UsageError("no run '" + c.run + "' in " + store.path());
     RunFilter one;
     one.run_id = run->run_id;
-    return store.phase_samples(one);
+    return one;
   }
+  RunFilter f = to_filter(c.selection);
   if (c.last)
     f.limit = 1;
   else if (!f.since)
     throw UsageError("compare needs RUN, --last or --since TIME|RUN to choose the candidate runs");
-  return store.phase_samples(f);
+  return f;
 }
 
 struct Group { // the candidate runs of one pipeline in one mode
   std::string pipeline, mode;
   std::set<std::string> runs;
   std::vector<PhaseSamples> phases;
+
+  PhaseSamples& phase(const std::string& name) {
+    auto it = std::find_if(phases.begin(), phases.end(),
+                           [&](const PhaseSamples& p) { return p.phase == name; });
+    return it != phases.end() ? *it : phases.emplace_back(PhaseSamples{name, {}, {}});
+  }
 };
 
-std::vector<Group> build_groups(const std::vector<PhaseSample>& candidates, const Baseline& base) {
+// Streams the candidates' phases into groups: only their wall times are kept.
+std::map<std::pair<std::string, std::string>, Group> collect_candidates(Store& store,
+                                                                        const RunFilter& filter) {
   std::map<std::pair<std::string, std::string>, Group> groups;
-  for (const auto& s : candidates) {
-    if (s.background || s.status == "skipped")
-      continue;
+  store.for_each_phase_sample(filter, [&](const PhaseSample& s) {
     Group& g = groups[{s.pipeline, s.mode}];
     g.pipeline = s.pipeline;
     g.mode = s.mode;
     g.runs.insert(s.run_id);
-    auto it = std::find_if(g.phases.begin(), g.phases.end(),
-                           [&](const PhaseSamples& p) { return p.phase == s.phase; });
-    if (it == g.phases.end())
-      it = g.phases.insert(g.phases.end(), PhaseSamples{s.phase, {}, {}});
-    it->candidate.push_back(s.wall_s);
-  }
-  std::vector<Group> out;
-  for (auto& [key, g] : groups) {
-    bool found = false;
-    for (const auto& b : base.phases) {
-      if (b.pipeline != g.pipeline || b.mode != g.mode)
-        continue;
+    if (!s.background && s.status != "skipped")
+      g.phase(s.phase).candidate.push_back(s.wall_s);
+  });
+  return groups;
+}
+
+// Normal runs clear no caches, so the warm side of the baseline is their like.
+std::string baseline_mode(const std::string& mode) {
+  return mode == "normal" ? "warm" : mode;
+}
+
+void attach_baseline(Group& g, const Baseline& base) {
+  bool found = false;
+  for (const auto& b : base.phases)
+    if (b.pipeline == g.pipeline && b.mode == baseline_mode(g.mode)) {
       found = true;
-      auto it = std::find_if(g.phases.begin(), g.phases.end(),
-                             [&](const PhaseSamples& p) { return p.phase == b.phase; });
-      if (it == g.phases.end()) // in the baseline, missing from the candidates
-        it = g.phases.insert(g.phases.end(), PhaseSamples{b.phase, {}, {}});
-      it->base = b.samples;
+      g.phase(b.phase).base = b.samples; // a phase only in the baseline gets no candidates
     }
-    if (!found)
-      throw UsageError(fmt::format("baseline '{}' has no {} runs of pipeline '{}'", base.name,
-                                   g.mode, g.pipeline));
-    out.push_back(std::move(g));
-  }
-  return out;
+  if (!found)
+    throw UsageError(fmt::format("baseline '{}' has no {} runs of pipeline '{}'", base.name,
+                                 baseline_mode(g.mode), g.pipeline));
 }
 
 std::string verdict_text(const PhaseComparison& c) {
@@ -119,9 +121,10 @@ json comparison_json(const Group& g, const std::vector<PhaseComparison>& rows) {
 
 void print_group(const Group& g, const std::vector<PhaseComparison>& rows, const Baseline& base,
                  double threshold) {
-  std::cout << fmt::format("{} ({}): {} candidate run{} against baseline '{}' ({} runs)\n\n",
+  std::cout << fmt::format("{} ({}): {} candidate run{} against the {} runs of baseline '{}' "
+                           "({} per mode)\n\n",
                            g.pipeline, g.mode, g.runs.size(), g.runs.size() == 1 ? "" : "s",
-                           base.name, base.runs_per_mode);
+                           baseline_mode(g.mode), base.name, base.runs_per_mode);
   TextTable t;
   t.header = {"phase",   "baseline",   "candidate",
               "change",  "95% CI",     "p (Holm)",
@@ -143,14 +146,15 @@ void print_group(const Group& g, const std::vector<PhaseComparison>& rows, const
 
 int command_compare(const CompareCommand& c) {
   Store store = open_existing_store(c.store);
-  auto candidates = candidate_samples(store, c);
-  if (candidates.empty())
+  auto groups = collect_candidates(store, candidate_filter(store, c));
+  if (groups.empty())
     throw UsageError("no stored runs match the candidate selection");
   std::string name = c.baseline;
   if (name.empty()) {
-    auto newest = store.newest_baseline_for(candidates.front().pipeline);
+    const std::string& pipeline = groups.begin()->second.pipeline;
+    auto newest = store.newest_baseline_for(pipeline);
     if (!newest)
-      throw UsageError("no baseline has pipeline '" + candidates.front().pipeline +
+      throw UsageError("no baseline has pipeline '" + pipeline +
                        "': make one with ciperf baseline, or pass --baseline");
     name = *newest;
   }
@@ -161,7 +165,8 @@ int command_compare(const CompareCommand& c) {
   options.threshold = c.threshold / 100;
   bool regressed = false;
   json out = json::array();
-  for (const auto& g : build_groups(candidates, *base)) {
+  for (auto& [key, g] : groups) {
+    attach_baseline(g, *base);
     auto rows = compare_phases(g.phases, options);
     regressed = regressed || any_regressed(rows);
     if (c.json)

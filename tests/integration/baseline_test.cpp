@@ -177,7 +177,7 @@ phases:
   REQUIRE(s.ciperf({"run", other.string()}).exit_code == 0);
   auto refused = s.ciperf({"compare", "--last", "--baseline", "b"});
   CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.err, Contains("baseline 'b' has no normal runs of pipeline 'other'"));
+  CHECK_THAT(refused.err, Contains("baseline 'b' has no warm runs of pipeline 'other'"));
   CHECK(s.ciperf({"compare", "--last", "--baseline", "nope"}).exit_code == 2);
   CHECK(s.ciperf({"compare"}).exit_code == 2);
   CHECK(s.ciperf({"compare", "--since", "no-such-run"}).exit_code == 2);

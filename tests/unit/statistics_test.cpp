@@ -115,3 +115,16 @@ TEST_CASE("the bootstrap CI of a relative change is reproducible and covers the 
   auto again = relative_change_ci(a, b);
   CHECK(again->low == ci->low);
 }
+
+TEST_CASE("large samples bound the relative change without a bootstrap", "[stats]") {
+  std::vector<double> a, b;
+  for (int i = 0; i < 300; ++i) {
+    a.push_back(10 + (i % 10) * 0.01);
+    b.push_back(12 + (i % 10) * 0.01);
+  }
+  auto ci = relative_change_ci(a, b);
+  REQUIRE(ci);
+  CHECK(ci->low < 0.2);
+  CHECK(ci->high > 0.2);
+  CHECK(ci->high - ci->low < 0.01);
+}
