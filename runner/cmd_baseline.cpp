@@ -10,12 +10,14 @@
 #include "runner/run_context.hpp"
 #include "runner/session_plan.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
+#include <tuple>
 
 namespace ciperf {
 namespace {
@@ -55,6 +57,9 @@ std::vector<BaselinePhase> summarize_runs(const std::vector<RunRecord>& runs) {
   for (auto& [key, entry] : samples)
     out.push_back(summarize(std::get<0>(key), std::get<1>(key), std::get<2>(key), entry.first,
                             std::move(entry.second)));
+  std::sort(out.begin(), out.end(), [](const BaselinePhase& a, const BaselinePhase& b) {
+    return std::tie(a.pipeline, a.position, a.mode) < std::tie(b.pipeline, b.position, b.mode);
+  });
   return out;
 }
 

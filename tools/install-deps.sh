@@ -6,7 +6,7 @@ packages="
   build-essential cmake ninja-build pkg-config clang-format
   libboost1.81-dev libyaml-cpp-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2 libbenchmark-dev
-  python3 python3-jsonschema curl nginx-light postgresql
+  python3 python3-jsonschema curl nginx-light postgresql ccache openssl
 "
 if [ "$(id -u)" != 0 ]; then
   echo "tools/install-deps.sh: run as root (it calls apt-get)" >&2

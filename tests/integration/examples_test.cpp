@@ -38,6 +38,25 @@ TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' tim
   CHECK(phase(r.results, "wait-for-services").at("probe")["outcome"] == "ready");
 }
 
+TEST_CASE("examples/ccache-build.yml is slow cold and served from ccache warm", "[examples]") {
+  Sandbox box;
+  auto run = [&](const char* mode) {
+    auto dir = box.dir / mode;
+    auto p = box.ciperf({"run", CIPERF_SOURCE_DIR "/examples/ccache-build.yml", "--mode", mode,
+                         "--store", box.store().string(), "--out", dir.string()});
+    INFO(p.out << p.err);
+    REQUIRE(p.exit_code == 0);
+    return nlohmann::json::parse(read_file(dir / "results.json"));
+  };
+  auto cold = run("cold");
+  auto warm = run("warm");
+  double cold_compile = phase(cold, "compile")["wall_s"],
+         warm_compile = phase(warm, "compile")["wall_s"];
+  CHECK(warm_compile * 5 < cold_compile);
+  CHECK(phase(cold, "compile")["metrics"]["cache_hits"]["value"] == 0.0);
+  CHECK(phase(warm, "compile")["metrics"]["cache_hits"]["value"] == 6.0);
+}
+
 TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples]") {
   Sandbox box;
   auto r = run_example(box, "http-service.yml");
