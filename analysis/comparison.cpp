@@ -18,7 +18,7 @@ PhaseComparison describe(const PhaseSamples& s, const CompareOptions& o) {
     c.change_ci = stats::relative_change_ci(s.base, s.candidate);
   c.p = stats::mann_whitney(s.base, s.candidate).p;
   // Noise from both sides: the larger CV is the honest one for planning.
-  double noise = std::max(stats::cv(s.base), stats::cv(s.candidate));
+  double noise = std::fmax(stats::cv(s.base), stats::cv(s.candidate)); // fmax skips a NaN side
   c.min_detectable_change =
       stats::min_detectable_change(noise, c.n_base, c.n_candidate, o.alpha, o.power);
   c.runs_needed = stats::runs_needed(noise, o.threshold, o.alpha, o.power);

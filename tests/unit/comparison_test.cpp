@@ -3,6 +3,7 @@
 #include "analysis/simulation.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 using namespace ciperf;
 
@@ -52,4 +53,25 @@ TEST_CASE("a 10% shift at CV 3% with 10 runs a side is found at least 90% of the
   ab.seed = 2;
   ab.shift = 0.10;
   CHECK(simulate_comparisons(ab).first_detected >= 0.9);
+}
+
+TEST_CASE("zero-variance samples: equal is unchanged, apart is a verdict", "[compare]") {
+  std::vector<double> ones(5, 1.0), twos(5, 2.0);
+  auto same = compare_phases({{"a", ones, ones}});
+  CHECK(same[0].verdict == Verdict::Unchanged);
+  CHECK(same[0].p == 1);
+  auto apart = compare_phases({{"a", ones, twos}});
+  CHECK(apart[0].verdict == Verdict::Regressed);
+  // All tied within each side: the normal approximation with tie correction, U = 0,
+  // variance 25/12 × (11 − 240/90) = 17.36, z = (12.5 − 0.5) / 4.167 = 2.88.
+  CHECK_FALSE(stats::mann_whitney(ones, twos).exact);
+  CHECK(apart[0].p == Approx(0.003977).epsilon(1e-3));
+  CHECK(std::isnan(apart[0].min_detectable_change) == false);
+}
+
+TEST_CASE("a single sample on either side is not enough data", "[compare]") {
+  auto r = compare_phases({{"a", {1.0}, {1.0, 1.1, 0.9}}, {"b", {1.0, 1.1, 0.9}, {5.0}}});
+  CHECK(r[0].verdict == Verdict::NotEnoughData);
+  CHECK(r[1].verdict == Verdict::NotEnoughData);
+  CHECK(r[1].runs_needed >= 2); // it still says how many runs would do
 }
