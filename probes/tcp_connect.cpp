@@ -11,13 +11,6 @@
 
 namespace ciperf {
 
-bool fd_ready(const std::vector<pollfd>& fds, int fd) {
-  for (const auto& p : fds)
-    if (p.fd == fd)
-      return p.revents != 0;
-  return false;
-}
-
 bool TcpConnect::resolve(const std::string& host, int port) {
   std::string key = host + ":" + std::to_string(port);
   if (key == resolved_for_)

@@ -58,17 +58,17 @@ TEST_CASE("a phase that ignores SIGTERM is killed after the grace period", "[con
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
-  - name: stubborn
+  - name: deaf
     timeout: 300ms
     grace: 300ms
-    run: "trap '' TERM; echo $$ > stubborn.pid; while :; do sleep 0.05; done"
+    run: "trap '' TERM; echo $$ > deaf.pid; while :; do sleep 0.05; done"
 )");
   CHECK(r.process.exit_code == 124);
-  const auto& stubborn = phase(r.results, "stubborn");
-  CHECK(stubborn["status"] == "timeout");
-  CHECK(stubborn["signal"] == SIGKILL);
-  CHECK(stubborn["wall_s"].get<double>() == Approx(0.6).margin(0.15));
-  CHECK_FALSE(process_alive(read_pid(box.dir / "stubborn.pid")));
+  const auto& deaf = phase(r.results, "deaf");
+  CHECK(deaf["status"] == "timeout");
+  CHECK(deaf["signal"] == SIGKILL);
+  CHECK(deaf["wall_s"].get<double>() == Approx(0.6).margin(0.15));
+  CHECK_FALSE(process_alive(read_pid(box.dir / "deaf.pid")));
 }
 
 TEST_CASE("what a phase forgot in the background is killed when it ends", "[control]") {
