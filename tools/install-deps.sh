@@ -3,7 +3,7 @@
 # Safe to run again: apt-get skips what is already installed.
 set -eu
 packages="
-  build-essential cmake ninja-build pkg-config clang-format
+  build-essential cmake ninja-build pkg-config clang-format clang-tidy
   libboost1.81-dev libyaml-cpp-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2 libbenchmark-dev
   python3 python3-jsonschema curl nginx-light postgresql ccache openssl
