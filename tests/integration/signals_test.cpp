@@ -54,7 +54,7 @@ TEST_CASE("SIGKILL to ciperf leaves the run marked incomplete, not torn", "[sign
   auto r = box.run(R"(version: 1
 phases:
   - {name: first, run: "true"}
-  - {name: long, run: "touch started; echo $$ > long.pid; exec sleep 1000"}
+  - {name: long, run: "echo $$ > long.pid; touch started; exec sleep 1000"}
 )",
                    {}, options);
   CHECK(r.process.term_signal == SIGKILL);
