@@ -74,7 +74,7 @@ private:
   bool interrupted();
   void run_phase(size_t i);
   void run_wait_phase(size_t i);
-  EnvMap phase_env(const PhaseSpec& phase, const fs::path& metrics) const;
+  EnvMap ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const;
   void start_background(size_t i);
   void stop_backgrounds();
   void fill(PhaseRecord& record, const Execution& e);
@@ -163,13 +163,12 @@ fs::path PipelineRun::metrics_path(size_t i) const {
   return run_dir_ / "metrics" / (file_stem(i, p_.phases.size(), p_.phases[i].name) + ".txt");
 }
 
-EnvMap PipelineRun::phase_env(const PhaseSpec& phase, const fs::path& metrics) const {
-  EnvMap ciperf_env = {{"CIPERF_RUN_ID", record_.run_id},
-                       {"CIPERF_RUN_DIR", run_dir_.string()},
-                       {"CIPERF_PHASE", phase.name},
-                       {"CIPERF_METRICS", metrics.string()},
-                       {"PWD", phase.workdir.string()}};
-  return merge_env(base_env_, {&p_.env, &phase.env, &ciperf_env});
+EnvMap PipelineRun::ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const {
+  return {{"CIPERF_RUN_ID", record_.run_id},
+          {"CIPERF_RUN_DIR", run_dir_.string()},
+          {"CIPERF_PHASE", phase.name},
+          {"CIPERF_METRICS", metrics.string()},
+          {"PWD", phase.workdir.string()}};
 }
 
 ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
@@ -177,7 +176,8 @@ ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
   ExecRequest r;
   r.command = &phase.run;
   r.workdir = phase.workdir;
-  r.env = build_env(phase_env(phase, metrics), {});
+  EnvMap vars = ciperf_vars(phase, metrics);
+  r.env = build_env(base_env_, {&p_.env, &phase.env, &vars}); // one copy of the environment
   r.log = run_dir_ / log;
   r.timeout = phase.timeout;
   r.grace = phase.grace;
@@ -283,8 +283,9 @@ void PipelineRun::run_wait_phase(size_t i) {
   ::getrusage(RUSAGE_CHILDREN, &children_before);
   Execution e;
   try {
-    WaitSpec wait =
-        instantiate_wait(*spec.wait, phase_env(spec, metrics_path(i)), spec.workdir.string());
+    EnvMap vars = ciperf_vars(spec, metrics_path(i));
+    WaitSpec wait = instantiate_wait(*spec.wait, merge_env(base_env_, {&p_.env, &spec.env, &vars}),
+                                     spec.workdir.string());
     WaitReport report = run_wait(wait, history, hooks);
     record.probe = to_wait_record(report);
     e.wall_s = report.elapsed_s;
