@@ -34,7 +34,7 @@ std::string describe_wait(const WaitReport& r, Duration timeout) {
     break;
   case WaitReport::Outcome::TimedOut:
     for (const auto& t : r.targets) {
-      if (t.fail_if || (t.first_success_s && t.last_failure == "not tried yet"))
+      if (t.fail_if || t.ready) // only what kept the wait from ending
         continue;
       if (!out.empty())
         out += "\n";

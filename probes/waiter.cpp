@@ -62,7 +62,7 @@ private:
                 false,
                 {},
                 {}};
-      t.report = {target.text,    probe_kind_name(target.kind), fail_if, 0, std::nullopt,
+      t.report = {target.text,    probe_kind_name(target.kind), fail_if, false, 0, std::nullopt,
                   "not tried yet"};
       tracked_.push_back(std::move(t));
     }
@@ -208,6 +208,7 @@ WaitReport Waiter::finish(WaitReport::Outcome outcome) {
   for (auto& t : tracked_) {
     if (t.in_flight)
       t.probe->abandon();
+    t.report.ready = t.satisfied;
     r.attempts += t.report.attempts;
     r.targets.push_back(t.report);
   }

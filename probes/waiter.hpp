@@ -32,6 +32,7 @@ struct TargetReport {
   std::string target;
   std::string kind;
   bool fail_if = false;
+  bool ready = false; // reached its consecutive successes
   int attempts = 0;
   std::optional<double> first_success_s;
   std::string last_failure;

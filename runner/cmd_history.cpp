@@ -9,7 +9,6 @@
 #include "runner/run_selection.hpp"
 #include "runner/status_printer.hpp"
 
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 

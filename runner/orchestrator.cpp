@@ -99,7 +99,6 @@ private:
   RunRecord record_;
   fs::path run_dir_;
   Clock::time_point t0_;
-  std::chrono::system_clock::time_point started_wall_;
   Clock::time_point last_checkpoint_;
   std::string first_failure_;  // "failed" or "timeout": what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
@@ -397,8 +396,7 @@ void PipelineRun::finalise() {
 }
 
 RunOutcome PipelineRun::execute() {
-  started_wall_ = std::chrono::system_clock::now();
-  record_.run_id = new_run_id(started_wall_);
+  record_.run_id = new_run_id(std::chrono::system_clock::now());
   set_up_run_dir();
   init_record();
   t0_ = Clock::now();

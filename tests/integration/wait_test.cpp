@@ -213,7 +213,12 @@ TEST_CASE("any, all and consecutive successes", "[wait]") {
   ProbeServer server("ok");
   std::string closed = "tcp://127.0.0.1:" + std::to_string(free_port());
   CHECK(wait({server.url(), closed, "--any"}).exit_code == 0);
-  CHECK(wait({server.url(), closed, "--timeout", "200ms"}).exit_code == 124);
+  // A target that failed before it became ready is not named among those not ready.
+  ProbeServer late("listen", 0.05);
+  auto both = wait({late.url(), closed, "--timeout", "300ms"});
+  CHECK(both.exit_code == 124);
+  CHECK_THAT(both.err, Contains("not ready after 300ms: " + closed));
+  CHECK(both.err.find(late.url()) == std::string::npos);
   auto r = wait({server.url(), "--successes", "3", "--json"});
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)["targets"][0]["attempts"].get<int>() >= 3);
