@@ -22,6 +22,13 @@ struct Metric {
   std::string unit;
 };
 
+// One probe attempt's end, for the waterfall and the trace: when (from the wait's start) and
+// whether it succeeded.
+struct AttemptMark {
+  double at_s = 0;
+  bool ok = false;
+};
+
 // A readiness wait: a `wait:` phase, or `ciperf wait`.
 struct WaitTargetRecord {
   std::string target;
@@ -30,6 +37,8 @@ struct WaitTargetRecord {
   int attempts = 0;
   std::optional<double> first_success_s;
   std::string last_failure;
+  // A bounded sample of the attempts (see probes/attempt_marks.hpp); successes always kept.
+  std::vector<AttemptMark> marks;
 };
 
 struct WaitRecord {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
 #include <thread>
 #include <unistd.h>
 
@@ -247,6 +248,10 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
     sql += " AND runs.started_at > ?";
     values.push_back(stamp);
   }
+  if (filter.until) {
+    sql += " AND runs.started_at <= ?";
+    values.push_back(*filter.until);
+  }
   return sql;
 }
 
@@ -271,6 +276,26 @@ std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
   return runs;
 }
 
+// The statements that load one run's details, prepared once for a whole export.
+struct Store::DetailQueries {
+  explicit DetailQueries(Database& db)
+      : labels(db.prepare("SELECT key, value FROM labels WHERE run = ?")),
+        phases(db.prepare(
+            "SELECT idx, name, kind, tier, status, exit_code, signal, background, always, "
+            "start_s, wall_s, user_s, sys_s, max_rss_bytes, read_bytes, write_bytes, cpu_some_s, "
+            "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s, budget_s, "
+            "over_budget, log, message FROM phases WHERE run = ? ORDER BY idx")),
+        metrics(db.prepare("SELECT phase_idx, name, value, unit FROM metrics WHERE run = ? "
+                           "ORDER BY phase_idx, name")),
+        prepare(db.prepare("SELECT status, exit_code, wall_s, log FROM prepares WHERE run = ?")),
+        wait(db.prepare("SELECT id, outcome, elapsed_s, ready_s, attempts, http_requests, "
+                        "attempts_saved, relaxed_until_s FROM waits WHERE run = ? AND "
+                        "phase_idx = ? ORDER BY id DESC LIMIT 1")),
+        targets(db.prepare("SELECT target, kind, fail_if, attempts, first_success_s, "
+                           "last_failure, marks FROM wait_targets WHERE wait = ? ORDER BY idx")) {}
+  Statement labels, phases, metrics, prepare, wait, targets;
+};
+
 std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
   auto stmt = db_->prepare(std::string("SELECT ") + kRunColumns +
                            " FROM runs WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1 "
@@ -282,39 +307,83 @@ std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
   RunRecord run = read_run_row(stmt);
   if (run.run_id != id_or_prefix && stmt.step())
     throw UsageError("run id prefix '" + id_or_prefix + "' is ambiguous");
-  auto labels = db_->prepare("SELECT key, value FROM labels WHERE run = ?");
-  labels.bind(1, id);
-  while (labels.step())
-    run.labels[labels.text(0)] = labels.text(1);
-  auto phases = db_->prepare(
-      "SELECT idx, name, kind, tier, status, exit_code, signal, background, always, start_s, "
-      "wall_s, user_s, sys_s, max_rss_bytes, read_bytes, write_bytes, cpu_some_s, cpu_full_s, "
-      "io_some_s, io_full_s, memory_some_s, memory_full_s, budget_s, over_budget, log, message "
-      "FROM phases WHERE run = ? ORDER BY idx");
-  phases.bind(1, id);
-  while (phases.step())
-    run.phases.push_back(read_phase_row(phases));
+  DetailQueries queries(*db_);
+  load_run_details(id, run, queries);
+  return run;
+}
+
+void Store::for_each_run(const RunFilter& filter, const std::function<void(RunRecord&)>& visit) {
+  std::vector<std::string> values;
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs" +
+                    where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
+  if (filter.limit)
+    sql += " LIMIT " + std::to_string(*filter.limit);
+  auto stmt = db_->prepare(sql);
+  for (size_t i = 0; i < values.size(); ++i)
+    stmt.bind(static_cast<int>(i + 1), values[i]);
+  DetailQueries queries(*db_);
+  while (stmt.step()) {
+    RunRecord run = read_run_row(stmt);
+    load_run_details(stmt.integer(0), run, queries);
+    visit(run);
+  }
+}
+
+void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
+  q.labels.reset();
+  q.labels.bind(1, id);
+  while (q.labels.step())
+    run.labels[q.labels.text(0)] = q.labels.text(1);
+  q.phases.reset();
+  q.phases.bind(1, id);
+  while (q.phases.step())
+    run.phases.push_back(read_phase_row(q.phases));
   for (auto& p : run.phases)
     if (p.kind == "wait")
-      p.probe = load_wait(id, p.index);
-  auto metrics = db_->prepare(
-      "SELECT phase_idx, name, value, unit FROM metrics WHERE run = ? ORDER BY phase_idx, name");
-  metrics.bind(1, id);
-  while (metrics.step())
+      p.probe = load_wait(q, id, p.index);
+  q.metrics.reset();
+  q.metrics.bind(1, id);
+  while (q.metrics.step())
     for (auto& p : run.phases)
-      if (p.index == metrics.integer(0))
-        p.metrics.push_back({metrics.text(1), metrics.real(2), metrics.text(3)});
-  auto prepare = db_->prepare("SELECT status, exit_code, wall_s, log FROM prepares WHERE run = ?");
-  prepare.bind(1, id);
-  if (prepare.step())
-    run.prepare =
-        PrepareRecord{prepare.text(0), optional_int(prepare, 1), prepare.real(2), prepare.text(3)};
-  return run;
+      if (p.index == q.metrics.integer(0))
+        p.metrics.push_back({q.metrics.text(1), q.metrics.real(2), q.metrics.text(3)});
+  q.prepare.reset();
+  q.prepare.bind(1, id);
+  if (q.prepare.step())
+    run.prepare = PrepareRecord{q.prepare.text(0), optional_int(q.prepare, 1), q.prepare.real(2),
+                                q.prepare.text(3)};
 }
 
 } // namespace ciperf
 
 namespace ciperf {
+namespace {
+
+std::string encode_marks(const std::vector<AttemptMark>& marks) {
+  std::string out;
+  for (const auto& m : marks)
+    out += fmt::format("{}{}{:.6f}", out.empty() ? "" : " ", m.ok ? "+" : "", m.at_s);
+  return out;
+}
+
+std::vector<AttemptMark> decode_marks(const std::string& text) {
+  std::vector<AttemptMark> marks;
+  const char* p = text.c_str();
+  while (*p) {
+    char* end = nullptr;
+    bool ok = *p == '+';
+    double at = std::strtod(p + (ok ? 1 : 0), &end);
+    if (end == p)
+      break;
+    marks.push_back({at, ok});
+    p = end;
+    while (*p == ' ')
+      ++p;
+  }
+  return marks;
+}
+
+} // namespace
 
 void Store::insert_wait(const std::string& key, const WaitRecord& w, const std::string& recorded_at,
                         std::optional<int64_t> run, int phase_index) {
@@ -327,13 +396,14 @@ void Store::insert_wait(const std::string& key, const WaitRecord& w, const std::
   insert.bind(8, w.attempts).bind(9, w.http_requests).bind(10, w.attempts_saved);
   insert.bind(11, w.relaxed_until_s).run();
   int64_t id = db_->last_insert_rowid();
-  auto target = db_->prepare("INSERT INTO wait_targets (wait, idx, target, kind, fail_if, "
-                             "attempts, first_success_s, last_failure) VALUES (?,?,?,?,?,?,?,?)");
+  auto target =
+      db_->prepare("INSERT INTO wait_targets (wait, idx, target, kind, fail_if, "
+                   "attempts, first_success_s, last_failure, marks) VALUES (?,?,?,?,?,?,?,?,?)");
   for (size_t i = 0; i < w.targets.size(); ++i) {
     const auto& t = w.targets[i];
     target.bind(1, id).bind(2, static_cast<int64_t>(i)).bind(3, t.target).bind(4, t.kind);
     target.bind(5, t.fail_if ? 1 : 0).bind(6, t.attempts).bind(7, t.first_success_s);
-    target.bind(8, t.last_failure).run();
+    target.bind(8, t.last_failure).bind(9, encode_marks(t.marks)).run();
     target.reset();
   }
 }
@@ -358,10 +428,9 @@ std::optional<double> Store::earliest_ready(const std::string& key, int window) 
   return stmt.real(0);
 }
 
-std::optional<WaitRecord> Store::load_wait(int64_t run, int phase_index) {
-  auto stmt = db_->prepare("SELECT id, outcome, elapsed_s, ready_s, attempts, http_requests, "
-                           "attempts_saved, relaxed_until_s FROM waits WHERE run = ? AND "
-                           "phase_idx = ? ORDER BY id DESC LIMIT 1");
+std::optional<WaitRecord> Store::load_wait(DetailQueries& q, int64_t run, int phase_index) {
+  Statement& stmt = q.wait;
+  stmt.reset();
   stmt.bind(1, run).bind(2, phase_index);
   if (!stmt.step())
     return std::nullopt;
@@ -375,8 +444,8 @@ std::optional<WaitRecord> Store::load_wait(int64_t run, int phase_index) {
   w.attempts_saved = static_cast<int>(stmt.integer(6));
   if (!stmt.is_null(7))
     w.relaxed_until_s = stmt.real(7);
-  auto targets = db_->prepare("SELECT target, kind, fail_if, attempts, first_success_s, "
-                              "last_failure FROM wait_targets WHERE wait = ? ORDER BY idx");
+  Statement& targets = q.targets;
+  targets.reset();
   targets.bind(1, stmt.integer(0));
   while (targets.step()) {
     WaitTargetRecord t{targets.text(0),
@@ -384,7 +453,8 @@ std::optional<WaitRecord> Store::load_wait(int64_t run, int phase_index) {
                        targets.integer(2) != 0,
                        static_cast<int>(targets.integer(3)),
                        std::nullopt,
-                       targets.text(5)};
+                       targets.text(5),
+                       decode_marks(targets.text(6))};
     if (!targets.is_null(4))
       t.first_success_s = targets.real(4);
     w.targets.push_back(t);

@@ -19,6 +19,7 @@ struct RunFilter {
   std::optional<std::string> mode;
   std::vector<std::pair<std::string, std::string>> labels; // all must match
   std::optional<std::string> since;  // an RFC 3339 time, or a run id: the runs started after it
+  std::optional<std::string> until;  // an RFC 3339 time: the runs started at or before it
   std::optional<int> limit;          // the newest N runs
   bool complete_only = false;        // leave out runs still marked incomplete
   std::optional<std::string> run_id; // exactly this run
@@ -69,6 +70,9 @@ public:
   // the --history key for ciperf wait).
   void record_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    const std::string& run_id = {}, int phase_index = -1);
+  // The runs `filter` selects, newest first, each loaded in full and handed over one at a time
+  // (an export of 10,000 runs holds one).
+  void for_each_run(const RunFilter& filter, const std::function<void(RunRecord&)>& visit);
   // The phases of the runs `filter` selects, oldest run first. Throws UsageError when `since`
   // names a run that is not in the store.
   std::vector<PhaseSample> phase_samples(const RunFilter& filter);
@@ -76,8 +80,12 @@ public:
   // The sample passed is reused between calls.
   void for_each_phase_sample(const RunFilter& filter,
                              const std::function<void(const PhaseSample&)>& visit);
-  // Complete runs in one transaction (imports, benchmarks): far faster than run by run.
-  void insert_runs(const std::vector<RunRecord>& runs);
+  // Whether a run with exactly this id is stored.
+  bool has_run(const std::string& run_id);
+  // Complete runs, with their waits, in one transaction (imports, benchmarks): far faster than
+  // run by run. A run whose id is already stored is skipped, so an import is idempotent.
+  // Returns how many were inserted.
+  size_t insert_runs(const std::vector<RunRecord>& runs);
 
   // Baselines: written whole in one transaction, replacing one of the same name.
   void save_baseline(const Baseline& baseline);
@@ -92,11 +100,14 @@ public:
 
 private:
   int64_t row_id(const std::string& run_id);
+  struct DetailQueries;
+  // Labels, phases, waits, metrics and prepare of the run with row id `id`.
+  void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);
   // " WHERE …" for `filter` over the `runs` table, and the values to bind, in order.
   std::string where_clause(const RunFilter& filter, std::vector<std::string>& values);
   void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    std::optional<int64_t> run, int phase_index);
-  std::optional<WaitRecord> load_wait(int64_t run, int phase_index);
+  std::optional<WaitRecord> load_wait(DetailQueries& queries, int64_t run, int phase_index);
   std::string path_;
   std::unique_ptr<Database> db_;
 };

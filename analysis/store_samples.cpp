@@ -45,25 +45,41 @@ void Store::for_each_phase_sample(const RunFilter& filter,
   }
 }
 
+bool Store::has_run(const std::string& run_id) {
+  auto stmt = db_->prepare("SELECT 1 FROM runs WHERE run_id = ?");
+  stmt.bind(1, run_id);
+  return stmt.step();
+}
+
 std::vector<PhaseSample> Store::phase_samples(const RunFilter& filter) {
   std::vector<PhaseSample> out;
   for_each_phase_sample(filter, [&](const PhaseSample& s) { out.push_back(s); });
   return out;
 }
 
-void Store::insert_runs(const std::vector<RunRecord>& runs) {
+size_t Store::insert_runs(const std::vector<RunRecord>& runs) {
   WriteTransaction tx(*db_);
+  auto exists = db_->prepare("SELECT 1 FROM runs WHERE run_id = ?");
+  size_t inserted = 0;
   auto run_insert = db_->prepare(
       "INSERT INTO runs (run_id, pipeline, pipeline_file, mode, status, started_at, finished_at, "
       "wall_s, deploys, expected_deploys, hostname, cpus, memory_bytes, kernel, run_dir) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto label = db_->prepare("INSERT INTO labels (run, key, value) VALUES (?, ?, ?)");
+  auto metric = db_->prepare(
+      "INSERT OR REPLACE INTO metrics (run, phase_idx, name, value, unit) VALUES (?,?,?,?,?)");
   auto phase = db_->prepare(
       "INSERT INTO phases (run, idx, name, kind, tier, status, exit_code, signal, background, "
       "always, start_s, wall_s, user_s, sys_s, max_rss_bytes, read_bytes, write_bytes, "
       "cpu_some_s, cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s, budget_s, "
       "over_budget, log, message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& r : runs) {
+    exists.bind(1, r.run_id);
+    bool stored = exists.step();
+    exists.reset();
+    if (stored)
+      continue;
+    ++inserted;
     run_insert.bind(1, r.run_id).bind(2, r.pipeline).bind(3, r.pipeline_file).bind(4, r.mode);
     run_insert.bind(5, r.status).bind(6, r.started_at).bind(7, r.finished_at).bind(8, r.wall_s);
     run_insert.bind(9, r.deploys).bind(10, r.expected_deploys).bind(11, r.host.hostname);
@@ -86,8 +102,18 @@ void Store::insert_runs(const std::vector<RunRecord>& runs) {
       phase.bind(27, p.message).run();
       phase.reset();
     }
+    for (const auto& p : r.phases)
+      for (const auto& m : p.metrics) {
+        metric.bind(1, id).bind(2, p.index).bind(3, m.name).bind(4, m.value).bind(5, m.unit);
+        metric.run();
+        metric.reset();
+      }
+    for (const auto& p : r.phases)
+      if (p.probe)
+        insert_wait(r.pipeline + "/" + p.name, *p.probe, r.started_at, id, p.index);
   }
   tx.commit();
+  return inserted;
 }
 
 } // namespace ciperf

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -133,6 +133,11 @@ CREATE TABLE baseline_phases (
   PRIMARY KEY (baseline, pipeline, phase, mode)
 );
 CREATE INDEX phases_by_run_status ON phases (run, status);
+)sql",
+    // 4: when each probe attempt ended (a bounded sample), for waterfalls and traces:
+    // space-separated seconds from the wait's start, a leading + on a success.
+    R"sql(
+ALTER TABLE wait_targets ADD COLUMN marks TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

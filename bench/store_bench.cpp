@@ -1,27 +1,46 @@
 // `bench/run store`, first half: generates a store of 1,000,000 phase rows of realistic shape
 // (50,000 runs of 20 phases, five pipelines, cold, warm and normal runs) and measures the
 // ingest rate. It then saves a baseline from the first runs, for `compare` to be timed on.
-//     ciperf_store_bench STORE_PATH
+// `bench/run reports` uses it for smaller stores: fewer runs, more phases, wait phases with
+// probe attempt marks (the heaviest part of an HTML waterfall).
+//     ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]
 #include "analysis/baseline.hpp"
 #include "analysis/store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <map>
 #include <random>
+#include <string>
 
 namespace {
 
 using namespace ciperf;
 
-constexpr int kRuns = 50'000;
-constexpr int kPhases = 20;
+struct Shape {
+  int runs = 50'000;
+  int phases = 20;
+  bool probes = false;
+};
 constexpr int kBatch = 1'000;
 const char* const kKinds[] = {"build", "deploy", "wait", "test", "test", "teardown"};
 
-RunRecord make_run(int i, std::mt19937_64& rng) {
+// A wait that polled every 2 ms for a second and a half: the attempt marks are at their cap.
+WaitRecord make_probe(double wall) {
+  WaitRecord w{"ready", wall, wall, 750, 0, 0, std::nullopt, {}};
+  WaitTargetRecord t{"http://127.0.0.1:8080/healthz", "http", false, 750, wall, "refused", {}};
+  for (int k = 0; k < 255; ++k)
+    t.marks.push_back({wall * k / 255, false});
+  t.marks.push_back({wall, true});
+  w.targets.push_back(t);
+  return w;
+}
+
+RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
   std::normal_distribution<double> noise(1.0, 0.05);
   RunRecord r;
   r.run_id = fmt::format("20261127T{:06d}Z-{:06x}", i, i);
@@ -34,7 +53,7 @@ RunRecord make_run(int i, std::mt19937_64& rng) {
   r.labels = {{"branch", i % 7 == 0 ? "feature" : "main"}};
   r.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1"};
   double start = 0;
-  for (int p = 0; p < kPhases; ++p) {
+  for (int p = 0; p < shape.phases; ++p) {
     PhaseRecord ph;
     ph.index = p;
     ph.name = fmt::format("phase-{:02d}", p);
@@ -54,6 +73,8 @@ RunRecord make_run(int i, std::mt19937_64& rng) {
     ph.write_bytes = 8 << 20;
     ph.pressure = Pressure{0.1 * ph.wall_s, 0, 0.4 * ph.wall_s, 0.2 * ph.wall_s, 0, 0};
     ph.log = fmt::format("logs/{:02d}-{}.log", p + 1, ph.name);
+    if (shape.probes && ph.kind == std::string("wait"))
+      ph.probe = make_probe(ph.wall_s);
     r.phases.push_back(std::move(ph));
   }
   r.wall_s = start;
@@ -63,20 +84,26 @@ RunRecord make_run(int i, std::mt19937_64& rng) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: ciperf_store_bench STORE_PATH\n");
+  if (argc < 2 || argc > 5) {
+    std::fprintf(stderr, "usage: ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]\n");
     return 2;
   }
+  Shape shape;
+  if (argc > 2)
+    shape.runs = std::atoi(argv[2]);
+  if (argc > 3)
+    shape.phases = std::atoi(argv[3]);
+  shape.probes = argc > 4 && std::string(argv[4]) == "--probes";
   ciperf::Store store(argv[1]);
   std::mt19937_64 rng(7);
   std::map<std::pair<std::string, std::string>, std::vector<ciperf::RunRecord>> first_runs;
   auto start = std::chrono::steady_clock::now();
   double generating = 0;
-  for (int batch = 0; batch < kRuns / kBatch; ++batch) {
+  for (int first = 0; first < shape.runs; first += kBatch) {
     auto g0 = std::chrono::steady_clock::now();
     std::vector<ciperf::RunRecord> runs;
-    for (int i = batch * kBatch; i < (batch + 1) * kBatch; ++i)
-      runs.push_back(make_run(i, rng));
+    for (int i = first; i < std::min(first + kBatch, shape.runs); ++i)
+      runs.push_back(make_run(i, shape, rng));
     generating += std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
     for (const auto& r : runs)
       if (auto& v = first_runs[{r.pipeline, r.mode}]; v.size() < 20)
@@ -85,14 +112,15 @@ int main(int argc, char** argv) {
   }
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double ingest = total - generating;
-  std::printf("ingest: %d phase rows (%d runs) in %.2f s: %.0f rows/s\n", kRuns * kPhases, kRuns,
-              ingest, kRuns * kPhases / ingest);
+  double rows = static_cast<double>(shape.runs) * shape.phases;
+  std::printf("ingest: %.0f phase rows (%d runs) in %.2f s: %.0f rows/s\n", rows, shape.runs,
+              ingest, rows / ingest);
 
   ciperf::Baseline b{"bench", "bench-session", "2026-11-27T00:00:00.000Z", 20, {}};
   for (const auto& [key, runs] : first_runs) {
     if (key.first != "recipe-0" || key.second == "normal")
       continue;
-    for (int p = 0; p < kPhases; ++p) {
+    for (int p = 0; p < shape.phases; ++p) {
       std::vector<double> walls;
       for (const auto& r : runs)
         walls.push_back(r.phases[static_cast<size_t>(p)].wall_s);

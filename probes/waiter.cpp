@@ -62,8 +62,14 @@ private:
                 false,
                 {},
                 {}};
-      t.report = {target.text,    probe_kind_name(target.kind), fail_if, false, 0, std::nullopt,
-                  "not tried yet"};
+      t.report = {target.text,
+                  probe_kind_name(target.kind),
+                  fail_if,
+                  false,
+                  0,
+                  std::nullopt,
+                  "not tried yet",
+                  {}};
       tracked_.push_back(std::move(t));
     }
   }
@@ -124,6 +130,7 @@ Duration Waiter::retry_delay(Tracked& t, const Attempt& a, Clock::time_point now
 
 void Waiter::settle(Tracked& t, const Attempt& a, Clock::time_point now) {
   t.in_flight = false;
+  t.report.marks.add(seconds(now - start_), a.ok);
   if (a.ok) {
     if (!t.report.first_success_s)
       t.report.first_success_s = seconds(now - start_);

@@ -2,6 +2,7 @@
 // The wait itself: every target probed on its own schedule in one event loop, composed with
 // all/any, fail-fast targets, consecutive successes, per-attempt and overall timeouts, and
 // history-informed polling.
+#include "probes/attempt_marks.hpp"
 #include "probes/probe_spec.hpp"
 
 #include <functional>
@@ -36,6 +37,7 @@ struct TargetReport {
   int attempts = 0;
   std::optional<double> first_success_s;
   std::string last_failure;
+  AttemptMarks marks;
 };
 
 struct WaitReport {

@@ -117,26 +117,67 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
   b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
 }
 
-int dispatch(CLI::App& app, const RunCommand& run, const std::string& check_file,
-             const RunsCommand& runs, const ShowCommand& show, const WaitCommand& wait,
-             const AttributeCommand& attribute, const CompareCommand& compare,
-             const BaselineCommand& baseline) {
+void add_report(CLI::App& app, ReportCommand& c) {
+  auto* r = app.add_subcommand("report", "Reports and exports: md, html, junit, trace, otlp, csv, "
+                                         "hyperfine (a baseline in hyperfine's JSON)");
+  r->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
+  r->add_option("--baseline", c.baseline,
+                "A baseline: its sessions' runs, or the verdicts of RUN against it");
+  add_selection(r, c.selection);
+  r->add_option("--format", c.format, "md, html, junit, trace, otlp, csv or hyperfine")
+      ->check(CLI::IsMember({"md", "html", "junit", "trace", "otlp", "csv", "hyperfine"}));
+  r->add_option("-o,--output", c.out, "Write here (atomically) instead of to stdout");
+  r->add_option("--trend-runs", c.trend_runs, "Runs in the HTML trends (default 30)")
+      ->check(CLI::Range(2, 10000));
+  r->add_option("--store", c.store, "SQLite store");
+}
+
+void add_import(CLI::App& app, ImportCommand& c) {
+  auto* i = app.add_subcommand("import", "Store runs recorded elsewhere: ciperf results.json, "
+                                         "JUnit XML, cc-ci results.json");
+  i->add_option("files", c.files, "Files to import")->required();
+  i->add_option("--format", c.format, "auto (default), ciperf, junit or cc-ci")
+      ->check(CLI::IsMember({"auto", "ciperf", "junit", "cc-ci"}));
+  i->add_option("--label", c.labels, "Label k=v for every imported run (repeatable)");
+  i->add_option("--store", c.store, "SQLite store");
+  i->add_flag("--json", c.json, "Machine-readable output");
+}
+
+// Every subcommand's options, filled in by the parser.
+struct Commands {
+  RunCommand run;
+  std::string check_file;
+  RunsCommand runs;
+  ShowCommand show;
+  WaitCommand wait;
+  AttributeCommand attribute;
+  CompareCommand compare;
+  BaselineCommand baseline;
+  ReportCommand report;
+  ImportCommand import;
+};
+
+int dispatch(CLI::App& app, const Commands& c) {
   if (app.got_subcommand("wait"))
-    return command_wait(wait);
+    return command_wait(c.wait);
   if (app.got_subcommand("attribute"))
-    return command_attribute(attribute);
+    return command_attribute(c.attribute);
   if (app.got_subcommand("compare"))
-    return command_compare(compare);
+    return command_compare(c.compare);
   if (app.got_subcommand("baseline"))
-    return command_baseline(baseline);
+    return command_baseline(c.baseline);
+  if (app.got_subcommand("report"))
+    return command_report(c.report);
+  if (app.got_subcommand("import"))
+    return command_import(c.import);
   if (app.got_subcommand("run"))
-    return command_run(run);
+    return command_run(c.run);
   if (app.got_subcommand("check"))
-    return command_check(check_file);
+    return command_check(c.check_file);
   if (app.got_subcommand("runs"))
-    return command_runs(runs);
+    return command_runs(c.runs);
   if (app.got_subcommand("show"))
-    return command_show(show);
+    return command_show(c.show);
   std::cerr << app.help();
   return kExitUsage;
 }
@@ -147,24 +188,19 @@ int cli_main(int argc, char** argv) {
   CLI::App app{"ciperf: a CI orchestrator built around per-phase timing"};
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", "ciperf 0.1.0");
-  RunCommand run;
-  RunsCommand runs;
-  ShowCommand show;
-  std::string check_file;
-  add_run(app, run);
+  Commands c;
+  add_run(app, c.run);
   app.add_subcommand("check", "Validate a pipeline without running it")
-      ->add_option("file", check_file, "Pipeline file (YAML)")
+      ->add_option("file", c.check_file, "Pipeline file (YAML)")
       ->required();
-  add_runs(app, runs);
-  add_show(app, show);
-  WaitCommand wait;
-  add_wait(app, wait);
-  AttributeCommand attribute;
-  add_attribute(app, attribute);
-  CompareCommand compare;
-  add_compare(app, compare);
-  BaselineCommand baseline;
-  add_baseline(app, baseline);
+  add_runs(app, c.runs);
+  add_show(app, c.show);
+  add_wait(app, c.wait);
+  add_attribute(app, c.attribute);
+  add_compare(app, c.compare);
+  add_baseline(app, c.baseline);
+  add_report(app, c.report);
+  add_import(app, c.import);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -174,7 +210,7 @@ int cli_main(int argc, char** argv) {
     return kExitUsage;
   }
   try {
-    return dispatch(app, run, check_file, runs, show, wait, attribute, compare, baseline);
+    return dispatch(app, c);
   } catch (const PipelineError& e) {
     for (const auto& problem : e.problems())
       std::cerr << problem << "\n";

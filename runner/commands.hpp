@@ -81,7 +81,27 @@ struct BaselineCommand {
   std::vector<std::string> labels;
 };
 
+struct ReportCommand {
+  std::string store;
+  std::string run; // id or prefix
+  std::string baseline;
+  RunSelection selection;
+  std::string format = "md";
+  std::string out; // a file; empty or "-" for stdout
+  int trend_runs = 30;
+};
+
+struct ImportCommand {
+  std::vector<std::string> files;
+  std::string store;
+  std::string format = "auto"; // auto | ciperf | junit | cc-ci
+  std::vector<std::string> labels;
+  bool json = false;
+};
+
 int command_run(const RunCommand& c);
+int command_report(const ReportCommand& c);
+int command_import(const ImportCommand& c);
 int command_attribute(const AttributeCommand& c);
 int command_compare(const CompareCommand& c);
 int command_baseline(const BaselineCommand& c);

@@ -1,5 +1,8 @@
 #include "runner/results_json.hpp"
 
+#include "runner/atomic_file.hpp"
+
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,13 +30,18 @@ json optional_double(const std::optional<double>& v) {
 
 json probe_json(const WaitRecord& w) {
   json targets = json::array();
-  for (const auto& t : w.targets)
+  for (const auto& t : w.targets) {
+    json marks = json::array();
+    for (const auto& m : t.marks)
+      marks.push_back({std::round(m.at_s * 1e6) / 1e6, m.ok});
     targets.push_back({{"target", t.target},
                        {"kind", t.kind},
                        {"fail_if", t.fail_if},
                        {"attempts", t.attempts},
                        {"first_success_s", optional_double(t.first_success_s)},
-                       {"last_failure", t.last_failure}});
+                       {"last_failure", t.last_failure},
+                       {"marks", marks}});
+  }
   return {{"outcome", w.outcome},
           {"elapsed_s", w.elapsed_s},
           {"ready_s", optional_double(w.ready_s)},
@@ -119,15 +127,8 @@ std::string wait_json(const WaitRecord& wait) {
 }
 
 void write_results_json(const RunRecord& run, const std::filesystem::path& dir) {
-  auto final_path = dir / "results.json";
-  auto temp_path = dir / "results.json.tmp";
-  {
-    std::ofstream out(temp_path, std::ios::trunc);
-    out << results_json(run);
-    if (!out.flush())
-      throw std::runtime_error("cannot write " + temp_path.string());
-  }
-  std::filesystem::rename(temp_path, final_path);
+  std::string text = results_json(run);
+  write_file_atomically((dir / "results.json").string(), [&](std::ostream& out) { out << text; });
 }
 
 } // namespace ciperf

@@ -48,9 +48,12 @@ WaitSpec instantiate_wait(const WaitSpec& raw, const EnvMap& env, const std::str
 WaitRecord to_wait_record(const WaitReport& r) {
   WaitRecord w{outcome_name(r.outcome), r.elapsed_s,      r.ready_s,         r.attempts,
                r.http_requests,         r.attempts_saved, r.relaxed_until_s, {}};
-  for (const auto& t : r.targets)
-    w.targets.push_back(
-        {t.target, t.kind, t.fail_if, t.attempts, t.first_success_s, t.last_failure});
+  for (const auto& t : r.targets) {
+    auto& target = w.targets.emplace_back(WaitTargetRecord{
+        t.target, t.kind, t.fail_if, t.attempts, t.first_success_s, t.last_failure, {}});
+    for (const Mark& m : t.marks.marks())
+      target.marks.push_back({m.at_s, m.ok});
+  }
   return w;
 }
 

@@ -6,7 +6,9 @@ packages="
   build-essential cmake ninja-build pkg-config clang-format clang-tidy
   libboost1.81-dev libyaml-cpp-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2 libbenchmark-dev
+  libcurl4-openssl-dev libexpat1-dev
   python3 python3-jsonschema curl nginx-light postgresql ccache openssl
+  libxml2-utils chromium clang libclang-rt-14-dev
 "
 if [ "$(id -u)" != 0 ]; then
   echo "tools/install-deps.sh: run as root (it calls apt-get)" >&2

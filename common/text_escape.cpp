@@ -1,0 +1,175 @@
+#include "common/text_escape.hpp"
+
+#include <cstdint>
+
+namespace ciperf {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// The length of the valid UTF-8 sequence at s[i], or 0 when it is not valid (RFC 3629: no
+// overlong forms, no surrogates, nothing past U+10FFFF).
+size_t sequence_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t b = byte(i);
+  if (b < 0x80)
+    return 1;
+  size_t n = b >= 0xC2 && b <= 0xDF   ? 2
+             : b >= 0xE0 && b <= 0xEF ? 3
+             : b >= 0xF0 && b <= 0xF4 ? 4
+                                      : 0;
+  if (n == 0 || i + n > s.size())
+    return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80)
+      return 0;
+  uint8_t second = byte(i + 1);
+  if ((b == 0xE0 && second < 0xA0) || (b == 0xED && second > 0x9F) ||
+      (b == 0xF0 && second < 0x90) || (b == 0xF4 && second > 0x8F))
+    return 0;
+  return n;
+}
+
+bool is_xml_illegal_control(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
+} // namespace
+
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = sequence_length(s, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string clean = valid_utf8(s);
+  std::string out;
+  out.reserve(clean.size() + 16);
+  for (char c : clean) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      if (is_xml_illegal_control(static_cast<unsigned char>(c)))
+        out += kReplacement;
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_escape(std::string_view s) {
+  std::string clean = valid_utf8(s);
+  std::string out;
+  out.reserve(clean.size() + 16);
+  for (char c : clean) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '\n':
+    case '\r':
+    case '\t':
+      out += ' ';
+      break;
+    case '|':
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '#':
+    case '~':
+      out += '\\';
+      out += c;
+      break;
+    default:
+      if (is_xml_illegal_control(static_cast<unsigned char>(c)))
+        out += kReplacement;
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* const hex = "0123456789abcdef";
+  std::string clean;
+  bool ascii = true;
+  for (char c : s)
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (!ascii) {
+    clean = valid_utf8(s);
+    s = clean;
+  }
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string csv_field(std::string_view s) {
+  std::string clean;
+  for (char c : valid_utf8(s))
+    if (is_xml_illegal_control(static_cast<unsigned char>(c)))
+      clean += kReplacement;
+    else
+      clean += c;
+  if (!clean.empty() && std::string_view("=+-@\t\r").find(clean[0]) != std::string_view::npos)
+    clean.insert(0, 1, '\'');
+  if (clean.find_first_of(",\"\n\r") == std::string::npos)
+    return clean;
+  std::string out = "\"";
+  for (char c : clean) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+} // namespace ciperf

@@ -1,0 +1,23 @@
+#pragma once
+// Making untrusted text (phase names, log tails, imported test names) safe for each output
+// format. Every function first replaces invalid UTF-8 with U+FFFD, so no format ever carries
+// bytes a strict reader would reject.
+#include <string>
+#include <string_view>
+
+namespace ciperf {
+
+// Invalid or overlong UTF-8 sequences and lone surrogates become U+FFFD.
+std::string valid_utf8(std::string_view s);
+// XML 1.0 text and attribute values (also HTML): & < > " ' escaped; the control characters
+// XML cannot carry even as references become U+FFFD.
+std::string xml_escape(std::string_view s);
+// One cell of a GitHub-flavoured Markdown table: no line breaks, no HTML, no table syntax.
+std::string markdown_escape(std::string_view s);
+// `s` as a JSON string literal, quotes included, appended to `out`: for writers that stream
+// JSON without building a document.
+void append_json_string(std::string& out, std::string_view s);
+// One RFC 4180 field; a text that a spreadsheet would run as a formula gets a leading '.
+std::string csv_field(std::string_view s);
+
+} // namespace ciperf

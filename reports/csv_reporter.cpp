@@ -1,0 +1,54 @@
+// CSV: one row per phase of every selected run, for spreadsheets and pandas.
+#include "common/text_escape.hpp"
+#include "reports/format_reporters.hpp"
+
+#include <fmt/format.h>
+#include <ostream>
+
+namespace ciperf {
+namespace {
+
+std::string optional_number(const std::optional<double>& v) {
+  return v ? fmt::format("{}", *v) : "";
+}
+
+std::string stall(const PhaseRecord& p, double Pressure::*field) {
+  return p.pressure ? fmt::format("{}", (*p.pressure).*field) : "";
+}
+
+class CsvReporter : public Reporter {
+public:
+  bool exports_every_run() const override { return true; }
+
+  void begin(const Report&, std::ostream& out) const override {
+    out << "run_id,pipeline,mode,run_status,started_at,index,phase,kind,tier,status,exit_code,"
+           "background,start_s,wall_s,user_s,sys_s,max_rss_bytes,read_bytes,write_bytes,"
+           "budget_s,over_budget,cpu_stall_s,io_stall_s,memory_stall_s\n";
+  }
+
+  void run(const ReportRun& run, std::ostream& out) const override {
+    for (const auto& p : run.record.phases)
+      write_row(run.record, p, out);
+  }
+
+private:
+  static void write_row(const RunRecord& r, const PhaseRecord& p, std::ostream& out) {
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       csv_field(r.run_id), csv_field(r.pipeline), csv_field(r.mode),
+                       csv_field(r.status), csv_field(r.started_at), p.index, csv_field(p.name),
+                       csv_field(p.kind), csv_field(p.tier), csv_field(p.status),
+                       p.exit_code ? std::to_string(*p.exit_code) : "",
+                       p.background ? "true" : "false", p.start_s, p.wall_s, p.user_s, p.sys_s,
+                       p.max_rss_bytes, p.read_bytes, p.write_bytes, optional_number(p.budget_s),
+                       p.over_budget ? "true" : "false", stall(p, &Pressure::cpu_some_s),
+                       stall(p, &Pressure::io_some_s), stall(p, &Pressure::memory_some_s));
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> make_csv_reporter() {
+  return std::make_unique<CsvReporter>();
+}
+
+} // namespace ciperf

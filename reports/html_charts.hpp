@@ -1,0 +1,23 @@
+#pragma once
+// The inline SVG charts of the HTML report. Each returns a complete <svg> element; every text
+// in it is escaped. No script: the charts are static pictures with <title> tooltips.
+#include "analysis/attribution.hpp"
+#include "analysis/baseline.hpp"
+#include "analysis/run_record.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+// The run's phases on a time axis, probe attempts as ticks on their wait phase.
+std::string waterfall_svg(const RunRecord& run);
+// Bars of each item's share, largest first, and the cumulative line with the 80% mark.
+std::string pareto_svg(const Pareto& pareto);
+// One row per phase: the cold and the warm samples as box plots on the phase's own axis.
+std::string box_plots_svg(const std::vector<const BaselinePhase*>& cold,
+                          const std::vector<const BaselinePhase*>& warm);
+// A small line of values (NaN leaves a gap), for a phase's trend over recent runs.
+std::string sparkline_svg(const std::vector<double>& values);
+
+} // namespace ciperf

@@ -1,0 +1,230 @@
+// One self-contained HTML page: inline CSS and SVG, no script (the Content-Security-Policy
+// forbids any), readable offline. The newest run as a waterfall and a table, then the analyses
+// of the selection: Pareto chart, cold vs warm box plots, trends, resource classification.
+#include "common/text_escape.hpp"
+#include "reports/format_reporters.hpp"
+#include "reports/html_charts.hpp"
+#include "reports/human_units.hpp"
+#include "reports/report_text.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace ciperf {
+namespace {
+
+constexpr const char* kStyle = R"css(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1000px;color:#1f2328;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+.meta{color:#59636e}.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-weight:600}
+.passed{background:#1a7f37}.failed,.incomplete{background:#cf222e}.timeout{background:#bc4c00}.interrupted,.skipped{background:#6e7781}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:middle}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
+.share{background:#eaeef2;width:120px;height:10px;border-radius:3px}.share i{display:block;height:10px;background:#0969da;border-radius:3px}
+.over{color:#cf222e;font-weight:600}.note{color:#59636e;font-size:13px}
+svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}svg .tick{fill:#59636e}svg .grid{stroke:#eaeef2}
+.phase{fill:#8c959f}.kind-deploy{fill:#0969da}.kind-wait{fill:#bf8700}.kind-build{fill:#8250df}.kind-test{fill:#1a7f37}.kind-teardown{fill:#6e7781}
+.status-failed,.status-timeout{stroke:#cf222e;stroke-width:2}.service{fill-opacity:.35}
+.probe-fail{stroke:#1f2328;stroke-opacity:.3;stroke-width:1}.probe-ok{stroke:#1a7f37;stroke-width:2.5}
+.bar{fill:#8c959f}.bar.vital{fill:#0969da}.cumulative{fill:none;stroke:#cf222e;stroke-width:2}.cut{stroke:#cf222e;stroke-dasharray:4 3}
+.cold rect{fill:#a5d6ff;stroke:#0969da}.warm rect{fill:#ffd8b5;stroke:#bc4c00}.whisker,.median{stroke:#1f2328}
+.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}
+.legend span{margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+.bound{font-weight:600}
+)css";
+
+std::string e(std::string_view s) {
+  return xml_escape(s);
+}
+
+std::string percent(double share) {
+  return std::isnan(share) ? "-" : fmt::format("{:.1f}%", 100 * share);
+}
+
+void write_head(const Report& report, std::string& out) {
+  out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'; img-src data:; script-src 'none'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         e(report.title) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n";
+}
+
+void write_summary(const RunRecord& r, std::string& out) {
+  out += fmt::format("<h1>{} <span class=\"badge {}\">{}</span> in {}</h1>\n", e(r.pipeline),
+                     e(r.status), e(r.status), human_seconds(r.wall_s));
+  std::string labels;
+  for (const auto& [k, v] : r.labels)
+    labels += fmt::format(" · {}={}", e(k), e(v));
+  out += fmt::format("<p class=\"meta\">run {} · mode {} · started {} · deploys {} · {} ({} CPUs, "
+                     "{}){}</p>\n",
+                     e(r.run_id), e(r.mode), e(r.started_at), r.deploys, e(r.host.hostname),
+                     r.host.cpus, e(r.host.kernel), labels);
+}
+
+void write_waterfall(const RunRecord& r, std::string& out) {
+  out += "<h2>Waterfall</h2>\n<p class=\"legend note\">"
+         "<span><i class=\"sw\" style=\"background:#0969da\"></i>deploy</span>"
+         "<span><i class=\"sw\" style=\"background:#bf8700\"></i>wait</span>"
+         "<span><i class=\"sw\" style=\"background:#8250df\"></i>build</span>"
+         "<span><i class=\"sw\" style=\"background:#1a7f37\"></i>test</span>"
+         "<span><i class=\"sw\" style=\"background:#6e7781\"></i>teardown</span>"
+         "<span>ticks on a wait: probe attempts (green: ready)</span></p>\n";
+  out += waterfall_svg(r) + "\n";
+}
+
+void write_phase_table(const ReportRun& run, std::string& out) {
+  const RunRecord& r = run.record;
+  out += "<h2>Phases</h2>\n<table class=\"phases\"><tr><th>phase</th><th>kind</th><th>tier</th>"
+         "<th>status</th><th>wall</th><th>share</th><th></th><th>CPU</th><th>peak RSS</th>"
+         "<th>budget</th></tr>\n";
+  for (const auto& p : r.phases) {
+    double share = share_of_run(p, r);
+    std::string status = e(p.status);
+    if (p.status != "passed" && p.status != "skipped")
+      status += ": " + e(failure_summary(p));
+    std::string budget;
+    if (p.budget_s)
+      budget = p.over_budget ? "<span class=\"over\">over " + human_seconds(*p.budget_s) + "</span>"
+                             : "within " + human_seconds(*p.budget_s);
+    out += fmt::format("<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{}</td><td><div class=\"share\"><i style=\"width:{:.1f}%\">"
+                       "</i></div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
+                       "</tr>\n",
+                       e(p.name), p.background ? " <span class=\"note\">(service)</span>" : "",
+                       e(p.kind), e(p.tier), status, human_seconds(p.wall_s),
+                       share > 0 ? percent(share) : "-", 100 * share,
+                       human_seconds(p.user_s + p.sys_s),
+                       p.max_rss_bytes > 0 ? human_bytes(p.max_rss_bytes) : "-", budget);
+  }
+  out += "</table>\n";
+  for (const auto& [index, tail] : run.log_tails)
+    if (index >= 0 && static_cast<size_t>(index) < r.phases.size())
+      out += fmt::format("<details><summary>log tail of {}</summary><pre>{}</pre></details>\n",
+                         e(r.phases[static_cast<size_t>(index)].name), e(tail));
+}
+
+void write_verdicts(const Report& report, std::string& out) {
+  if (report.verdicts.empty() || !report.baseline)
+    return;
+  out += "<h2>Against baseline " + e(report.baseline->name) +
+         "</h2>\n<table><tr><th>phase</th><th>baseline</th><th>this run</th><th>change</th>"
+         "<th>p (Holm)</th><th>verdict</th></tr>\n";
+  for (const auto& v : report.verdicts)
+    out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{}</td><td class=\"n\">{:.3g}</td><td{}>{}</td></tr>\n",
+                       e(v.phase), v.n_base ? human_seconds(v.base_median) : "-",
+                       v.n_candidate ? human_seconds(v.candidate_median) : "-",
+                       v.n_base && v.n_candidate ? fmt::format("{:+.1f}%", 100 * v.change) : "-",
+                       v.p_adjusted, v.verdict == Verdict::Regressed ? " class=\"over\"" : "",
+                       verdict_name(v.verdict));
+  out += "</table>\n";
+}
+
+void write_pareto(const Report& report, std::string& out) {
+  if (!report.pareto || report.pareto->rows.empty())
+    return;
+  const Pareto& p = *report.pareto;
+  out +=
+      fmt::format("<h2>Where the time goes</h2>\n<p class=\"note\">Median per run over {} run{}, "
+                  "{} in total. Blue bars: the vital few that first reach 80%.</p>\n",
+                  p.runs, p.runs == 1 ? "" : "s", human_seconds(p.total_s));
+  out += pareto_svg(p) + "\n";
+}
+
+void write_box_plots(const Report& report, std::string& out) {
+  if (!report.baseline)
+    return;
+  std::vector<const BaselinePhase*> cold, warm;
+  for (const auto& c : report.baseline->phases) {
+    if (c.mode != "cold")
+      continue;
+    for (const auto& w : report.baseline->phases)
+      if (w.mode == "warm" && w.pipeline == c.pipeline && w.phase == c.phase) {
+        cold.push_back(&c);
+        warm.push_back(&w);
+      }
+  }
+  if (cold.empty())
+    return;
+  out += "<h2>Cold vs warm</h2>\n<p class=\"legend note\"><span><i class=\"sw\" "
+         "style=\"background:#a5d6ff\"></i>cold</span><span><i class=\"sw\" "
+         "style=\"background:#ffd8b5\"></i>warm</span>baseline " +
+         e(report.baseline->name) + ", " + std::to_string(report.baseline->runs_per_mode) +
+         " runs per mode; medians on the right</p>\n";
+  out += box_plots_svg(cold, warm) + "\n";
+}
+
+void write_trends(const Report& report, std::string& out) {
+  if (report.trends.empty() || report.trend_runs.size() < 2)
+    return;
+  out += fmt::format("<h2>Trends</h2>\n<p class=\"note\">Wall time of each phase over the last {} "
+                     "runs, oldest on the left.</p>\n<table><tr><th>phase</th><th>trend</th>"
+                     "<th>latest</th><th>min</th><th>max</th></tr>\n",
+                     report.trend_runs.size());
+  for (const auto& t : report.trends) {
+    double lo = INFINITY, hi = 0;
+    for (double v : t.walls)
+      if (!std::isnan(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    double latest = t.walls.empty() ? NAN : t.walls.back();
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{}</td></tr>\n",
+                       e(t.phase), sparkline_svg(t.walls),
+                       std::isnan(latest) ? "-" : human_seconds(latest),
+                       std::isinf(lo) ? "-" : human_seconds(lo), human_seconds(hi));
+  }
+  out += "</table>\n";
+}
+
+void write_resources(const Report& report, std::string& out) {
+  if (report.resources.empty())
+    return;
+  out += "<h2>What bounds each phase</h2>\n<table><tr><th>phase</th><th>bound</th><th>wall</th>"
+         "<th>cores</th><th>stall CPU/IO/mem</th><th>I/O</th><th>because</th></tr>\n";
+  for (const auto& r : report.resources)
+    out += fmt::format("<tr><td>{}</td><td class=\"bound\">{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{:.2f}</td><td class=\"n\">{}</td><td class=\"n\">"
+                       "{:.1f} MiB/s</td><td class=\"note\">{}</td></tr>\n",
+                       e(r.phase), e(r.bound), human_seconds(r.wall_median), r.cores,
+                       std::isnan(r.cpu_stall)
+                           ? std::string("n/a")
+                           : fmt::format("{:.0f}/{:.0f}/{:.0f}%", 100 * r.cpu_stall,
+                                         100 * r.io_stall, 100 * r.memory_stall),
+                       r.io_mib_per_s, e(r.because));
+  out += "</table>\n";
+}
+
+class HtmlReporter : public Reporter {
+public:
+  void begin(const Report& report, std::ostream& out) const override {
+    std::string page;
+    write_head(report, page);
+    if (!report.runs.empty()) {
+      write_summary(report.runs.front().record, page);
+      write_waterfall(report.runs.front().record, page);
+      write_phase_table(report.runs.front(), page);
+    } else if (report.baseline) {
+      page += "<h1>Baseline " + e(report.baseline->name) + "</h1>\n<p class=\"meta\">created " +
+              e(report.baseline->created_at) + "</p>\n";
+    }
+    write_verdicts(report, page);
+    write_pareto(report, page);
+    write_box_plots(report, page);
+    write_trends(report, page);
+    write_resources(report, page);
+    page += "<p class=\"note\">ciperf report · " + std::to_string(report.selected_runs) +
+            " run(s) analysed</p>\n</body></html>\n";
+    out << page;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> make_html_reporter() {
+  return std::make_unique<HtmlReporter>();
+}
+
+} // namespace ciperf

@@ -1,0 +1,204 @@
+// GitHub-flavoured Markdown for a PR comment, $GITHUB_STEP_SUMMARY or a Drone card: the run's
+// status and phase table with share bars and budget flags, the verdicts against a baseline, and
+// the vital few. GitHub truncates comments past 65,536 characters, so tables stop early enough
+// to keep the whole report under 64 KiB.
+#include "common/text_escape.hpp"
+#include "reports/format_reporters.hpp"
+#include "reports/human_units.hpp"
+#include "reports/report_text.hpp"
+#include "reports/share_bar.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <ostream>
+#include <sstream>
+
+namespace ciperf {
+namespace {
+
+constexpr size_t kLimit = 64 * 1024;
+// Where each table must stop, leaving room for the sections after it (their headers, the
+// over-budget line of at most kMaxFlags, the closing line).
+constexpr size_t kPhasesCeiling = kLimit - 16 * 1024;
+constexpr size_t kVerdictsCeiling = kLimit - 8 * 1024;
+constexpr size_t kVitalCeiling = kLimit - 2 * 1024;
+constexpr size_t kMaxFlags = 2048;
+constexpr size_t kMaxCell = 120;
+
+// Escaped, and cut (on a character boundary) so that one long name cannot eat the budget.
+std::string cell(std::string_view text) {
+  std::string s = markdown_escape(text);
+  if (s.size() <= kMaxCell)
+    return s;
+  size_t cut = kMaxCell;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;
+  while (cut > 0 && s[cut - 1] == '\\') // never leave a dangling escape
+    --cut;
+  return s.substr(0, cut) + "…";
+}
+
+const char* status_mark(const std::string& status) {
+  if (status == "passed")
+    return "✅";
+  if (status == "timeout")
+    return "⏱️";
+  if (status == "interrupted" || status == "incomplete")
+    return "⚠️";
+  return "❌";
+}
+
+std::string percent(double share) {
+  return std::isnan(share) ? "-" : fmt::format("{:.1f}%", 100 * share);
+}
+
+// Appends table rows while the report stays within its budget; says how many were left out.
+class BoundedTable {
+public:
+  BoundedTable(std::string& out, size_t ceiling, const std::string& header)
+      : out_(out), ceiling_(ceiling) {
+    out_ += header;
+  }
+  void row(const std::string& line) {
+    if (out_.size() + line.size() > ceiling_) {
+      ++dropped_;
+      return;
+    }
+    out_ += line;
+  }
+  void close(const char* what) {
+    if (dropped_ > 0)
+      out_ += fmt::format("\n_{} more {} not shown (the report stays under 64 KiB; the HTML "
+                          "report has them all)._\n",
+                          dropped_, what);
+    out_ += "\n";
+  }
+
+private:
+  std::string& out_;
+  size_t ceiling_;
+  int dropped_ = 0;
+};
+
+std::string budget_flag(const PhaseRecord& p) {
+  if (!p.budget_s)
+    return "";
+  return p.over_budget ? fmt::format("⚠️ over {}", human_seconds(*p.budget_s))
+                       : fmt::format("within {}", human_seconds(*p.budget_s));
+}
+
+void write_run(const RunRecord& r, std::string& out) {
+  out += fmt::format("## {} {} {} in {}\n\n", status_mark(r.status), cell(r.pipeline), r.status,
+                     human_seconds(r.wall_s));
+  out += fmt::format("run {} · mode {} · started {} · deploys {}{} · host {} ({} CPUs)\n\n",
+                     cell(r.run_id), cell(r.mode), cell(r.started_at), r.deploys,
+                     r.expected_deploys ? fmt::format(" (expected {})", *r.expected_deploys) : "",
+                     cell(r.host.hostname), r.host.cpus);
+  BoundedTable table(out, kPhasesCeiling,
+                     "| phase | tier | status | wall | share | | CPU | budget |\n"
+                     "|---|---|---|---:|---:|---|---:|---|\n");
+  for (const auto& p : r.phases) {
+    double share = share_of_run(p, r);
+    std::string name = cell(p.name) + (p.background ? " (service)" : "");
+    bool ran = p.status != "skipped";
+    std::string status = p.status == "passed" || !ran
+                             ? p.status
+                             : fmt::format("**{}**: {}", p.status, cell(failure_summary(p)));
+    table.row(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, cell(p.tier), status,
+                          ran ? human_seconds(p.wall_s) : "-", share > 0 ? percent(share) : "-",
+                          share_bar(share), ran ? human_seconds(p.user_s + p.sys_s) : "-",
+                          budget_flag(p)));
+  }
+  table.close("phases");
+  std::string over;
+  for (const auto& p : r.phases)
+    if (p.over_budget && p.budget_s && over.size() < kMaxFlags)
+      over += fmt::format("{}{} ({} > {})", over.empty() ? "" : ", ", cell(p.name),
+                          human_seconds(p.wall_s), human_seconds(*p.budget_s));
+  if (!over.empty())
+    out += "**Over budget:** " + over + "\n\n";
+}
+
+void write_verdicts(const Report& report, std::string& out) {
+  if (report.verdicts.empty() || !report.baseline)
+    return;
+  int regressed = 0, improved = 0;
+  for (const auto& v : report.verdicts) {
+    regressed += v.verdict == Verdict::Regressed;
+    improved += v.verdict == Verdict::Improved;
+  }
+  out += fmt::format(
+      "### Against baseline {}: {}\n\n", cell(report.baseline->name),
+      regressed ? fmt::format("❌ {} phase{} regressed", regressed, regressed == 1 ? "" : "s")
+                : "✅ no regression");
+  BoundedTable table(out, kVerdictsCeiling,
+                     "| phase | baseline | this run | change | p (Holm) | verdict |\n"
+                     "|---|---:|---:|---:|---:|---|\n");
+  for (const auto& v : report.verdicts) {
+    bool both = v.n_base > 0 && v.n_candidate > 0;
+    table.row(fmt::format("| {} | {} | {} | {} | {:.3g} | {} |\n", cell(v.phase),
+                          v.n_base ? human_seconds(v.base_median) : "-",
+                          v.n_candidate ? human_seconds(v.candidate_median) : "-",
+                          both ? fmt::format("{:+.1f}%", 100 * v.change) : "-", v.p_adjusted,
+                          v.verdict == Verdict::Regressed  ? "**regressed**"
+                          : v.verdict == Verdict::Improved ? "improved"
+                                                           : verdict_name(v.verdict)));
+  }
+  table.close("phases");
+  if (improved)
+    out += fmt::format("{} phase{} improved.\n\n", improved, improved == 1 ? "" : "s");
+}
+
+void write_vital_few(const Report& report, std::string& out) {
+  if (!report.pareto || report.pareto->rows.empty())
+    return;
+  const Pareto& p = *report.pareto;
+  std::string names;
+  double share = 0;
+  int vital = 0;
+  for (const auto& row : p.rows)
+    if (row.vital) {
+      if (++vital <= 8)
+        names += (names.empty() ? "" : ", ") + cell(row.item);
+      share = row.cumulative;
+    }
+  if (vital > 8)
+    names += fmt::format(" and {} more", vital - 8);
+  out += fmt::format("### The vital few, over {} run{}\n\n{} hold{} {} of the time ({} per run "
+                     "in total).\n\n",
+                     p.runs, p.runs == 1 ? "" : "s", names, vital == 1 ? "s" : "", percent(share),
+                     human_seconds(p.total_s));
+  BoundedTable table(out, kVitalCeiling,
+                     "| phase | median per run | share | cumulative | |\n"
+                     "|---|---:|---:|---:|---|\n");
+  for (const auto& row : p.rows)
+    table.row(fmt::format("| {}{} | {} | {} | {} | {} |\n", cell(row.item), row.vital ? " ★" : "",
+                          human_seconds(row.median_s), percent(row.share), percent(row.cumulative),
+                          share_bar(row.share)));
+  table.close("phases");
+}
+
+class MarkdownReporter : public Reporter {
+public:
+  void begin(const Report& report, std::ostream& out) const override {
+    std::string text;
+    if (!report.runs.empty())
+      write_run(report.runs.front().record, text);
+    else if (report.baseline)
+      text += fmt::format("## Baseline {}\n\n{} runs per mode, created {}\n\n",
+                          cell(report.baseline->name), report.baseline->runs_per_mode,
+                          cell(report.baseline->created_at));
+    write_verdicts(report, text);
+    write_vital_few(report, text);
+    text += "<sub>ciperf report</sub>\n";
+    out << text;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Reporter> make_markdown_reporter() {
+  return std::make_unique<MarkdownReporter>();
+}
+
+} // namespace ciperf

@@ -1,0 +1,44 @@
+#pragma once
+// What a report shows, assembled once from the store and handed to whichever format writes it:
+// the runs themselves, and the analyses over the selection they came from. Formats that export
+// runs (JUnit, trace, OTLP, CSV) write every run; the overview formats (Markdown, HTML) show the
+// newest run and the analyses.
+#include "analysis/attribution.hpp"
+#include "analysis/baseline.hpp"
+#include "analysis/comparison.hpp"
+#include "analysis/run_record.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+struct ReportRun {
+  RunRecord record;
+  std::map<int, std::string> log_tails; // phase index → the end of its log, for failed phases
+};
+
+// One phase's wall time over the recent runs of the pipeline, oldest first.
+struct PhaseTrend {
+  std::string phase;
+  std::vector<double> walls; // NaN where a run did not run the phase
+};
+
+struct Report {
+  std::string title;
+  std::vector<ReportRun> runs; // newest first
+  int selected_runs = 0;       // the runs the analyses cover
+  std::optional<Pareto> pareto;
+  std::optional<ColdWarmGap> gap;
+  std::vector<ResourceRow> resources;
+  std::optional<Baseline> baseline;      // cold and warm samples: box plots, hyperfine's layout
+  std::vector<PhaseComparison> verdicts; // the newest run's pipeline against the baseline
+  std::vector<std::string> trend_runs;   // run ids, oldest first
+  std::vector<PhaseTrend> trends;
+  // Mean user and system seconds per (pipeline, phase, mode) of the baseline's session runs.
+  std::map<std::string, std::pair<double, double>> baseline_cpu;
+};
+
+} // namespace ciperf

@@ -1,0 +1,33 @@
+#pragma once
+// Assembling a Report from the store: which runs it shows, and the analyses over the runs it
+// was chosen from. One pass over the selected phases feeds every analysis.
+#include "analysis/store.hpp"
+#include "reports/report.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace ciperf {
+
+struct ReportRequest {
+  std::optional<std::string> run;      // a run id or unique prefix
+  std::optional<std::string> baseline; // a baseline's name
+  RunFilter filter;                    // the selection, when no run is named
+  bool filtered = false;               // the filter says something (else: the newest run)
+  bool analyses = true;                // the exports need only the runs
+  int trend_runs = 30;
+  size_t log_tail_bytes = 4096;
+};
+
+// Throws UsageError when the selection is empty or names what the store does not have.
+// report.runs holds the newest selected run only.
+Report load_report(Store& store, const ReportRequest& request);
+// Every selected run in full, with its log tails, newest first, one at a time.
+void for_each_report_run(Store& store, const ReportRequest& request,
+                         const std::function<void(const ReportRun&)>& visit);
+
+// The end of a log file, from a line start, at most `bytes` long; empty when unreadable.
+std::string log_tail(const std::string& path, size_t bytes);
+
+} // namespace ciperf

@@ -1,0 +1,54 @@
+// `ciperf report`: one run, a baseline or a selection of runs, in the format asked for.
+#include "common/errors.hpp"
+#include "reports/report_loader.hpp"
+#include "reports/reporter.hpp"
+#include "runner/atomic_file.hpp"
+#include "runner/commands.hpp"
+#include "runner/run_selection.hpp"
+
+#include <iostream>
+
+namespace ciperf {
+namespace {
+
+bool says_something(const RunSelection& s) {
+  return s.pipeline || s.mode || s.since || s.last || !s.labels.empty();
+}
+
+} // namespace
+
+int command_report(const ReportCommand& c) {
+  auto reporter = make_reporter(c.format);
+  if (!c.run.empty() && says_something(c.selection))
+    throw UsageError("report takes RUN or filters (--pipeline, --mode, --label, --since, "
+                     "--last), not both");
+  if (reporter->needs_baseline() && c.baseline.empty())
+    throw UsageError("--format " + c.format + " describes a baseline: pass --baseline NAME");
+  Store store = open_existing_store(c.store);
+  ReportRequest request;
+  if (!c.run.empty())
+    request.run = c.run;
+  if (!c.baseline.empty())
+    request.baseline = c.baseline;
+  request.filter = to_filter(c.selection);
+  request.filtered = says_something(c.selection);
+  request.analyses = !reporter->exports_every_run();
+  request.trend_runs = c.trend_runs;
+  Report report = load_report(store, request);
+  auto write = [&](std::ostream& out) {
+    if (!reporter->exports_every_run())
+      return reporter->write(report, out);
+    reporter->begin(report, out);
+    for_each_report_run(store, request, [&](const ReportRun& run) { reporter->run(run, out); });
+    reporter->end(report, out);
+  };
+  if (c.out.empty() || c.out == "-") {
+    write(std::cout);
+    std::cout.flush();
+  } else {
+    write_file_atomically(c.out, write);
+  }
+  return kExitPassed;
+}
+
+} // namespace ciperf

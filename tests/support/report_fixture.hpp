@@ -1,0 +1,13 @@
+#pragma once
+// A fixed Report for the golden-output tests: one failed run whose names and log carry
+// everything hostile (markup, quotes, control characters, invalid UTF-8), a probe with attempt
+// marks, a baseline with cold and warm samples, trends and verdicts. The analyses are computed
+// by the real analysis code from fixed samples, so the output only changes when code does.
+#include "reports/report.hpp"
+
+namespace ciperf::test {
+
+Report fixture_report();
+RunRecord fixture_run();
+
+} // namespace ciperf::test

@@ -1,0 +1,114 @@
+// Golden output per format (google/benchmark's output tests are the model): the fixture report
+// is written in each format and compared byte for byte with tests/golden/; each output is also
+// checked by that format's validator. CIPERF_UPDATE_GOLDEN=1 rewrites the golden files.
+#include "reports/reporter.hpp"
+#include "support/process.hpp"
+#include "support/report_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace ciperf;
+
+namespace {
+
+const std::string kGolden = std::string(CIPERF_SOURCE_DIR) + "/tests/golden/";
+
+std::string render(const std::string& format, const Report& report) {
+  std::ostringstream out;
+  make_reporter(format)->write(report, out);
+  return out.str();
+}
+
+void require_valid(const std::string& format, const std::string& text) {
+  test::TempDir dir;
+  auto path = dir / ("report." + format);
+  std::ofstream(path, std::ios::binary) << text;
+  auto r = test::run_process({"/usr/bin/python3",
+                              std::string(CIPERF_SOURCE_DIR) + "/tests/validate_report.py", format,
+                              path.string()},
+                             {});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+void check_golden(const std::string& format, const std::string& file) {
+  std::string text = render(format, test::fixture_report());
+  require_valid(format, text);
+  std::string path = kGolden + file;
+  if (std::getenv("CIPERF_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << text;
+    WARN("rewrote " << path);
+  }
+  std::string golden = test::read_file(path);
+  INFO("compare with " << path << " (CIPERF_UPDATE_GOLDEN=1 rewrites it)");
+  CHECK(text == golden);
+}
+
+} // namespace
+
+TEST_CASE("markdown report matches its golden file", "[reports]") {
+  check_golden("md", "report.md");
+}
+TEST_CASE("html report matches its golden file", "[reports]") {
+  check_golden("html", "report.html");
+}
+TEST_CASE("junit report matches its golden file", "[reports]") {
+  check_golden("junit", "report.junit.xml");
+}
+TEST_CASE("trace report matches its golden file", "[reports]") {
+  check_golden("trace", "report.trace.json");
+}
+TEST_CASE("otlp report matches its golden file", "[reports]") {
+  check_golden("otlp", "report.otlp.jsonl");
+}
+TEST_CASE("csv report matches its golden file", "[reports]") {
+  check_golden("csv", "report.csv");
+}
+TEST_CASE("hyperfine export matches its golden file", "[reports]") {
+  check_golden("hyperfine", "report.hyperfine.json");
+}
+
+TEST_CASE("hostile names never reach any format raw", "[reports]") {
+  Report report = test::fixture_report();
+  for (const auto& format : report_formats()) {
+    std::string text = render(format, report);
+    INFO(format);
+    bool markup = format == "md" || format == "html" || format == "junit";
+    if (markup) // in CSV and JSON it is data, quoted as such
+      CHECK(text.find("<script>") == std::string::npos);
+    CHECK(text.find('\x01') == std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find("\xff") == std::string::npos); // invalid UTF-8 replaced
+  }
+}
+
+TEST_CASE("markdown stays under 64 KiB however many phases", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  PhaseRecord model = run.phases.front();
+  for (int i = 0; i < 5000; ++i) {
+    model.index = 10 + i;
+    model.name = "phase-" + std::to_string(i) + std::string(300, 'x');
+    run.phases.push_back(model);
+  }
+  std::string text = render("md", report);
+  CHECK(text.size() <= 64 * 1024);
+  CHECK(text.find("more phases not shown") != std::string::npos);
+  CHECK(text.find("The vital few") != std::string::npos);
+  require_valid("md", text);
+}
+
+TEST_CASE("hyperfine export needs a baseline", "[reports]") {
+  Report report = test::fixture_report();
+  report.baseline.reset();
+  std::ostringstream out;
+  CHECK_THROWS_WITH(make_reporter("hyperfine")->write(report, out), Catch::Contains("--baseline"));
+}
+
+TEST_CASE("an unknown format names the known ones", "[reports]") {
+  CHECK_THROWS_WITH(make_reporter("pdf"), Catch::Contains("md, html, junit"));
+}

@@ -1,0 +1,68 @@
+#include "common/rfc3339.hpp"
+#include "common/text_escape.hpp"
+#include "probes/attempt_marks.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ciperf;
+
+TEST_CASE("invalid UTF-8 becomes U+FFFD and valid text is kept", "[escape]") {
+  CHECK(valid_utf8("héllo ✓ 𝄞") == "héllo ✓ 𝄞");
+  CHECK(valid_utf8("a\xff"
+                   "b") == "a\xEF\xBF\xBD"
+                           "b");
+  CHECK(valid_utf8("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong '/'
+  CHECK(valid_utf8("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // a surrogate
+  CHECK(valid_utf8("\xe2\x9c") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // cut short
+}
+
+TEST_CASE("xml escaping covers markup, quotes and control characters", "[escape]") {
+  CHECK(xml_escape("<a href=\"x\">'&'</a>") ==
+        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  CHECK(xml_escape("tab\tnew\nline") == "tab\tnew\nline");
+  CHECK(xml_escape("bell\x07") == "bell\xEF\xBF\xBD");
+}
+
+TEST_CASE("markdown cells cannot break the table or carry html", "[escape]") {
+  CHECK(markdown_escape("a|b") == "a\\|b");
+  CHECK(markdown_escape("<script>") == "&lt;script&gt;");
+  CHECK(markdown_escape("two\nlines") == "two lines");
+  CHECK(markdown_escape("*bold* `code`") == "\\*bold\\* \\`code\\`");
+}
+
+TEST_CASE("csv fields are quoted when needed and never run as formulas", "[escape]") {
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(csv_field("=cmd()") == "'=cmd()");
+  CHECK(csv_field("-1+2") == "'-1+2");
+}
+
+TEST_CASE("rfc3339 times parse with any fraction and offset", "[rfc3339]") {
+  CHECK(parse_rfc3339_ns("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_rfc3339_ns("2026-11-27T12:00:00.5Z") == 1795780800500000000LL);
+  CHECK(parse_rfc3339_ns("2026-11-27T13:00:00+01:00") == parse_rfc3339_ns("2026-11-27T12:00:00Z"));
+  CHECK(parse_rfc3339_ns("2026-11-27T12:00:00.123456") ==
+        parse_rfc3339_ns("2026-11-27T12:00:00.123456Z"));
+  CHECK_FALSE(parse_rfc3339_ns("yesterday"));
+  CHECK_FALSE(parse_rfc3339_ns("2026-13-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339_ns("2026-11-27T12:00:00Zjunk"));
+  CHECK(format_rfc3339_ms(*parse_rfc3339_ns("2026-11-27T12:00:00.123456Z")) ==
+        "2026-11-27T12:00:00.123Z");
+  CHECK(format_rfc3339_ms(*parse_rfc3339_ns("1999-12-31T23:59:59.999Z")) ==
+        "1999-12-31T23:59:59.999Z");
+}
+
+TEST_CASE("attempt marks stay bounded, keep their spread and every success", "[marks]") {
+  AttemptMarks marks;
+  for (int i = 0; i < 10000; ++i)
+    marks.add(i * 0.002, false);
+  marks.add(20.0, true);
+  const auto& m = marks.marks();
+  CHECK(m.size() <= AttemptMarks::kMaxMarks + 1);
+  CHECK(m.size() >= AttemptMarks::kMaxMarks / 2);
+  CHECK(m.front().at_s == 0);
+  CHECK(m[m.size() - 2].at_s > 15); // the late attempts are still represented
+  CHECK(m.back().ok);
+  CHECK(m.back().at_s == 20.0);
+}
