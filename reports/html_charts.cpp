@@ -128,7 +128,7 @@ std::string pareto_svg(const Pareto& pareto) {
   double slot = bars ? (kWidth - kLeft - 20) / static_cast<double>(bars) : 1;
   std::string out = fmt::format("<svg class=\"chart pareto\" xmlns=\"http://www.w3.org/2000/svg\" "
                                 "width=\"{0}\" height=\"{1:.0f}\" viewBox=\"0 0 {0} {1:.0f}\">",
-                                kWidth, kTop + kPlot + 120);
+                                kWidth, kTop + kPlot + 80);
   for (int pct = 0; pct <= 100; pct += 20) {
     double y = kTop + kPlot * (1 - pct / 100.0);
     out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\"/>"
@@ -163,14 +163,25 @@ std::string box_plots_svg(const std::vector<const BaselinePhase*>& cold,
   std::string out = fmt::format("<svg class=\"chart boxes\" xmlns=\"http://www.w3.org/2000/svg\" "
                                 "width=\"{0}\" height=\"{1:.0f}\" viewBox=\"0 0 {0} {1:.0f}\">",
                                 kWidth, height + 4);
+  constexpr double kAxisLabel = 56; // the range's ends, written either side of the plot
+  double x0 = kLabelWidth + kAxisLabel, width = kWidth - x0 - kAxisLabel - 110;
   for (size_t i = 0; i < cold.size(); ++i) {
-    double top = std::max(cold[i]->max, warm[i]->max);
-    double scale = (kWidth - kLabelWidth - 110) / (top > 0 ? top : 1);
+    // Each phase on its own axis, from its fastest to its slowest run: the spread and the
+    // cold-warm shift stay visible whatever the phase's size.
+    double lo = std::min(cold[i]->min, warm[i]->min), hi = std::max(cold[i]->max, warm[i]->max);
+    double pad = std::max((hi - lo) * 0.05, 1e-6);
+    lo = std::max(0.0, lo - pad);
+    hi += pad;
+    double scale = width / (hi - lo);
     double y = static_cast<double>(i) * kRow;
     out += fmt::format("<text class=\"label\" x=\"4\" y=\"{:.1f}\">{}</text>", y + 20,
                        label(cold[i]->phase));
-    out += box(cold[i]->samples, kLabelWidth, scale, y + 4, "cold");
-    out += box(warm[i]->samples, kLabelWidth, scale, y + 18, "warm");
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text><text "
+                       "class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>",
+                       kLabelWidth, y + 20, human_seconds(lo), x0 + width + 6, y + 20,
+                       human_seconds(hi));
+    out += box(cold[i]->samples, x0 - lo * scale, scale, y + 4, "cold");
+    out += box(warm[i]->samples, x0 - lo * scale, scale, y + 18, "warm");
     out +=
         fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{} / {}</text>", kWidth - 100,
                     y + 20, human_seconds(cold[i]->median), human_seconds(warm[i]->median));

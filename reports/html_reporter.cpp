@@ -7,6 +7,7 @@
 #include "reports/human_units.hpp"
 #include "reports/report_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <ostream>
@@ -147,12 +148,35 @@ void write_box_plots(const Report& report, std::string& out) {
   }
   if (cold.empty())
     return;
-  out += "<h2>Cold vs warm</h2>\n<p class=\"legend note\"><span><i class=\"sw\" "
-         "style=\"background:#a5d6ff\"></i>cold</span><span><i class=\"sw\" "
-         "style=\"background:#ffd8b5\"></i>warm</span>baseline " +
-         e(report.baseline->name) + ", " + std::to_string(report.baseline->runs_per_mode) +
-         " runs per mode; medians on the right</p>\n";
+  out +=
+      "<h2>Cold vs warm</h2>\n<p class=\"legend note\"><span><i class=\"sw\" "
+      "style=\"background:#a5d6ff\"></i>cold</span><span><i class=\"sw\" "
+      "style=\"background:#ffd8b5\"></i>warm</span>baseline " +
+      e(report.baseline->name) + ", " + std::to_string(report.baseline->runs_per_mode) +
+      " runs per mode; each phase on its own axis, fastest to slowest run; medians (cold / warm) "
+      "on the right</p>\n";
   out += box_plots_svg(cold, warm) + "\n";
+}
+
+void write_gap(const Report& report, std::string& out) {
+  if (!report.gap)
+    return;
+  const ColdWarmGap& g = *report.gap;
+  out += fmt::format("<h2>What explains the cold−warm gap</h2>\n<p class=\"note\">cold {} vs warm "
+                     "{} per run (medians of {} and {} runs): the gap is {:+.2f}s</p>\n<table><tr>"
+                     "<th>phase</th><th>cold</th><th>warm</th><th>cold−warm</th><th>share of gap"
+                     "</th><th></th></tr>\n",
+                     human_seconds(g.cold_total), human_seconds(g.warm_total), g.cold_runs,
+                     g.warm_runs, g.gap);
+  for (const auto& r : g.rows) {
+    double share = std::isnan(r.share_of_gap) ? 0 : std::clamp(r.share_of_gap, 0.0, 1.0);
+    out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                       "<td class=\"n\">{:+.2f}s</td><td class=\"n\">{}</td><td><div "
+                       "class=\"share\"><i style=\"width:{:.1f}%\"></i></div></td></tr>\n",
+                       e(r.phase), human_seconds(r.cold_median), human_seconds(r.warm_median),
+                       r.difference, percent(r.share_of_gap), 100 * share);
+  }
+  out += "</table>\n";
 }
 
 void write_trends(const Report& report, std::string& out) {
@@ -213,6 +237,7 @@ public:
     write_verdicts(report, page);
     write_pareto(report, page);
     write_box_plots(report, page);
+    write_gap(report, page);
     write_trends(report, page);
     write_resources(report, page);
     page += "<p class=\"note\">ciperf report · " + std::to_string(report.selected_runs) +

@@ -195,8 +195,13 @@ Report load_report(Store& store, const ReportRequest& request) {
     throw UsageError("no stored runs match the selection");
   if (request.analyses)
     a.finish(report);
+  // The overviews draw the cold and warm distributions of the run's pipeline from its newest
+  // baseline even when none is named; verdicts only come with a named one.
+  if (newest && !report.baseline && request.analyses)
+    if (auto name = store.newest_baseline_for(newest->pipeline))
+      report.baseline = store.load_baseline(*name);
   if (newest) {
-    if (report.baseline && request.analyses)
+    if (request.baseline && request.analyses)
       report.verdicts = verdicts(a, *report.baseline, *newest);
     if (request.analyses)
       load_trends(store, *newest, request.trend_runs, report);

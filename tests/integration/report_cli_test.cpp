@@ -211,3 +211,50 @@ TEST_CASE("report refuses what it cannot do with exit 2", "[report][faults]") {
   auto out = box.dir / "no-such-dir" / "r.md";
   CHECK(box.ciperf({"report", "--store", store, "-o", out.string()}).exit_code == 2);
 }
+
+TEST_CASE("the example imports load and export again", "[import][examples]") {
+  Sandbox box;
+  std::string store = box.store().string();
+  std::string dir = std::string(CIPERF_SOURCE_DIR) + "/examples/imports/";
+  auto r = box.ciperf(
+      {"import", "--store", store, dir + "pytest-junit.xml", dir + "cc-ci-results.json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out,
+             Contains("(pytest, 4 phases, failed)") && Contains("(gitea, 12 phases, failed)"));
+  auto md = box.ciperf({"report", "--store", store, "--pipeline", "gitea"});
+  CHECK_THAT(md.out, Contains("| restore | backup | **failed**") && Contains("The vital few"));
+  for (std::string format : {"junit", "otlp", "trace", "csv", "html"}) {
+    auto out = box.dir / ("all." + format);
+    REQUIRE(box.ciperf({"report", "--store", store, "--since", "2000-01-01T00:00:00Z", "--format",
+                        format, "-o", out.string()})
+                .exit_code == 0);
+    require_valid_report(format, out);
+  }
+}
+
+TEST_CASE("a huge cc-ci results.json is streamed in bounded memory", "[import][faults]") {
+  Sandbox box;
+  auto huge = box.dir / "results.json";
+  {
+    std::ofstream out(huge);
+    std::string noise(20000, 'y');
+    out << "{\"recipe\": \"big\", \"finished\": \"2026-11-27T10:00:00Z\", \"stages\": [";
+    for (int stage = 0; stage < 10; ++stage) {
+      out << (stage ? "," : "") << "{\"name\": \"tier" << stage << "\", \"tests\": [";
+      for (int i = 0; i < 1000; ++i)
+        out << (i ? "," : "") << "{\"name\": \"t" << i << "\", \"status\": \"pass\", \"ms\": 5, "
+            << "\"output\": \"" << noise << "\"}";
+      out << "]}";
+    }
+    out << "]}";
+  }
+  REQUIRE(std::filesystem::file_size(huge) > 200'000'000);
+  ProcessOptions options;
+  options.env = {kSmallQuarantine};
+  auto r = box.ciperf({"import", "--store", box.store().string(), huge.string()}, options);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("10000 phases"));
+  CHECK(r.max_rss_kb < 80 * 1024 + kSanitizerSlackKb); // the file is over 200 MB
+}
