@@ -178,6 +178,24 @@ void write_vital_few(const Report& report, std::string& out) {
   table.close("phases");
 }
 
+void write_gap(const Report& report, std::string& out) {
+  if (!report.gap || report.gap->rows.empty())
+    return;
+  const ColdWarmGap& g = *report.gap;
+  out += fmt::format(
+      "### Cold vs warm: {:+.2f}s per run\n\ncold {} vs warm {} (medians of {} and {} "
+      "runs).\n\n",
+      g.gap, human_seconds(g.cold_total), human_seconds(g.warm_total), g.cold_runs, g.warm_runs);
+  BoundedTable table(out, kVitalCeiling - 4096,
+                     "| phase | cold | warm | cold−warm | share of gap |\n"
+                     "|---|---:|---:|---:|---:|\n");
+  for (const auto& r : g.rows)
+    table.row(fmt::format("| {} | {} | {} | {:+.2f}s | {} |\n", cell(r.phase),
+                          human_seconds(r.cold_median), human_seconds(r.warm_median), r.difference,
+                          percent(r.share_of_gap)));
+  table.close("phases");
+}
+
 class MarkdownReporter : public Reporter {
 public:
   void begin(const Report& report, std::ostream& out) const override {
@@ -189,6 +207,7 @@ public:
                           cell(report.baseline->name), report.baseline->runs_per_mode,
                           cell(report.baseline->created_at));
     write_verdicts(report, text);
+    write_gap(report, text);
     write_vital_few(report, text);
     text += "<sub>ciperf report</sub>\n";
     out << text;

@@ -107,6 +107,14 @@ Report fixture_report() {
     auto s = samples(run, "run" + std::to_string(i), 1.0 + 0.05 * i, "normal");
     all.insert(all.end(), s.begin(), s.end());
   }
+  std::vector<PhaseSample> session;
+  for (int i = 0; i < 3; ++i) {
+    auto cold = samples(run, "cold" + std::to_string(i), 2.0 + 0.1 * i, "cold");
+    auto warm = samples(run, "warm" + std::to_string(i), 1.0 + 0.05 * i, "warm");
+    session.insert(session.end(), cold.begin(), cold.end());
+    session.insert(session.end(), warm.begin(), warm.end());
+  }
+  report.gap = cold_vs_warm(session);
   report.selected_runs = 5;
   report.pareto = pareto(all, AttributeBy::Phase);
   report.resources = classify_resources(all);
