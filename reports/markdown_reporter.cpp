@@ -122,15 +122,20 @@ void write_run(const RunRecord& r, std::string& out) {
 void write_verdicts(const Report& report, std::string& out) {
   if (report.verdicts.empty() || !report.baseline)
     return;
-  int regressed = 0, improved = 0;
+  int regressed = 0, improved = 0, judged = 0;
   for (const auto& v : report.verdicts) {
     regressed += v.verdict == Verdict::Regressed;
     improved += v.verdict == Verdict::Improved;
+    judged += v.verdict != Verdict::NotEnoughData;
   }
   out += fmt::format(
       "### Against baseline {}: {}\n\n", cell(report.baseline->name),
       regressed ? fmt::format("❌ {} phase{} regressed", regressed, regressed == 1 ? "" : "s")
-                : "✅ no regression");
+      : judged  ? "✅ no regression"
+                : "not enough runs to judge");
+  if (judged == 0)
+    out += "A verdict needs at least 3 runs on each side: select the candidate runs with "
+           "`--last 3` or `--since`.\n\n";
   BoundedTable table(out, kVerdictsCeiling,
                      "| phase | baseline | this run | change | p (Holm) | verdict |\n"
                      "|---|---:|---:|---:|---:|---|\n");
