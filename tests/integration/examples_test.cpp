@@ -1,7 +1,9 @@
 // The examples are real: the runnable ones run here against real servers.
+#include "runner/pipeline_loader.hpp"
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>
+#include <regex>
 
 using namespace ciperf::test;
 
@@ -81,4 +83,25 @@ TEST_CASE("examples/postgres.yml runs initdb, pgbench and stop for real", "[exam
   CHECK(bench["metrics"]["tps"]["value"].get<double>() > 0);
   CHECK(phase(r.results, "stop")["status"] == "passed");
   CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-postgres-example"));
+}
+
+TEST_CASE("examples/postgres.yml fails fast on a real FATAL, not on its own probe's",
+          "[examples]") {
+  // pg_isready connecting while the server starts makes the server log a FATAL of its own; the
+  // fail_if must not take that for a server that cannot start (it once failed the example).
+  auto pipeline = ciperf::load_pipeline(CIPERF_SOURCE_DIR "/examples/postgres.yml");
+  const ciperf::WaitSpec* wait = nullptr;
+  for (const auto& p : pipeline.phases)
+    if (p.name == "ready")
+      wait = &*p.wait;
+  REQUIRE(wait);
+  REQUIRE(wait->fail_if.size() == 1);
+  std::regex fatal(wait->fail_if[0].regex);
+  CHECK_FALSE(std::regex_search("2026-11-27 18:13:02.123 UTC [1234] FATAL:  the database system "
+                                "is starting up",
+                                fatal));
+  CHECK(std::regex_search("2026-11-27 18:13:02.523 UTC [99] FATAL:  could not create lock file "
+                          "\"/tmp/.s.PGSQL.15432.lock\": Permission denied",
+                          fatal));
+  CHECK(std::regex_search("FATAL:  data directory \"/x\" has invalid permissions", fatal));
 }
