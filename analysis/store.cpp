@@ -72,6 +72,11 @@ RunRecord read_run_row(const Statement& s) {
   return run;
 }
 
+void bind_all(Statement& stmt, const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); ++i)
+    stmt.bind(static_cast<int>(i + 1), values[i]);
+}
+
 std::optional<int> optional_int(const Statement& s, int column) {
   if (s.is_null(column))
     return std::nullopt;
@@ -255,15 +260,18 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
   return sql;
 }
 
-std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
-  std::vector<std::string> values;
+std::string Store::runs_query(const RunFilter& filter, std::vector<std::string>& values) {
   std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs" +
                     where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
   if (filter.limit)
     sql += " LIMIT " + std::to_string(*filter.limit);
-  auto stmt = db_->prepare(sql);
-  for (size_t i = 0; i < values.size(); ++i)
-    stmt.bind(static_cast<int>(i + 1), values[i]);
+  return sql;
+}
+
+std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
+  std::vector<std::string> values;
+  auto stmt = db_->prepare(runs_query(filter, values));
+  bind_all(stmt, values);
   std::vector<RunRecord> runs;
   auto labels = db_->prepare("SELECT key, value FROM labels WHERE run = ? ORDER BY key");
   while (stmt.step()) {
@@ -314,13 +322,8 @@ std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
 
 void Store::for_each_run(const RunFilter& filter, const std::function<void(RunRecord&)>& visit) {
   std::vector<std::string> values;
-  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs" +
-                    where_clause(filter, values) + " ORDER BY started_at DESC, id DESC";
-  if (filter.limit)
-    sql += " LIMIT " + std::to_string(*filter.limit);
-  auto stmt = db_->prepare(sql);
-  for (size_t i = 0; i < values.size(); ++i)
-    stmt.bind(static_cast<int>(i + 1), values[i]);
+  auto stmt = db_->prepare(runs_query(filter, values));
+  bind_all(stmt, values);
   DetailQueries queries(*db_);
   while (stmt.step()) {
     RunRecord run = read_run_row(stmt);

@@ -105,6 +105,8 @@ private:
   void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);
   // " WHERE …" for `filter` over the `runs` table, and the values to bind, in order.
   std::string where_clause(const RunFilter& filter, std::vector<std::string>& values);
+  // The runs `filter` selects, newest first, with kRunColumns (the row id first).
+  std::string runs_query(const RunFilter& filter, std::vector<std::string>& values);
   void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    std::optional<int64_t> run, int phase_index);
   std::optional<WaitRecord> load_wait(DetailQueries& queries, int64_t run, int phase_index);

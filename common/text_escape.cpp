@@ -52,77 +52,88 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
-std::string xml_escape(std::string_view s) {
+namespace {
+
+// `s` made valid UTF-8, each byte replaced by what `special` makes of it (nullptr keeps the
+// byte), and the control characters no format carries replaced by U+FFFD.
+template <typename Special> std::string escape_each(std::string_view s, Special special) {
   std::string clean = valid_utf8(s);
   std::string out;
   out.reserve(clean.size() + 16);
   for (char c : clean) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      if (is_xml_illegal_control(static_cast<unsigned char>(c)))
-        out += kReplacement;
-      else
-        out += c;
-    }
+    if (const char* replacement = special(c))
+      out += replacement;
+    else if (is_xml_illegal_control(static_cast<unsigned char>(c)))
+      out += kReplacement;
+    else
+      out += c;
   }
   return out;
 }
 
+const char* markup(char c) {
+  switch (c) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace
+
+std::string xml_escape(std::string_view s) {
+  return escape_each(s, [](char c) -> const char* {
+    if (c == '"')
+      return "&quot;";
+    if (c == '\'')
+      return "&#39;";
+    return markup(c);
+  });
+}
+
 std::string markdown_escape(std::string_view s) {
-  std::string clean = valid_utf8(s);
-  std::string out;
-  out.reserve(clean.size() + 16);
-  for (char c : clean) {
+  return escape_each(s, [](char c) -> const char* {
     switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
     case '\n':
     case '\r':
     case '\t':
-      out += ' ';
-      break;
+      return " ";
     case '|':
+      return "\\|";
     case '\\':
+      return "\\\\";
     case '`':
+      return "\\`";
     case '*':
+      return "\\*";
     case '_':
+      return "\\_";
     case '[':
+      return "\\[";
     case ']':
+      return "\\]";
     case '#':
+      return "\\#";
     case '~':
-      out += '\\';
-      out += c;
-      break;
+      return "\\~";
     default:
-      if (is_xml_illegal_control(static_cast<unsigned char>(c)))
-        out += kReplacement;
-      else
-        out += c;
+      return markup(c);
     }
-  }
-  return out;
+  });
+}
+
+std::string truncate_utf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes)
+    return std::string(s);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;
+  return std::string(s.substr(0, cut)) + "…";
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -153,12 +164,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 std::string csv_field(std::string_view s) {
-  std::string clean;
-  for (char c : valid_utf8(s))
-    if (is_xml_illegal_control(static_cast<unsigned char>(c)))
-      clean += kReplacement;
-    else
-      clean += c;
+  std::string clean = escape_each(s, [](char) -> const char* { return nullptr; });
   if (!clean.empty() && std::string_view("=+-@\t\r").find(clean[0]) != std::string_view::npos)
     clean.insert(0, 1, '\'');
   if (clean.find_first_of(",\"\n\r") == std::string::npos)

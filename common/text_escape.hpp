@@ -14,6 +14,9 @@ std::string valid_utf8(std::string_view s);
 std::string xml_escape(std::string_view s);
 // One cell of a GitHub-flavoured Markdown table: no line breaks, no HTML, no table syntax.
 std::string markdown_escape(std::string_view s);
+// At most `max_bytes` of `s`, cut at a character boundary, with "…" when anything was cut: so
+// that one long name cannot take a table's or a chart's room.
+std::string truncate_utf8(std::string_view s, size_t max_bytes);
 // `s` as a JSON string literal, quotes included, appended to `out`: for writers that stream
 // JSON without building a document.
 void append_json_string(std::string& out, std::string_view s);

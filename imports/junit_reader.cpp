@@ -26,8 +26,11 @@ struct JunitState {
   std::string name, identity;
   int64_t fallback_start_ns = 0;
   std::vector<RunRecord> runs;
-  std::vector<RunRecord> open_suites;
-  std::vector<std::optional<double>> suite_times;
+  struct OpenSuite {
+    RunRecord run;
+    std::optional<double> time; // its own `time`, else the sum of its cases
+  };
+  std::vector<OpenSuite> open_suites;
   std::optional<PhaseRecord> testcase;
   bool in_failure_text = false;
   size_t depth = 0;
@@ -89,15 +92,14 @@ void start_suite(JunitState& s, const XML_Char** attrs) {
   if (const char* host = attribute(attrs, "hostname"))
     r.host.hostname = host;
   r.labels["source"] = "junit";
-  s.suite_times.push_back(seconds(s, attrs));
-  s.open_suites.push_back(std::move(r));
+  std::optional<double> time = seconds(s, attrs);
+  s.open_suites.push_back({std::move(r), time});
 }
 
 void end_suite(JunitState& s) {
-  RunRecord r = std::move(s.open_suites.back());
-  std::optional<double> time = s.suite_times.back();
+  RunRecord r = std::move(s.open_suites.back().run);
+  std::optional<double> time = s.open_suites.back().time;
   s.open_suites.pop_back();
-  s.suite_times.pop_back();
   if (r.phases.empty()) // a suite of suites: its children are the runs
     return;
   double start = 0;
@@ -126,7 +128,7 @@ void start_testcase(JunitState& s, const XML_Char** attrs) {
   p.kind = "test";
   p.status = "passed";
   p.wall_s = seconds(s, attrs).value_or(0);
-  p.index = static_cast<int>(s.open_suites.back().phases.size());
+  p.index = static_cast<int>(s.open_suites.back().run.phases.size());
   s.testcase = std::move(p);
 }
 
@@ -165,7 +167,7 @@ void on_end(void* data, const XML_Char* element) {
   --s.depth;
   std::string_view e = element;
   if (e == "testcase" && s.testcase) {
-    s.open_suites.back().phases.push_back(std::move(*s.testcase));
+    s.open_suites.back().run.phases.push_back(std::move(*s.testcase));
     s.testcase.reset();
   } else if (e == "testsuite" && !s.open_suites.empty()) {
     end_suite(s);

@@ -16,14 +16,7 @@ constexpr double kRowHeight = 22;
 constexpr size_t kMaxLabel = 36;
 
 std::string label(std::string_view text) {
-  std::string s(text);
-  if (s.size() > kMaxLabel) {
-    size_t cut = kMaxLabel;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
-      --cut;
-    s = s.substr(0, cut) + "…";
-  }
-  return xml_escape(s);
+  return xml_escape(truncate_utf8(text, kMaxLabel));
 }
 
 // A round step (1, 2 or 5 times a power of ten) giving about `ticks` ticks over `span`.

@@ -25,17 +25,9 @@ constexpr size_t kVitalCeiling = kLimit - 2 * 1024;
 constexpr size_t kMaxFlags = 2048;
 constexpr size_t kMaxCell = 120;
 
-// Escaped, and cut (on a character boundary) so that one long name cannot eat the budget.
+// Cut, then escaped: one long name cannot eat the budget.
 std::string cell(std::string_view text) {
-  std::string s = markdown_escape(text);
-  if (s.size() <= kMaxCell)
-    return s;
-  size_t cut = kMaxCell;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
-    --cut;
-  while (cut > 0 && s[cut - 1] == '\\') // never leave a dangling escape
-    --cut;
-  return s.substr(0, cut) + "…";
+  return markdown_escape(truncate_utf8(text, kMaxCell));
 }
 
 const char* status_mark(const std::string& status) {

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
 
 namespace ciperf {
 namespace {
@@ -63,17 +62,24 @@ struct Analyses {
   std::map<std::string, std::pair<double, double>> cpu_sums; // pipeline/phase/mode → user, sys
   std::map<std::string, int> cpu_counts;
   std::map<std::string, std::vector<double>> walls; // phase → wall of each selected run
-  std::set<std::string> runs;
+  int runs = 0;
+  std::string last_run; // samples come run by run
+  bool cpu = false;     // hyperfine's user and system means: only for a named baseline
 
   void add(const PhaseSample& s, const std::optional<RunRecord>& newest) {
-    runs.insert(s.run_id);
+    if (s.run_id != last_run) {
+      ++runs;
+      last_run = s.run_id;
+    }
     pareto.add(s);
     gap.add(s);
     resources.add(s);
-    std::string key = s.pipeline + "/" + s.phase + "/" + s.mode;
-    cpu_sums[key].first += s.user_s;
-    cpu_sums[key].second += s.sys_s;
-    ++cpu_counts[key];
+    if (cpu) {
+      std::string key = s.pipeline + "/" + s.phase + "/" + s.mode;
+      cpu_sums[key].first += s.user_s;
+      cpu_sums[key].second += s.sys_s;
+      ++cpu_counts[key];
+    }
     if (newest && s.pipeline == newest->pipeline && s.mode == newest->mode && !s.background &&
         s.status != "skipped")
       walls[s.phase].push_back(s.wall_s);
@@ -151,7 +157,7 @@ std::string log_tail(const std::string& path, size_t bytes) {
 void for_each_report_run(Store& store, const ReportRequest& request,
                          const std::function<void(const ReportRun&)>& visit) {
   std::optional<Baseline> baseline;
-  if (request.baseline && !request.run && !request.filtered) {
+  if (request.baseline) {
     baseline = store.load_baseline(*request.baseline);
     if (!baseline)
       throw UsageError("no baseline named '" + *request.baseline + "' in " + store.path());
@@ -188,23 +194,21 @@ Report load_report(Store& store, const ReportRequest& request) {
   RunFilter selection = analysis_filter(request, report.baseline, newest ? &*newest : nullptr);
 
   Analyses a;
-  if (request.analyses)
-    store.for_each_phase_sample(selection, [&](const PhaseSample& s) { a.add(s, newest); });
-  report.selected_runs = static_cast<int>(a.runs.size());
-  if (request.analyses && report.selected_runs == 0 && !baseline_only)
+  a.cpu = request.baseline.has_value();
+  store.for_each_phase_sample(selection, [&](const PhaseSample& s) { a.add(s, newest); });
+  report.selected_runs = a.runs;
+  if (report.selected_runs == 0 && !baseline_only)
     throw UsageError("no stored runs match the selection");
-  if (request.analyses)
-    a.finish(report);
+  a.finish(report);
   // The overviews draw the cold and warm distributions of the run's pipeline from its newest
   // baseline even when none is named; verdicts only come with a named one.
-  if (newest && !report.baseline && request.analyses)
+  if (newest && !report.baseline)
     if (auto name = store.newest_baseline_for(newest->pipeline))
       report.baseline = store.load_baseline(*name);
   if (newest) {
-    if (request.baseline && request.analyses)
+    if (request.baseline)
       report.verdicts = verdicts(a, *report.baseline, *newest);
-    if (request.analyses)
-      load_trends(store, *newest, request.trend_runs, report);
+    load_trends(store, *newest, request.trend_runs, report);
     report.title = newest->pipeline + " run " + newest->run_id + " (" + newest->status + ")";
   } else {
     report.title = "baseline " + report.baseline->name;

@@ -15,15 +15,14 @@ struct ReportRequest {
   std::optional<std::string> baseline; // a baseline's name
   RunFilter filter;                    // the selection, when no run is named
   bool filtered = false;               // the filter says something (else: the newest run)
-  bool analyses = true;                // the exports need only the runs
   int trend_runs = 30;
   size_t log_tail_bytes = 4096;
 };
 
-// Throws UsageError when the selection is empty or names what the store does not have.
-// report.runs holds the newest selected run only.
+// For the overviews. Throws UsageError when the selection is empty or names what the store
+// does not have. report.runs holds the newest selected run only.
 Report load_report(Store& store, const ReportRequest& request);
-// Every selected run in full, with its log tails, newest first, one at a time.
+// For the exports: every selected run in full, with its log tails, newest first, one at a time.
 void for_each_report_run(Store& store, const ReportRequest& request,
                          const std::function<void(const ReportRun&)>& visit);
 

@@ -32,11 +32,12 @@ int command_report(const ReportCommand& c) {
     request.baseline = c.baseline;
   request.filter = to_filter(c.selection);
   request.filtered = says_something(c.selection);
-  request.analyses = !reporter->exports_every_run();
   request.trend_runs = c.trend_runs;
-  Report report = load_report(store, request);
+  // An export writes the runs as they are: it needs none of the analyses.
+  bool exports = reporter->exports_every_run();
+  Report report = exports ? Report{} : load_report(store, request);
   auto write = [&](std::ostream& out) {
-    if (!reporter->exports_every_run())
+    if (!exports)
       return reporter->write(report, out);
     reporter->begin(report, out);
     for_each_report_run(store, request, [&](const ReportRun& run) { reporter->run(run, out); });

@@ -58,6 +58,16 @@ std::string chromium_screenshot(const std::filesystem::path& html, const std::fi
   return r.out;
 }
 
+// `ciperf import FILE` with a small ASan quarantine, so that its peak RSS is ciperf's own.
+ProcessResult import_huge(const Sandbox& box, const std::filesystem::path& file) {
+  ProcessOptions options;
+  options.env = {kSmallQuarantine};
+  auto r = box.ciperf({"import", "--store", box.store().string(), file.string()}, options);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
 } // namespace
 
 TEST_CASE("a real run reported in every format passes each format's validator", "[report]") {
@@ -183,11 +193,7 @@ TEST_CASE("a huge junit file is streamed in bounded memory", "[import][faults]")
     out << "</testsuite></testsuites>";
   }
   REQUIRE(std::filesystem::file_size(huge) > 150'000'000);
-  ProcessOptions options;
-  options.env = {kSmallQuarantine};
-  auto r = box.ciperf({"import", "--store", box.store().string(), huge.string()}, options);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  auto r = import_huge(box, huge);
   CHECK_THAT(r.out, Contains("20000 phases"));
   CHECK(r.max_rss_kb < 80 * 1024 + kSanitizerSlackKb); // the file is over 150 MB
 }
@@ -250,11 +256,7 @@ TEST_CASE("a huge cc-ci results.json is streamed in bounded memory", "[import][f
     out << "]}";
   }
   REQUIRE(std::filesystem::file_size(huge) > 200'000'000);
-  ProcessOptions options;
-  options.env = {kSmallQuarantine};
-  auto r = box.ciperf({"import", "--store", box.store().string(), huge.string()}, options);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  auto r = import_huge(box, huge);
   CHECK_THAT(r.out, Contains("10000 phases"));
   CHECK(r.max_rss_kb < 80 * 1024 + kSanitizerSlackKb); // the file is over 200 MB
 }

@@ -66,3 +66,10 @@ TEST_CASE("attempt marks stay bounded, keep their spread and every success", "[m
   CHECK(m.back().ok);
   CHECK(m.back().at_s == 20.0);
 }
+
+TEST_CASE("truncation cuts at a character boundary and says so", "[escape]") {
+  CHECK(truncate_utf8("short", 10) == "short");
+  CHECK(truncate_utf8("abcdef", 3) == "abc…");
+  CHECK(truncate_utf8("ab✓cd", 3) == "ab…"); // ✓ is 3 bytes: not cut in half
+  CHECK(truncate_utf8("ab✓cd", 5) == "ab✓…");
+}
