@@ -12,11 +12,13 @@ namespace {
 constexpr double kVitalShare = 0.8;
 
 bool counts(const PhaseSample& s) {
-  return !s.background && s.status != "skipped";
+  return s.counts_toward_total();
 }
 
-const std::string& key_of(const PhaseSample& s, AttributeBy by) {
-  return by == AttributeBy::Kind ? s.kind : by == AttributeBy::Tier ? s.tier : s.phase;
+std::string key_of(const PhaseSample& s, AttributeBy by) {
+  return by == AttributeBy::Kind   ? std::string(to_string(s.kind))
+         : by == AttributeBy::Tier ? s.tier
+                                   : s.name;
 }
 
 double median_or_zero(const std::vector<double>& v) {
@@ -94,9 +96,9 @@ Pareto pareto(const std::vector<PhaseSample>& samples, AttributeBy by) {
 }
 
 void ColdWarmBuilder::end_run() {
-  if (run_mode_ == "cold")
+  if (run_mode_ == RunMode::Cold)
     cold_totals_.push_back(run_total_);
-  else if (run_mode_ == "warm")
+  else if (run_mode_ == RunMode::Warm)
     warm_totals_.push_back(run_total_);
   run_total_ = 0;
 }
@@ -108,13 +110,13 @@ void ColdWarmBuilder::add(const PhaseSample& s) {
     run_ = s.run_id;
     run_mode_ = s.mode;
   }
-  if (!counts(s) || (s.mode != "cold" && s.mode != "warm"))
+  if (!counts(s) || (s.mode != RunMode::Cold && s.mode != RunMode::Warm))
     return;
   run_total_ += s.wall_s;
-  auto [it, inserted] = walls_.try_emplace(s.phase);
+  auto [it, inserted] = walls_.try_emplace(s.name);
   if (inserted)
-    order_.push_back(s.phase);
-  (s.mode == "cold" ? it->second.first : it->second.second).push_back(s.wall_s);
+    order_.push_back(s.name);
+  (s.mode == RunMode::Cold ? it->second.first : it->second.second).push_back(s.wall_s);
 }
 
 ColdWarmGap ColdWarmBuilder::finish() {
@@ -145,9 +147,9 @@ ColdWarmGap cold_vs_warm(const std::vector<PhaseSample>& samples) {
 void ResourceBuilder::add(const PhaseSample& s) {
   if (!counts(s) || s.wall_s <= 0)
     return;
-  auto [it, inserted] = phases_.try_emplace(s.phase);
+  auto [it, inserted] = phases_.try_emplace(s.name);
   if (inserted)
-    order_.push_back(s.phase);
+    order_.push_back(s.name);
   Figures& f = it->second;
   f.wall.push_back(s.wall_s);
   f.cores.push_back((s.user_s + s.sys_s) / s.wall_s);

@@ -6,7 +6,7 @@
 //
 // Each analysis is a builder fed one phase sample at a time, in run order (as the store streams
 // them), so a million stored phases take a few numbers per phase, not the samples themselves.
-#include "analysis/store.hpp"
+#include "model/phase_sample.hpp"
 
 #include <map>
 #include <string>
@@ -71,7 +71,8 @@ public:
 
 private:
   void end_run();
-  std::string run_, run_mode_;
+  std::string run_;
+  RunMode run_mode_ = RunMode::Normal;
   double run_total_ = 0;
   std::vector<double> cold_totals_, warm_totals_;
   std::vector<std::string> order_;

@@ -1,35 +1,32 @@
 #pragma once
-// A named baseline: per (pipeline, phase, mode), the statistics of a benchmark session's runs
-// and the samples themselves.
+// A baseline's statistics from a benchmark session's runs.
 #include "analysis/statistics.hpp"
+#include "model/baseline.hpp"
+#include "model/run_record.hpp"
 
 #include <optional>
+
 #include <string>
 #include <vector>
 
 namespace ciperf {
 
-struct BaselinePhase {
-  std::string pipeline;
-  std::string phase;
-  std::string mode;
-  int position = 0;
-  std::vector<double> samples; // wall seconds
-  int n = 0;
-  double median = 0, mean = 0, stddev = 0, mad = 0, min = 0, max = 0, p95 = 0, cv = 0;
-  std::optional<stats::Interval> median_ci;
-};
-
-struct Baseline {
-  std::string name;
-  std::string session;
-  std::string created_at;
-  int runs_per_mode = 0;
-  std::vector<BaselinePhase> phases;
-};
-
 // Fills in the statistics from `samples` (NaN where the sample is too small; see statistics.hpp).
-BaselinePhase summarize(std::string pipeline, std::string phase, std::string mode, int position,
+BaselinePhase summarize(std::string pipeline, std::string phase, RunMode mode, int position,
                         std::vector<double> samples);
+
+// Per (pipeline, phase, mode) of a session's runs, the statistics of the phases that ran.
+std::vector<BaselinePhase> summarize_session(const std::vector<RunRecord>& runs);
+
+// A pipeline whose cold runs are not measurably slower than its warm ones: cold.prepare did not
+// clear what the pipeline depends on.
+struct Lukewarm {
+  std::string pipeline;
+  double cold_median = 0;
+  double warm_median = 0;
+  double p = 1; // Mann-Whitney, cold against warm
+};
+std::optional<Lukewarm> find_lukewarm(const std::vector<RunRecord>& runs,
+                                      const std::string& pipeline);
 
 } // namespace ciperf

@@ -1,6 +1,8 @@
 #pragma once
 // Small statistics for benchmark samples, one free function each, guarded for tiny samples:
 // what cannot be computed from the sample returns NaN or nullopt, never a made-up number.
+#include "model/baseline.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,10 +23,7 @@ double percentile(std::span<const double> x, double q);
 // Coefficient of variation: stddev / mean.
 double cv(std::span<const double> x);
 
-struct Interval {
-  double low = 0;
-  double high = 0;
-};
+using Interval = ciperf::Interval; // model/baseline.hpp
 
 // Distribution-free confidence interval of the median from order statistics (binomial ranks).
 // nullopt when the sample is too small to reach the confidence (n < 6 for 95%).

@@ -1,6 +1,6 @@
 #pragma once
 // Realistic records for the micro-benchmarks: a cc-ci-shaped run of `phases` phases.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <string>
 
@@ -10,8 +10,8 @@ inline RunRecord sample_run(const std::string& id, int phases) {
   RunRecord run;
   run.run_id = id;
   run.pipeline = "abra-recipe";
-  run.mode = "warm";
-  run.status = "passed";
+  run.mode = RunMode::Warm;
+  run.status = RunStatus::Passed;
   run.started_at = "2026-11-27T15:00:00.000Z";
   run.finished_at = "2026-11-27T15:10:00.000Z";
   run.wall_s = 600;
@@ -23,9 +23,9 @@ inline RunRecord sample_run(const std::string& id, int phases) {
     PhaseRecord p;
     p.index = i;
     p.name = "phase-" + std::to_string(i);
-    p.kind = i % 5 == 0 ? "deploy" : "test";
+    p.kind = i % 5 == 0 ? PhaseKind::Deploy : PhaseKind::Test;
     p.tier = "functional";
-    p.status = "passed";
+    p.status = PhaseStatus::Passed;
     p.exit_code = 0;
     p.start_s = i * 3.0;
     p.wall_s = 2.5;

@@ -1,6 +1,6 @@
 // The results.json writer: serialising a run and writing it through temp file + rename.
 #include "bench_records.hpp"
-#include "runner/results_json.hpp"
+#include "reports/results_json.hpp"
 
 #include <benchmark/benchmark.h>
 #include <filesystem>

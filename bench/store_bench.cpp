@@ -5,7 +5,7 @@
 // probe attempt marks (the heaviest part of an HTML waterfall).
 //     ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]
 #include "analysis/baseline.hpp"
-#include "analysis/store.hpp"
+#include "store/store.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -27,12 +27,14 @@ struct Shape {
   bool probes = false;
 };
 constexpr int kBatch = 1'000;
-const char* const kKinds[] = {"build", "deploy", "wait", "test", "test", "teardown"};
+const PhaseKind kKinds[] = {PhaseKind::Build, PhaseKind::Deploy, PhaseKind::Wait,
+                            PhaseKind::Test,  PhaseKind::Test,   PhaseKind::Teardown};
 
 // A wait that polled every 2 ms for a second and a half: the attempt marks are at their cap.
 WaitRecord make_probe(double wall) {
-  WaitRecord w{"ready", wall, wall, 750, 0, 0, std::nullopt, {}};
-  WaitTargetRecord t{"http://127.0.0.1:8080/healthz", "http", false, 750, wall, "refused", {}};
+  WaitRecord w{WaitOutcome::Ready, wall, wall, 750, 0, 0, std::nullopt, {}};
+  WaitTargetRecord t{
+      "http://127.0.0.1:8080/healthz", ProbeKind::Http, false, 750, wall, "refused", {}};
   for (int k = 0; k < 255; ++k)
     t.marks.push_back({wall * k / 255, false});
   t.marks.push_back({wall, true});
@@ -45,8 +47,8 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
   RunRecord r;
   r.run_id = fmt::format("20261127T{:06d}Z-{:06x}", i, i);
   r.pipeline = fmt::format("recipe-{}", i % 5);
-  r.mode = i % 3 == 0 ? "cold" : i % 3 == 1 ? "warm" : "normal";
-  r.status = "passed";
+  r.mode = i % 3 == 0 ? RunMode::Cold : i % 3 == 1 ? RunMode::Warm : RunMode::Normal;
+  r.status = RunStatus::Passed;
   r.started_at = fmt::format("2026-11-27T{:02d}:{:02d}:{:02d}.{:03d}Z", (i / 3'600'000) % 24,
                              (i / 60'000) % 60, (i / 1000) % 60, i % 1000);
   r.finished_at = r.started_at;
@@ -59,10 +61,10 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
     ph.name = fmt::format("phase-{:02d}", p);
     ph.kind = kKinds[p % 6];
     ph.tier = p < 10 ? "install" : "upgrade";
-    ph.status = "passed";
+    ph.status = PhaseStatus::Passed;
     ph.exit_code = 0;
     double base = 0.5 + 60.0 * std::pow(0.7, p); // a few long phases, many short ones
-    double cold = r.mode == "cold" && ph.kind == std::string("deploy") ? 1.6 : 1.0;
+    double cold = r.mode == RunMode::Cold && ph.kind == PhaseKind::Deploy ? 1.6 : 1.0;
     ph.wall_s = base * cold * noise(rng);
     ph.start_s = start;
     start += ph.wall_s;
@@ -73,7 +75,7 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
     ph.write_bytes = 8 << 20;
     ph.pressure = Pressure{0.1 * ph.wall_s, 0, 0.4 * ph.wall_s, 0.2 * ph.wall_s, 0, 0};
     ph.log = fmt::format("logs/{:02d}-{}.log", p + 1, ph.name);
-    if (shape.probes && ph.kind == std::string("wait"))
+    if (shape.probes && ph.kind == PhaseKind::Wait)
       ph.probe = make_probe(ph.wall_s);
     r.phases.push_back(std::move(ph));
   }
@@ -96,7 +98,7 @@ int main(int argc, char** argv) {
   shape.probes = argc > 4 && std::string(argv[4]) == "--probes";
   ciperf::Store store(argv[1]);
   std::mt19937_64 rng(7);
-  std::map<std::pair<std::string, std::string>, std::vector<ciperf::RunRecord>> first_runs;
+  std::map<std::pair<std::string, ciperf::RunMode>, std::vector<ciperf::RunRecord>> first_runs;
   auto start = std::chrono::steady_clock::now();
   double generating = 0;
   for (int first = 0; first < shape.runs; first += kBatch) {
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
 
   ciperf::Baseline b{"bench", "bench-session", "2026-11-27T00:00:00.000Z", 20, {}};
   for (const auto& [key, runs] : first_runs) {
-    if (key.first != "recipe-0" || key.second == "normal")
+    if (key.first != "recipe-0" || key.second == ciperf::RunMode::Normal)
       continue;
     for (int p = 0; p < shape.phases; ++p) {
       std::vector<double> walls;

@@ -1,7 +1,7 @@
 // The store's write path as ciperf uses it: a run inserted, its phases recorded one transaction
 // each, the run finalised. WAL with synchronous=NORMAL, on a real file.
-#include "analysis/store.hpp"
 #include "bench_records.hpp"
+#include "store/store.hpp"
 
 #include <benchmark/benchmark.h>
 #include <filesystem>

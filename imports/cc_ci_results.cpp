@@ -13,40 +13,44 @@ namespace ciperf {
 
 using nlohmann::json;
 
-std::string normal_test_status(const std::string& status) {
+std::optional<PhaseStatus> normal_test_status(const std::string& status) {
   std::string s = status;
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (s == "pass" || s == "passed" || s == "ok" || s == "success")
-    return "passed";
+    return PhaseStatus::Passed;
   if (s == "skip" || s == "skipped")
-    return "skipped";
+    return PhaseStatus::Skipped;
   if (s.empty())
-    return "";
-  return "failed";
+    return std::nullopt;
+  return PhaseStatus::Failed;
 }
 
-PhaseRecord cc_ci_test(const json& test, const std::string& file, size_t stage, size_t index) {
+PhaseRecord cc_ci_test(const json& test, const std::string& file, size_t stage, size_t index,
+                       bool& has_status) {
   JsonFields f(test, file,
                "stages[" + std::to_string(stage) + "].tests[" + std::to_string(index) + "]");
   PhaseRecord p;
   p.name = f.required_text("name");
-  p.kind = "test";
-  p.status = normal_test_status(f.text("status"));
+  p.kind = PhaseKind::Test;
+  auto status = normal_test_status(f.text("status"));
+  has_status = status.has_value();
+  p.status = status.value_or(PhaseStatus::Passed);
   p.wall_s = f.seconds("ms") / 1000; // at most 10,000 s then
   p.message = f.text("message");
   return p;
 }
 
 void cc_ci_stage(const json& stage, const std::string& file, size_t index,
-                 std::vector<PhaseRecord>& phases, size_t first) {
+                 std::vector<PhaseRecord>& phases, const std::vector<bool>& has_status,
+                 size_t first) {
   JsonFields f(stage, file, "stages[" + std::to_string(index) + "]");
   std::string name = f.required_text("name");
-  std::string status = normal_test_status(f.text("status"));
+  auto status = normal_test_status(f.text("status"));
   for (size_t i = first; i < phases.size(); ++i) {
     phases[i].tier = name;
-    if (phases[i].status.empty())
-      phases[i].status = status.empty() ? "passed" : status;
+    if (!has_status[i])
+      phases[i].status = status.value_or(PhaseStatus::Passed);
   }
 }
 
@@ -56,16 +60,16 @@ RunRecord cc_ci_run(const json& rest, const std::string& file, const std::string
   RunRecord r;
   r.run_id = run_id_for(identity, 0);
   r.pipeline = f.text("recipe", "cc-ci");
-  r.mode = "normal";
-  r.status = "passed";
+  r.mode = RunMode::Normal;
+  r.status = RunStatus::Passed;
   double start = 0;
   for (size_t i = 0; i < phases.size(); ++i) {
     auto& p = phases[i];
     p.index = static_cast<int>(i);
     p.start_s = start;
     start += p.wall_s;
-    if (p.status == "failed")
-      r.status = "failed";
+    if (p.status == PhaseStatus::Failed)
+      r.status = RunStatus::Failed;
   }
   r.wall_s = start;
   std::string finished = f.text("finished");

@@ -1,6 +1,6 @@
 #pragma once
 // ciperf's own results.json (schema ciperf/run/v1) back into a RunRecord.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>

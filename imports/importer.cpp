@@ -38,15 +38,18 @@ int first_significant(std::istream& in) {
 std::vector<RunRecord> read_json_runs(std::istream& in, const std::string& name,
                                       const std::string& identity, ImportFormat format) {
   std::vector<PhaseRecord> phases, tests;
+  std::vector<bool> has_status; // per test: a status of its own
   size_t stages = 0, stage_first = 0;
   JsonStreamHandlers handlers;
   handlers.element = [&](const std::string& path, size_t index, json& element) {
     if (path == "phases")
       phases.push_back(ciperf_phase(element, name, index));
-    else if (path == "stages[].tests")
-      tests.push_back(cc_ci_test(element, name, stages, index));
-    else if (path == "stages") {
-      cc_ci_stage(element, name, stages++, tests, stage_first);
+    else if (path == "stages[].tests") {
+      bool own = false;
+      tests.push_back(cc_ci_test(element, name, stages, index, own));
+      has_status.push_back(own);
+    } else if (path == "stages") {
+      cc_ci_stage(element, name, stages++, tests, has_status, stage_first);
       stage_first = tests.size();
     }
   };

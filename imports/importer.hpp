@@ -4,7 +4,7 @@
 // cc-ci's results.json (stages become tiers, tests phases). Files are read in chunks and never
 // held whole; what is kept grows with the number of phases, not the size of the file (log text
 // and captured output are cut to a few KiB).
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <iosfwd>
 #include <string>

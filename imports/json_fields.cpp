@@ -110,4 +110,27 @@ const json* JsonFields::array(const char* key) const {
   return v;
 }
 
+FieldValue JsonFields::flat_value(const char* k, FieldType type, bool nullable,
+                                  bool required) const {
+  switch (type) {
+  case FieldType::Text:
+    return required ? required_text(k) : text(k);
+  case FieldType::Boolean:
+    return boolean(k);
+  case FieldType::Integer:
+    if (nullable) {
+      auto v = optional_int(k);
+      return v ? FieldValue(static_cast<int64_t>(*v)) : FieldValue{};
+    }
+    return integer(k);
+  case FieldType::Real:
+    if (nullable) {
+      auto v = optional_seconds(k);
+      return v ? FieldValue(*v) : FieldValue{};
+    }
+    return seconds(k);
+  }
+  return {};
+}
+
 } // namespace ciperf

@@ -84,8 +84,8 @@ void start_suite(JunitState& s, const XML_Char** attrs) {
   r.run_id = run_id_for(s.identity, s.suites_seen++);
   const char* name = attribute(attrs, "name");
   r.pipeline = name && *name ? name : "junit";
-  r.mode = "normal";
-  r.status = "passed";
+  r.mode = RunMode::Normal;
+  r.status = RunStatus::Passed;
   const char* stamp = attribute(attrs, "timestamp");
   auto start = stamp ? parse_rfc3339_ns(stamp) : std::nullopt;
   r.started_at = format_rfc3339_ms(start.value_or(s.fallback_start_ns));
@@ -106,8 +106,8 @@ void end_suite(JunitState& s) {
   for (auto& p : r.phases) {
     p.start_s = start;
     start += p.wall_s;
-    if (p.status == "failed")
-      r.status = "failed";
+    if (p.status == PhaseStatus::Failed)
+      r.status = RunStatus::Failed;
   }
   r.wall_s = time.value_or(start);
   int64_t begin = parse_rfc3339_ns(r.started_at).value_or(0);
@@ -125,8 +125,8 @@ void start_testcase(JunitState& s, const XML_Char** attrs) {
   p.name = name;
   if (const char* classname = attribute(attrs, "classname"))
     p.tier = classname;
-  p.kind = "test";
-  p.status = "passed";
+  p.kind = PhaseKind::Test;
+  p.status = PhaseStatus::Passed;
   p.wall_s = seconds(s, attrs).value_or(0);
   p.index = static_cast<int>(s.open_suites.back().run.phases.size());
   s.testcase = std::move(p);
@@ -151,12 +151,12 @@ void on_start(void* data, const XML_Char* element, const XML_Char** attrs) {
   if (!s.testcase)
     return;
   if (e == "failure" || e == "error") {
-    s.testcase->status = "failed";
+    s.testcase->status = PhaseStatus::Failed;
     const char* message = attribute(attrs, "message");
     s.testcase->message = message ? std::string(message).substr(0, 1000) : std::string();
     s.in_failure_text = !message || !*message;
   } else if (e == "skipped") {
-    s.testcase->status = "skipped";
+    s.testcase->status = PhaseStatus::Skipped;
     if (const char* message = attribute(attrs, "message"))
       s.testcase->message = std::string(message).substr(0, 1000);
   }

@@ -2,7 +2,7 @@
 // JUnit XML (pytest --junitxml, Maven Surefire, …): each <testsuite> that holds test cases is a
 // run, each <testcase> a phase of kind test, its classname the tier. Parsed by expat in chunks;
 // a DOCTYPE or entity declaration is refused before anything could be expanded.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <iosfwd>
 #include <string>

@@ -13,10 +13,10 @@ void AttemptMarks::add(double at_s, bool ok) {
 }
 
 void AttemptMarks::thin() {
-  std::vector<Mark> kept;
+  std::vector<AttemptMark> kept;
   kept.reserve(marks_.size());
   bool keep = false;
-  for (const Mark& m : marks_) {
+  for (const AttemptMark& m : marks_) {
     if (!m.ok) {
       keep = !keep;
       if (!keep)

@@ -1,16 +1,13 @@
 #pragma once
-// What to wait for (DESIGN §3 `wait:` and `ciperf wait`): targets, fail-fast targets, policy.
+// What to wait for (a `wait:` block, or `ciperf wait`): targets, fail-fast targets, policy.
 #include "common/duration.hpp"
+#include "model/enums.hpp"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ciperf {
-
-enum class ProbeKind { Http, Tcp, Exec, Log, Swarm };
-
-const char* probe_kind_name(ProbeKind kind);
 
 struct StatusRange {
   int low = 200;
@@ -45,7 +42,7 @@ struct WaitSpec {
   bool any = false; // any target ready ends the wait; otherwise all must be
   std::vector<ProbeTarget> targets;
   std::vector<ProbeTarget> fail_if; // any of these succeeding ends the wait as failed
-  std::optional<Duration> interval; // per-kind defaults when unset (see defaults.hpp)
+  std::optional<Duration> interval; // per-kind defaults when unset (default_interval, waiter.hpp)
   Duration attempt_timeout = std::chrono::seconds(2);
   Duration timeout = std::chrono::minutes(2);
   int successes = 1;    // consecutive successes a target needs

@@ -15,26 +15,28 @@ std::string elapsed_text(double s) {
 
 } // namespace
 
-std::string describe_wait(const WaitReport& r, Duration timeout) {
+std::string describe_wait(const WaitReport& report, Duration timeout) {
+  const WaitRecord& r = report.record;
   std::string out;
   switch (r.outcome) {
-  case WaitReport::Outcome::Ready:
+  case WaitOutcome::Ready:
     out =
         "ready after " + elapsed_text(r.elapsed_s) + " (" + attempts_text(r.attempts) +
         (r.attempts_saved > 0 ? ", about " + std::to_string(r.attempts_saved) + " saved by history"
                               : "") +
         ")";
     break;
-  case WaitReport::Outcome::FailFast:
-    out =
-        "failed fast after " + elapsed_text(r.elapsed_s) + ": " + r.fail_fast_target + " succeeded";
+  case WaitOutcome::Failed:
+    out = "failed fast after " + elapsed_text(r.elapsed_s) + ": " + report.fail_fast_target +
+          " succeeded";
     break;
-  case WaitReport::Outcome::Interrupted:
+  case WaitOutcome::Interrupted:
     out = "interrupted after " + elapsed_text(r.elapsed_s);
     break;
-  case WaitReport::Outcome::TimedOut:
-    for (const auto& t : r.targets) {
-      if (t.fail_if || t.ready) // only what kept the wait from ending
+  case WaitOutcome::Timeout:
+    for (size_t i = 0; i < r.targets.size(); ++i) {
+      const WaitTargetRecord& t = r.targets[i];
+      if (t.fail_if || report.ready[i]) // only what kept the wait from ending
         continue;
       if (!out.empty())
         out += "\n";

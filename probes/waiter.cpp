@@ -1,6 +1,7 @@
 #include "probes/waiter.hpp"
 
 #include "common/errors.hpp"
+#include "probes/attempt_marks.hpp"
 #include "probes/http_client.hpp"
 #include "probes/probe_kinds.hpp"
 #include "probes/swarm_status.hpp"
@@ -24,7 +25,8 @@ struct Tracked {
   bool fail_if;
   std::unique_ptr<Probe> probe;
   Duration interval;
-  TargetReport report;
+  WaitTargetRecord report; // its marks are filled from `marks` at the end
+  AttemptMarks marks;
   int consecutive = 0;
   bool satisfied = false;
   bool in_flight = false;
@@ -57,19 +59,13 @@ private:
                 make_probe(target, spec_, http_),
                 spec_.interval.value_or(default_interval(target.kind)),
                 {},
+                {},
                 0,
                 false,
                 false,
                 {},
                 {}};
-      t.report = {target.text,
-                  probe_kind_name(target.kind),
-                  fail_if,
-                  false,
-                  0,
-                  std::nullopt,
-                  "not tried yet",
-                  {}};
+      t.report = {target.text, target.kind, fail_if, 0, std::nullopt, "not tried yet", {}};
       tracked_.push_back(std::move(t));
     }
   }
@@ -77,10 +73,10 @@ private:
   void start_due(Clock::time_point now);
   void settle(Tracked& t, const Attempt& a, Clock::time_point now);
   Duration retry_delay(Tracked& t, const Attempt& a, Clock::time_point now);
-  std::optional<WaitReport::Outcome> verdict() const;
+  std::optional<WaitOutcome> verdict() const;
   Clock::duration poll_timeout(Clock::time_point now) const;
   void poll_once(Clock::time_point now);
-  WaitReport finish(WaitReport::Outcome outcome);
+  WaitReport finish(WaitOutcome outcome);
 
   const WaitSpec& spec_;
   const WaitHooks& hooks_;
@@ -130,7 +126,7 @@ Duration Waiter::retry_delay(Tracked& t, const Attempt& a, Clock::time_point now
 
 void Waiter::settle(Tracked& t, const Attempt& a, Clock::time_point now) {
   t.in_flight = false;
-  t.report.marks.add(seconds(now - start_), a.ok);
+  t.marks.add(seconds(now - start_), a.ok);
   if (a.ok) {
     if (!t.report.first_success_s)
       t.report.first_success_s = seconds(now - start_);
@@ -145,11 +141,11 @@ void Waiter::settle(Tracked& t, const Attempt& a, Clock::time_point now) {
   t.next_at = now + retry_delay(t, a, now);
 }
 
-std::optional<WaitReport::Outcome> Waiter::verdict() const {
+std::optional<WaitOutcome> Waiter::verdict() const {
   if (!fired_.empty())
-    return WaitReport::Outcome::FailFast;
+    return WaitOutcome::Failed;
   if (stop_requested_)
-    return WaitReport::Outcome::Interrupted;
+    return WaitOutcome::Interrupted;
   bool any = false, all = true;
   for (const auto& t : tracked_)
     if (!t.fail_if) {
@@ -157,9 +153,9 @@ std::optional<WaitReport::Outcome> Waiter::verdict() const {
       all &= t.satisfied;
     }
   if (spec_.any ? any : all)
-    return WaitReport::Outcome::Ready;
+    return WaitOutcome::Ready;
   if (Clock::now() >= end_)
-    return WaitReport::Outcome::TimedOut;
+    return WaitOutcome::Timeout;
   return std::nullopt;
 }
 
@@ -206,25 +202,27 @@ void Waiter::poll_once(Clock::time_point now) {
   }
 }
 
-WaitReport Waiter::finish(WaitReport::Outcome outcome) {
-  WaitReport r;
+WaitReport Waiter::finish(WaitOutcome outcome) {
+  WaitReport out;
+  WaitRecord& r = out.record;
   r.outcome = outcome;
   r.elapsed_s = seconds(Clock::now() - start_);
-  if (outcome == WaitReport::Outcome::Ready)
+  if (outcome == WaitOutcome::Ready)
     r.ready_s = r.elapsed_s;
   for (auto& t : tracked_) {
     if (t.in_flight)
       t.probe->abandon();
-    t.report.ready = t.satisfied;
     r.attempts += t.report.attempts;
+    t.report.marks = t.marks.marks();
     r.targets.push_back(t.report);
+    out.ready.push_back(t.satisfied);
   }
   r.http_requests = http_.requests();
   r.attempts_saved = saved_;
   if (relaxed_)
     r.relaxed_until_s = relaxed_->relaxed_until_s;
-  r.fail_fast_target = fired_;
-  return r;
+  out.fail_fast_target = fired_;
+  return out;
 }
 
 WaitReport Waiter::run() {
@@ -273,20 +271,6 @@ std::optional<RelaxedSchedule> relaxed_schedule(const WaitHistory& history, Dura
   if (until <= 0 || relaxed <= interval)
     return std::nullopt;
   return RelaxedSchedule{until, relaxed};
-}
-
-const char* outcome_name(WaitReport::Outcome outcome) {
-  switch (outcome) {
-  case WaitReport::Outcome::Ready:
-    return "ready";
-  case WaitReport::Outcome::TimedOut:
-    return "timeout";
-  case WaitReport::Outcome::FailFast:
-    return "failed";
-  case WaitReport::Outcome::Interrupted:
-    return "interrupted";
-  }
-  return "?";
 }
 
 WaitReport run_wait(const WaitSpec& spec, const WaitHistory& history, const WaitHooks& hooks) {

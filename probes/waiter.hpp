@@ -2,7 +2,7 @@
 // The wait itself: every target probed on its own schedule in one event loop, composed with
 // all/any, fail-fast targets, consecutive successes, per-attempt and overall timeouts, and
 // history-informed polling.
-#include "probes/attempt_marks.hpp"
+#include "model/run_record.hpp"
 #include "probes/probe_spec.hpp"
 
 #include <functional>
@@ -29,31 +29,13 @@ struct RelaxedSchedule {
 };
 std::optional<RelaxedSchedule> relaxed_schedule(const WaitHistory& history, Duration interval);
 
-struct TargetReport {
-  std::string target;
-  std::string kind;
-  bool fail_if = false;
-  bool ready = false; // reached its consecutive successes
-  int attempts = 0;
-  std::optional<double> first_success_s;
-  std::string last_failure;
-  AttemptMarks marks;
-};
-
+// A wait's outcome: the record that results.json and the store keep, and what only the moment
+// needs (which targets were satisfied, which fail_if target fired).
 struct WaitReport {
-  enum class Outcome { Ready, TimedOut, FailFast, Interrupted };
-  Outcome outcome = Outcome::TimedOut;
-  double elapsed_s = 0;
-  std::optional<double> ready_s;
-  int attempts = 0;
-  int http_requests = 0;
-  int attempts_saved = 0; // estimated: what the normal schedule would have made in addition
-  std::optional<double> relaxed_until_s;
-  std::vector<TargetReport> targets; // the targets, then the fail_if targets
-  std::string fail_fast_target;      // the fail_if target that fired
+  WaitRecord record;            // its targets: the targets, then the fail_if targets
+  std::vector<bool> ready;      // per target: reached its consecutive successes
+  std::string fail_fast_target; // the fail_if target that fired
 };
-
-const char* outcome_name(WaitReport::Outcome outcome);
 
 struct WaitHooks {
   int wake_fd = -1;                  // watched with the probes (ciperf's signal pipe)

@@ -34,9 +34,10 @@ public:
 private:
   static void write_row(const RunRecord& r, const PhaseRecord& p, std::ostream& out) {
     out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       csv_field(r.run_id), csv_field(r.pipeline), csv_field(r.mode),
-                       csv_field(r.status), csv_field(r.started_at), p.index, csv_field(p.name),
-                       csv_field(p.kind), csv_field(p.tier), csv_field(p.status),
+                       csv_field(r.run_id), csv_field(r.pipeline), csv_field(to_string(r.mode)),
+                       csv_field(to_string(r.status)), csv_field(r.started_at), p.index,
+                       csv_field(p.name), csv_field(to_string(p.kind)), csv_field(p.tier),
+                       csv_field(to_string(p.status)),
                        p.exit_code ? std::to_string(*p.exit_code) : "",
                        p.background ? "true" : "false", p.start_s, p.wall_s, p.user_s, p.sys_s,
                        p.max_rss_bytes, p.read_bytes, p.write_bytes, optional_number(p.budget_s),

@@ -86,7 +86,7 @@ std::string waterfall_svg(const RunRecord& run) {
   std::vector<const PhaseRecord*> shown;
   double span = run.wall_s;
   for (const auto& p : run.phases)
-    if (p.status != "skipped") {
+    if (p.ran()) {
       shown.push_back(&p);
       span = std::max(span, p.start_s + p.wall_s);
     }
@@ -105,9 +105,10 @@ std::string waterfall_svg(const RunRecord& run) {
         fmt::format("<text class=\"label\" x=\"4\" y=\"{:.1f}\">{}</text>", y + 15, label(p.name));
     out += fmt::format("<rect class=\"phase kind-{} status-{}{}\" x=\"{:.1f}\" y=\"{:.1f}\" "
                        "width=\"{:.1f}\" height=\"{}\"><title>{}: {} ({}, {})</title></rect>",
-                       xml_escape(p.kind), xml_escape(p.status), p.background ? " service" : "", x,
-                       y + 3, std::max(1.0, p.wall_s * scale), kRowHeight - 6, xml_escape(p.name),
-                       human_seconds(p.wall_s), xml_escape(p.kind), xml_escape(p.status));
+                       xml_escape(to_string(p.kind)), xml_escape(to_string(p.status)),
+                       p.background ? " service" : "", x, y + 3, std::max(1.0, p.wall_s * scale),
+                       kRowHeight - 6, xml_escape(p.name), human_seconds(p.wall_s),
+                       xml_escape(to_string(p.kind)), xml_escape(to_string(p.status)));
     if (p.probe)
       out += probe_ticks(p, x, scale, y);
   }

@@ -3,7 +3,7 @@
 // in it is escaped. No script: the charts are static pictures with <title> tooltips.
 #include "analysis/attribution.hpp"
 #include "analysis/baseline.hpp"
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <string>
 #include <vector>

@@ -53,14 +53,14 @@ void write_head(const Report& report, std::string& out) {
 
 void write_summary(const RunRecord& r, std::string& out) {
   out += fmt::format("<h1>{} <span class=\"badge {}\">{}</span> in {}</h1>\n", e(r.pipeline),
-                     e(r.status), e(r.status), human_seconds(r.wall_s));
+                     e(to_string(r.status)), e(to_string(r.status)), human_seconds(r.wall_s));
   std::string labels;
   for (const auto& [k, v] : r.labels)
     labels += fmt::format(" · {}={}", e(k), e(v));
   out += fmt::format("<p class=\"meta\">run {} · mode {} · started {} · deploys {} · {} ({} CPUs, "
                      "{}){}</p>\n",
-                     e(r.run_id), e(r.mode), e(r.started_at), r.deploys, e(r.host.hostname),
-                     r.host.cpus, e(r.host.kernel), labels);
+                     e(r.run_id), e(to_string(r.mode)), e(r.started_at), r.deploys,
+                     e(r.host.hostname), r.host.cpus, e(r.host.kernel), labels);
 }
 
 void write_waterfall(const RunRecord& r, std::string& out) {
@@ -81,8 +81,8 @@ void write_phase_table(const ReportRun& run, std::string& out) {
          "<th>budget</th></tr>\n";
   for (const auto& p : r.phases) {
     double share = share_of_run(p, r);
-    std::string status = e(p.status);
-    if (p.status != "passed" && p.status != "skipped")
+    std::string status = e(to_string(p.status));
+    if (p.status != PhaseStatus::Passed && p.ran())
       status += ": " + e(failure_summary(p));
     std::string budget;
     if (p.budget_s)
@@ -93,7 +93,7 @@ void write_phase_table(const ReportRun& run, std::string& out) {
                        "</i></div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>"
                        "</tr>\n",
                        e(p.name), p.background ? " <span class=\"note\">(service)</span>" : "",
-                       e(p.kind), e(p.tier), status, human_seconds(p.wall_s),
+                       e(to_string(p.kind)), e(p.tier), status, human_seconds(p.wall_s),
                        share > 0 ? percent(share) : "-", 100 * share,
                        human_seconds(p.user_s + p.sys_s),
                        p.max_rss_bytes > 0 ? human_bytes(p.max_rss_bytes) : "-", budget);
@@ -138,10 +138,10 @@ void write_box_plots(const Report& report, std::string& out) {
     return;
   std::vector<const BaselinePhase*> cold, warm;
   for (const auto& c : report.baseline->phases) {
-    if (c.mode != "cold")
+    if (c.mode != RunMode::Cold)
       continue;
     for (const auto& w : report.baseline->phases)
-      if (w.mode == "warm" && w.pipeline == c.pipeline && w.phase == c.phase) {
+      if (w.mode == RunMode::Warm && w.pipeline == c.pipeline && w.phase == c.phase) {
         cold.push_back(&c);
         warm.push_back(&w);
       }

@@ -26,12 +26,12 @@ public:
       throw UsageError("--format hyperfine describes a baseline: pass --baseline NAME");
     json results = json::array();
     for (const auto& b : report.baseline->phases) {
-      std::string key = b.pipeline + "/" + b.phase + "/" + b.mode;
+      std::string key = b.pipeline + "/" + b.phase + "/" + to_string(b.mode);
       auto cpu = report.baseline_cpu.find(key);
       double user = cpu == report.baseline_cpu.end() ? 0 : cpu->second.first;
       double system = cpu == report.baseline_cpu.end() ? 0 : cpu->second.second;
       results.push_back(
-          {{"command", b.pipeline + "/" + b.phase + " (" + b.mode + ")"},
+          {{"command", b.pipeline + "/" + b.phase + " (" + to_string(b.mode) + ")"},
            {"mean", number_or_null(b.mean)},
            {"stddev", number_or_null(b.stddev)},
            {"median", number_or_null(b.median)},
@@ -41,7 +41,8 @@ public:
            {"max", number_or_null(b.max)},
            {"times", b.samples},
            {"exit_codes", std::vector<int>(b.samples.size(), 0)},
-           {"parameters", {{"pipeline", b.pipeline}, {"phase", b.phase}, {"mode", b.mode}}}});
+           {"parameters",
+            {{"pipeline", b.pipeline}, {"phase", b.phase}, {"mode", to_string(b.mode)}}}});
     }
     out << json{{"results", results}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   }

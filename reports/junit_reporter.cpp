@@ -20,9 +20,9 @@ Counts count(const RunRecord& run) {
   c.time = run.wall_s;
   for (const auto& p : run.phases) {
     ++c.tests;
-    c.failures += p.status == "failed" || p.status == "timeout";
-    c.errors += p.status == "interrupted";
-    c.skipped += p.status == "skipped";
+    c.failures += p.status == PhaseStatus::Failed || p.status == PhaseStatus::Timeout;
+    c.errors += p.status == PhaseStatus::Interrupted;
+    c.skipped += !p.ran();
   }
   return c;
 }
@@ -32,17 +32,17 @@ std::string attribute(const char* name, std::string_view value) {
 }
 
 void write_outcome(const ReportRun& run, const PhaseRecord& p, std::ostream& out) {
-  if (p.status == "passed") {
+  if (p.status == PhaseStatus::Passed) {
     out << "/>\n";
     return;
   }
   out << ">\n";
-  if (p.status == "skipped") {
+  if (!p.ran()) {
     out << "      <skipped" << attribute("message", "not run: an earlier phase failed") << "/>\n";
   } else {
-    const char* element = p.status == "interrupted" ? "error" : "failure";
+    const char* element = p.status == PhaseStatus::Interrupted ? "error" : "failure";
     out << "      <" << element << attribute("message", failure_summary(p))
-        << attribute("type", p.status) << ">";
+        << attribute("type", to_string(p.status)) << ">";
     if (auto tail = run.log_tails.find(p.index); tail != run.log_tails.end())
       out << xml_escape(tail->second);
     out << "</" << element << ">\n";
@@ -63,8 +63,8 @@ void write_suite(const ReportRun& run, std::ostream& out) {
     out << "      <property" << attribute("name", name) << attribute("value", value) << "/>\n";
   };
   property("ciperf.run_id", r.run_id);
-  property("ciperf.mode", r.mode);
-  property("ciperf.status", r.status);
+  property("ciperf.mode", to_string(r.mode));
+  property("ciperf.status", to_string(r.status));
   for (const auto& [key, value] : r.labels)
     property("label." + key, value);
   out << "    </properties>\n";

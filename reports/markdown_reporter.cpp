@@ -80,10 +80,10 @@ std::string budget_flag(const PhaseRecord& p) {
 }
 
 void write_run(const RunRecord& r, std::string& out) {
-  out += fmt::format("## {} {} {} in {}\n\n", status_mark(r.status), cell(r.pipeline), r.status,
-                     human_seconds(r.wall_s));
+  out += fmt::format("## {} {} {} in {}\n\n", status_mark(to_string(r.status)), cell(r.pipeline),
+                     to_string(r.status), human_seconds(r.wall_s));
   out += fmt::format("run {} · mode {} · started {} · deploys {}{} · host {} ({} CPUs)\n\n",
-                     cell(r.run_id), cell(r.mode), cell(r.started_at), r.deploys,
+                     cell(r.run_id), cell(to_string(r.mode)), cell(r.started_at), r.deploys,
                      r.expected_deploys ? fmt::format(" (expected {})", *r.expected_deploys) : "",
                      cell(r.host.hostname), r.host.cpus);
   BoundedTable table(out, kPhasesCeiling,
@@ -92,10 +92,11 @@ void write_run(const RunRecord& r, std::string& out) {
   for (const auto& p : r.phases) {
     double share = share_of_run(p, r);
     std::string name = cell(p.name) + (p.background ? " (service)" : "");
-    bool ran = p.status != "skipped";
-    std::string status = p.status == "passed" || !ran
-                             ? p.status
-                             : fmt::format("**{}**: {}", p.status, cell(failure_summary(p)));
+    bool ran = p.ran();
+    std::string status =
+        p.status == PhaseStatus::Passed || !ran
+            ? to_string(p.status)
+            : fmt::format("**{}**: {}", to_string(p.status), cell(failure_summary(p)));
     table.row(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, cell(p.tier), status,
                           ran ? human_seconds(p.wall_s) : "-", share > 0 ? percent(share) : "-",
                           share_bar(share), ran ? human_seconds(p.user_s + p.sys_s) : "-",

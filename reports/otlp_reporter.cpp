@@ -141,10 +141,10 @@ void write_phase_span(const RunRecord& r, const PhaseRecord& p, int64_t run_ns, 
   w.begin_attributes();
   w.string_attribute("cicd.pipeline.task.name", p.name);
   w.string_attribute("cicd.pipeline.task.run.id", r.run_id + "/" + std::to_string(p.index));
-  w.string_attribute("cicd.pipeline.task.run.result", cicd_result(p.status));
-  if (p.kind == "build" || p.kind == "test" || p.kind == "deploy")
-    w.string_attribute("cicd.pipeline.task.type", p.kind);
-  w.string_attribute("ciperf.phase.kind", p.kind);
+  w.string_attribute("cicd.pipeline.task.run.result", cicd_result(to_string(p.status)));
+  if (p.kind == PhaseKind::Build || p.kind == PhaseKind::Test || p.kind == PhaseKind::Deploy)
+    w.string_attribute("cicd.pipeline.task.type", to_string(p.kind));
+  w.string_attribute("ciperf.phase.kind", to_string(p.kind));
   w.string_attribute("ciperf.phase.tier", p.tier);
   w.double_attribute("ciperf.phase.user_s", p.user_s);
   w.double_attribute("ciperf.phase.sys_s", p.sys_s);
@@ -153,7 +153,7 @@ void write_phase_span(const RunRecord& r, const PhaseRecord& p, int64_t run_ns, 
     w.int_attribute("process.exit.code", *p.exit_code);
   w.end_attributes();
   out += ",";
-  write_status(p.status, out);
+  write_status(to_string(p.status), out);
   if (p.probe)
     write_probe_events(p, start, out);
   out += "}";
@@ -166,17 +166,17 @@ void write_run_span(const RunRecord& r, int64_t start, std::string& out) {
   w.begin_attributes();
   w.string_attribute("cicd.pipeline.name", r.pipeline);
   w.string_attribute("cicd.pipeline.run.id", r.run_id);
-  w.string_attribute("cicd.pipeline.result", cicd_result(r.status));
+  w.string_attribute("cicd.pipeline.result", cicd_result(to_string(r.status)));
   w.string_attribute("cicd.pipeline.action.name", "RUN");
-  if (r.status != "passed")
-    w.string_attribute("error.type", r.status);
-  w.string_attribute("ciperf.mode", r.mode);
+  if (r.status != RunStatus::Passed)
+    w.string_attribute("error.type", to_string(r.status));
+  w.string_attribute("ciperf.mode", to_string(r.mode));
   w.int_attribute("ciperf.deploys", r.deploys);
   for (const auto& [key, value] : r.labels)
     w.string_attribute("ciperf.label." + key, value);
   w.end_attributes();
   out += ",";
-  write_status(r.status, out);
+  write_status(to_string(r.status), out);
   out += "}";
 }
 
@@ -192,7 +192,7 @@ std::string run_request(const RunRecord& r) {
   out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"ciperf\"},\"spans\":[";
   write_run_span(r, start, out);
   for (const auto& p : r.phases)
-    if (p.status != "skipped")
+    if (p.ran())
       write_phase_span(r, p, start, out);
   out += "]}]}]}\n";
   return out;

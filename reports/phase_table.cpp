@@ -39,19 +39,19 @@ std::string budget(const PhaseRecord& p) {
 }
 
 Row phase_row(const PhaseRecord& p, double run_wall) {
-  bool ran = p.status != "skipped";
+  bool ran = p.ran();
   std::string share = ran && !p.background && run_wall > 0
                           ? fmt::format("{:.1f}%", 100.0 * p.wall_s / run_wall)
                           : "-";
   std::string name = p.background ? p.name + " (bg)" : p.name;
   if (!ran)
-    return {name, p.status, "-", "-", "-", "-", "-", budget(p)};
+    return {name, to_string(p.status), "-", "-", "-", "-", "-", budget(p)};
   return {name,
-          p.status,
+          to_string(p.status),
           human_seconds(p.wall_s),
           share,
           human_seconds(p.user_s + p.sys_s),
-          p.kind == "wait" && p.max_rss_bytes == 0 ? "-" : human_bytes(p.max_rss_bytes),
+          p.kind == PhaseKind::Wait && p.max_rss_bytes == 0 ? "-" : human_bytes(p.max_rss_bytes),
           stall(p),
           budget(p)};
 }
@@ -73,8 +73,9 @@ std::string run_summary_line(const RunRecord& run) {
   std::string deploys = run.expected_deploys
                             ? fmt::format("{} (expected {})", run.deploys, *run.expected_deploys)
                             : std::to_string(run.deploys);
-  return fmt::format("run {} {} in {} · pipeline {} · mode {} · deploys {}", run.run_id, run.status,
-                     human_seconds(run.wall_s), run.pipeline, run.mode, deploys);
+  return fmt::format("run {} {} in {} · pipeline {} · mode {} · deploys {}", run.run_id,
+                     to_string(run.status), human_seconds(run.wall_s), run.pipeline,
+                     to_string(run.mode), deploys);
 }
 
 } // namespace ciperf

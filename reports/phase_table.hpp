@@ -1,6 +1,6 @@
 #pragma once
 // The phase table printed at the end of `ciperf run` and by `ciperf show`.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <string>
 

@@ -6,7 +6,7 @@
 #include "analysis/attribution.hpp"
 #include "analysis/baseline.hpp"
 #include "analysis/comparison.hpp"
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <map>
 #include <optional>

@@ -9,14 +9,10 @@
 namespace ciperf {
 namespace {
 
-bool failed(const PhaseRecord& p) {
-  return p.status == "failed" || p.status == "timeout" || p.status == "interrupted";
-}
-
 ReportRun with_log_tails(RunRecord record, size_t bytes) {
   ReportRun run{std::move(record), {}};
   for (const auto& p : run.record.phases)
-    if (failed(p) && !p.log.empty() && !run.record.run_dir.empty())
+    if (p.failed() && !p.log.empty() && !run.record.run_dir.empty())
       if (auto tail = log_tail(run.record.run_dir + "/" + p.log, bytes); !tail.empty())
         run.log_tails[p.index] = tail;
   return run;
@@ -75,14 +71,14 @@ struct Analyses {
     gap.add(s);
     resources.add(s);
     if (cpu) {
-      std::string key = s.pipeline + "/" + s.phase + "/" + s.mode;
+      std::string key = s.pipeline + "/" + s.name + "/" + to_string(s.mode);
       cpu_sums[key].first += s.user_s;
       cpu_sums[key].second += s.sys_s;
       ++cpu_counts[key];
     }
     if (newest && s.pipeline == newest->pipeline && s.mode == newest->mode && !s.background &&
-        s.status != "skipped")
-      walls[s.phase].push_back(s.wall_s);
+        s.ran())
+      walls[s.name].push_back(s.wall_s);
   }
 
   void finish(Report& report) {
@@ -97,7 +93,7 @@ struct Analyses {
 
 std::vector<PhaseComparison> verdicts(const Analyses& a, const Baseline& base,
                                       const RunRecord& run) {
-  std::string mode = run.mode == "normal" ? "warm" : run.mode;
+  RunMode mode = baseline_mode(run.mode);
   std::vector<PhaseSamples> phases;
   for (const auto& b : base.phases)
     if (b.pipeline == run.pipeline && b.mode == mode) {
@@ -106,8 +102,8 @@ std::vector<PhaseComparison> verdicts(const Analyses& a, const Baseline& base,
           {b.phase, b.samples, it == a.walls.end() ? std::vector<double>{} : it->second});
     }
   if (phases.empty())
-    throw UsageError("baseline '" + base.name + "' has no " + mode + " runs of pipeline '" +
-                     run.pipeline + "'");
+    throw UsageError("baseline '" + base.name + "' has no " + to_string(mode) +
+                     " runs of pipeline '" + run.pipeline + "'");
   return compare_phases(phases);
 }
 
@@ -126,11 +122,11 @@ void load_trends(Store& store, const RunRecord& run, int count, Report& report) 
       for (auto& t : report.trends)
         t.walls.push_back(NAN);
     }
-    if (s.background || s.status == "skipped")
+    if (!s.counts_toward_total())
       return;
-    auto [it, added] = row_of.emplace(s.phase, report.trends.size());
+    auto [it, added] = row_of.emplace(s.name, report.trends.size());
     if (added)
-      report.trends.push_back({s.phase, std::vector<double>(report.trend_runs.size(), NAN)});
+      report.trends.push_back({s.name, std::vector<double>(report.trend_runs.size(), NAN)});
     report.trends[it->second].walls.back() = s.wall_s;
   });
 }
@@ -209,7 +205,8 @@ Report load_report(Store& store, const ReportRequest& request) {
     if (request.baseline)
       report.verdicts = verdicts(a, *report.baseline, *newest);
     load_trends(store, *newest, request.trend_runs, report);
-    report.title = newest->pipeline + " run " + newest->run_id + " (" + newest->status + ")";
+    report.title =
+        newest->pipeline + " run " + newest->run_id + " (" + to_string(newest->status) + ")";
   } else {
     report.title = "baseline " + report.baseline->name;
   }

@@ -1,8 +1,8 @@
 #pragma once
 // Assembling a Report from the store: which runs it shows, and the analyses over the runs it
 // was chosen from. One pass over the selected phases feeds every analysis.
-#include "analysis/store.hpp"
 #include "reports/report.hpp"
+#include "store/store.hpp"
 
 #include <functional>
 #include <optional>

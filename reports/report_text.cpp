@@ -9,19 +9,19 @@ namespace ciperf {
 std::string failure_summary(const PhaseRecord& p) {
   if (!p.message.empty())
     return p.message;
-  if (p.status == "timeout")
+  if (p.status == PhaseStatus::Timeout)
     return "timed out after " + human_seconds(p.wall_s);
-  if (p.status == "interrupted")
+  if (p.status == PhaseStatus::Interrupted)
     return "interrupted";
   if (p.signal)
     return fmt::format("killed by signal {}", *p.signal);
   if (p.exit_code)
     return fmt::format("exit code {}", *p.exit_code);
-  return p.status;
+  return to_string(p.status);
 }
 
 bool counts_toward_total(const PhaseRecord& p) {
-  return !p.background && p.status != "skipped";
+  return p.counts_toward_total();
 }
 
 double share_of_run(const PhaseRecord& p, const RunRecord& run) {

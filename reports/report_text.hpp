@@ -1,7 +1,7 @@
 #pragma once
 // Wording and figures shared by the formats, so that every report says the same thing the same
 // way: why a phase failed, its share of the run, the run's phases that count toward the total.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <string>
 

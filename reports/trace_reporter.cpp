@@ -21,16 +21,18 @@ int64_t micros(double seconds) {
 }
 
 json run_args(const RunRecord& r) {
-  return {{"run_id", r.run_id},   {"pipeline", r.pipeline},     {"mode", r.mode},
-          {"status", r.status},   {"started_at", r.started_at}, {"wall_s", r.wall_s},
-          {"deploys", r.deploys}, {"labels", r.labels},         {"hostname", r.host.hostname},
-          {"cpus", r.host.cpus},  {"kernel", r.host.kernel}};
+  return {{"run_id", r.run_id},          {"pipeline", r.pipeline},
+          {"mode", to_string(r.mode)},   {"status", to_string(r.status)},
+          {"started_at", r.started_at},  {"wall_s", r.wall_s},
+          {"deploys", r.deploys},        {"labels", r.labels},
+          {"hostname", r.host.hostname}, {"cpus", r.host.cpus},
+          {"kernel", r.host.kernel}};
 }
 
 json phase_args(const PhaseRecord& p) {
-  json args = {{"kind", p.kind},
+  json args = {{"kind", to_string(p.kind)},
                {"tier", p.tier},
-               {"status", p.status},
+               {"status", to_string(p.status)},
                {"wall_s", p.wall_s},
                {"user_s", p.user_s},
                {"sys_s", p.sys_s},
@@ -42,7 +44,7 @@ json phase_args(const PhaseRecord& p) {
   if (p.budget_s)
     args["budget_s"] = *p.budget_s;
   if (p.probe)
-    args["probe"] = {{"outcome", p.probe->outcome}, {"attempts", p.probe->attempts}};
+    args["probe"] = {{"outcome", to_string(p.probe->outcome)}, {"attempts", p.probe->attempts}};
   return args;
 }
 
@@ -69,7 +71,8 @@ void add_run(const RunRecord& r, int pid, json& events) {
     events.push_back(
         {{"name", what}, {"ph", "M"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", name}}}});
   };
-  metadata("process_name", kRunTrack, r.pipeline + " run " + r.run_id + " (" + r.status + ")");
+  metadata("process_name", kRunTrack,
+           r.pipeline + " run " + r.run_id + " (" + to_string(r.status) + ")");
   metadata("thread_name", kRunTrack, "run");
   events.push_back({{"name", r.pipeline},
                     {"cat", "run"},
@@ -81,12 +84,12 @@ void add_run(const RunRecord& r, int pid, json& events) {
                     {"args", run_args(r)}});
   Tracks tracks;
   for (const auto& p : r.phases) {
-    if (p.status == "skipped")
+    if (!p.ran())
       continue;
     int tid = tracks.of(p);
     int64_t phase_us = start_us + micros(p.start_s);
     events.push_back({{"name", p.name},
-                      {"cat", p.kind},
+                      {"cat", to_string(p.kind)},
                       {"ph", "X"},
                       {"ts", phase_us},
                       {"dur", micros(p.wall_s)},

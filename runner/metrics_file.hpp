@@ -1,6 +1,6 @@
 #pragma once
 // The $CIPERF_METRICS file a phase may append to: one `name value [unit]` per line.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <string>
 #include <vector>

@@ -1,16 +1,16 @@
 #include "runner/orchestrator.hpp"
 
-#include "analysis/store.hpp"
 #include "common/errors.hpp"
+#include "exec/phase_runner.hpp"
+#include "exec/signal_pipe.hpp"
+#include "pipeline/wait_instance.hpp"
 #include "probes/wait_report.hpp"
 #include "reports/phase_table.hpp"
+#include "reports/results_json.hpp"
 #include "runner/metrics_file.hpp"
-#include "runner/phase_runner.hpp"
-#include "runner/results_json.hpp"
 #include "runner/run_context.hpp"
-#include "runner/signal_pipe.hpp"
 #include "runner/status_printer.hpp"
-#include "runner/wait_instance.hpp"
+#include "store/store.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>
@@ -81,10 +81,10 @@ private:
   void finish_phase(PhaseRecord& record);
   ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics);
   fs::path metrics_path(size_t i) const;
-  void note_failure(const std::string& status);
+  void note_failure(PhaseStatus status);
   void checkpoint(bool force);
   void finalise();
-  int exit_code() const;
+  RunStatus run_status() const;
   template <typename F> void with_store(F&& action);
 
   const Pipeline& p_;
@@ -100,7 +100,7 @@ private:
   fs::path run_dir_;
   Clock::time_point t0_;
   Clock::time_point last_checkpoint_;
-  std::string first_failure_;  // "failed" or "timeout": what stopped the run
+  std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
   struct Background {
@@ -134,7 +134,7 @@ void PipelineRun::init_record() {
   record_.pipeline = redactor_.apply(p_.name);
   record_.pipeline_file = p_.file.string();
   record_.mode = options_.mode;
-  record_.status = "interrupted"; // what a checkpoint says until the run ends
+  record_.status = RunStatus::Interrupted; // what a checkpoint says until the run ends
   for (const auto& [key, value] : options_.labels)
     record_.labels[redactor_.apply(key)] = redactor_.apply(value);
   record_.host = read_host_info();
@@ -147,7 +147,7 @@ void PipelineRun::init_record() {
     phase.name = spec.name;
     phase.kind = spec.kind;
     phase.tier = spec.tier;
-    phase.status = "skipped";
+    phase.status = PhaseStatus::Skipped;
     phase.background = spec.background;
     phase.always = spec.always;
     phase.log = "logs/" + file_stem(i, p_.phases.size(), spec.name) + ".log";
@@ -194,11 +194,12 @@ bool PipelineRun::cold_prepare() {
   status_.note("cold mode: running cold.prepare (not timed as part of the run)");
   Execution e = runner_.run(r, [] {});
   record_.prepare = PrepareRecord{e.status, e.exit_code, e.wall_s, "logs/00-cold-prepare.log"};
-  if (e.status == "passed")
+  if (e.status == PhaseStatus::Passed)
     return true;
   status_.note(fmt::format("cold.prepare {} ({}); see {}", e.status, e.message,
                            (run_dir_ / "logs/00-cold-prepare.log").string()));
-  note_failure(e.status == "interrupted" ? "interrupted" : "failed");
+  note_failure(e.status == PhaseStatus::Interrupted ? PhaseStatus::Interrupted
+                                                    : PhaseStatus::Failed);
   return false;
 }
 
@@ -209,8 +210,8 @@ bool PipelineRun::interrupted() {
   return supervisor_.interrupts() > 0;
 }
 
-void PipelineRun::note_failure(const std::string& status) {
-  if (!stopped_ && status != "interrupted")
+void PipelineRun::note_failure(PhaseStatus status) {
+  if (!stopped_ && status != PhaseStatus::Interrupted)
     first_failure_ = status;
   stopped_ = true;
 }
@@ -253,8 +254,8 @@ void PipelineRun::run_phase(size_t i) {
   status_.phase_started(record);
   Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
   fill(record, e);
-  if (e.status != "passed") {
-    if (stopped_ && e.status != "interrupted")
+  if (e.status != PhaseStatus::Passed) {
+    if (stopped_ && e.status != PhaseStatus::Interrupted)
       other_failure_ = true; // an always phase failing after the run already stopped
     note_failure(e.status);
   }
@@ -286,16 +287,13 @@ void PipelineRun::run_wait_phase(size_t i) {
     WaitSpec wait = instantiate_wait(*spec.wait, merge_env(base_env_, {&p_.env, &spec.env, &vars}),
                                      spec.workdir.string());
     WaitReport report = run_wait(wait, history, hooks);
-    record.probe = to_wait_record(report);
-    e.wall_s = report.elapsed_s;
-    e.status = report.outcome == WaitReport::Outcome::Ready         ? "passed"
-               : report.outcome == WaitReport::Outcome::TimedOut    ? "timeout"
-               : report.outcome == WaitReport::Outcome::Interrupted ? "interrupted"
-                                                                    : "failed";
-    if (e.status != "passed")
+    record.probe = report.record;
+    e.wall_s = report.record.elapsed_s;
+    e.status = phase_status_of(report.record.outcome);
+    if (e.status != PhaseStatus::Passed)
       e.message = describe_wait(report, wait.timeout);
   } catch (const std::exception& error) {
-    e.status = "failed";
+    e.status = PhaseStatus::Failed;
     e.message = error.what();
   }
   e.usage = usage_since(self_before, children_before);
@@ -306,8 +304,8 @@ void PipelineRun::run_wait_phase(size_t i) {
       t.target = redactor_.apply(t.target);
       t.last_failure = redactor_.apply(t.last_failure);
     }
-  if (e.status != "passed") {
-    if (stopped_ && e.status != "interrupted")
+  if (e.status != PhaseStatus::Passed) {
+    if (stopped_ && e.status != PhaseStatus::Interrupted)
       other_failure_ = true;
     note_failure(e.status);
   }
@@ -333,8 +331,8 @@ void PipelineRun::start_background(size_t i) {
         fmt::format("[{}/{}] {} started in the background", i + 1, p_.phases.size(), record.name));
     return;
   }
-  fill(record, Execution{"failed", 127, std::nullopt, failure, 0, {}, std::nullopt});
-  note_failure("failed");
+  fill(record, Execution{PhaseStatus::Failed, 127, std::nullopt, failure, 0, {}, std::nullopt});
+  note_failure(PhaseStatus::Failed);
   finish_phase(record);
 }
 
@@ -345,7 +343,7 @@ void PipelineRun::stop_backgrounds() {
     Execution e = runner_.stop_background(it->handle, spec.grace);
     e.pressure = pressure_between(it->pressure, read_pressure());
     fill(record, e);
-    if (e.status != "passed")
+    if (e.status != PhaseStatus::Passed)
       other_failure_ = true;
     finish_phase(record);
   }
@@ -363,20 +361,18 @@ void PipelineRun::checkpoint(bool force) {
   }
 }
 
-int PipelineRun::exit_code() const {
+RunStatus PipelineRun::run_status() const {
   if (supervisor_.interrupts() > 0)
-    return kExitInterrupted;
-  if (first_failure_ == "timeout")
-    return kExitTimeout;
-  if (!first_failure_.empty() || other_failure_)
-    return kExitFailed;
-  return kExitPassed;
+    return RunStatus::Interrupted;
+  if (first_failure_)
+    return run_status_of(*first_failure_);
+  return other_failure_ ? RunStatus::Failed : RunStatus::Passed;
 }
 
 void PipelineRun::finalise() {
   record_.deploys = 0;
   for (const auto& phase : record_.phases)
-    if (phase.kind == "deploy" && phase.status != "skipped")
+    if (phase.kind == PhaseKind::Deploy && phase.ran())
       ++record_.deploys;
   if (record_.expected_deploys && record_.deploys != *record_.expected_deploys &&
       supervisor_.interrupts() == 0) {
@@ -384,11 +380,7 @@ void PipelineRun::finalise() {
                              *record_.expected_deploys));
     other_failure_ = true;
   }
-  int code = exit_code();
-  record_.status = code == kExitInterrupted ? "interrupted"
-                   : code == kExitTimeout   ? "timeout"
-                   : code == kExitFailed    ? "failed"
-                                            : "passed";
+  record_.status = run_status();
   record_.wall_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   record_.finished_at = rfc3339(std::chrono::system_clock::now());
   with_store([&] { store_.finish_run(record_); });
@@ -400,7 +392,7 @@ RunOutcome PipelineRun::execute() {
   set_up_run_dir();
   init_record();
   t0_ = Clock::now();
-  bool prepared = options_.mode != "cold" || !p_.cold_prepare || cold_prepare();
+  bool prepared = options_.mode != RunMode::Cold || !p_.cold_prepare || cold_prepare();
   t0_ = Clock::now(); // the run's timing starts after the cold prepare
   record_.started_at = rfc3339(std::chrono::system_clock::now());
   with_store([&] { store_.begin_run(record_); });
@@ -426,10 +418,25 @@ RunOutcome PipelineRun::execute() {
   supervisor_.close_all();
   finalise();
   status_.clear();
-  return {record_, exit_code()};
+  return {record_, exit_code_for(record_.status)};
 }
 
 } // namespace
+
+int exit_code_for(RunStatus status) {
+  switch (status) {
+  case RunStatus::Passed:
+    return kExitPassed;
+  case RunStatus::Timeout:
+    return kExitTimeout;
+  case RunStatus::Interrupted:
+    return kExitInterrupted;
+  case RunStatus::Failed:
+  case RunStatus::Incomplete:
+    break;
+  }
+  return kExitFailed;
+}
 
 RunOutcome run_pipeline(const Pipeline& pipeline, const RunOptions& options, Store& store) {
   return PipelineRun(pipeline, options, store).execute();

@@ -2,8 +2,8 @@
 // Runs a pipeline: phases in order, skipping after a failure except `always` phases, background
 // services until the end, the cold prepare step, budgets, the deploy-count expectation, and the
 // record of it all in the store and in results.json.
-#include "analysis/run_record.hpp"
-#include "runner/pipeline.hpp"
+#include "model/run_record.hpp"
+#include "pipeline/pipeline.hpp"
 
 #include <filesystem>
 #include <map>
@@ -14,7 +14,7 @@ namespace ciperf {
 class Store;
 
 struct RunOptions {
-  std::string mode = "normal";   // normal | cold | warm
+  RunMode mode = RunMode::Normal;
   std::filesystem::path out_dir; // empty: .ciperf/runs/<run-id>
   std::map<std::string, std::string> labels;
   bool verbose = false;
@@ -25,6 +25,9 @@ struct RunOutcome {
   RunRecord record;
   int exit_code = 0;
 };
+
+// The exit code of `ciperf run` for a run that ended so (README "Commands").
+int exit_code_for(RunStatus status);
 
 RunOutcome run_pipeline(const Pipeline& pipeline, const RunOptions& options, Store& store);
 

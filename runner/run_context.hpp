@@ -1,6 +1,6 @@
 #pragma once
 // Facts about the run that are not about a phase: its id, wall-clock stamps, the host.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <chrono>
 #include <string>

@@ -47,19 +47,20 @@ void StatusPrinter::phase_finished(const PhaseRecord& phase) {
   current_name_.clear();
   if (style_.quiet)
     return;
-  if (style_.terminal && !style_.verbose && phase.status == "passed" && !phase.over_budget) {
+  if (style_.terminal && !style_.verbose && phase.status == PhaseStatus::Passed &&
+      !phase.over_budget) {
     tick(); // a passing phase needs no line of its own on a terminal
     return;
   }
   clear();
-  std::string status = phase.status;
-  if (style_.color && status != "passed")
-    status = fmt::format("\033[{}m{}\033[0m", status == "skipped" ? "2" : "31", status);
+  std::string status = to_string(phase.status);
+  if (style_.color && phase.status != PhaseStatus::Passed)
+    status = fmt::format("\033[{}m{}\033[0m", phase.ran() ? "31" : "2", status);
   std::string extra = phase.over_budget ? " (over budget)" : "";
   if (!phase.message.empty())
     extra += " — " + phase.message;
   write(fmt::format("[{}/{}] {} {} {}{}\n", phase.index + 1, total_, phase.name, status,
-                    phase.status == "skipped" ? "" : human_seconds(phase.wall_s), extra));
+                    !phase.ran() ? "" : human_seconds(phase.wall_s), extra));
 }
 
 void StatusPrinter::note(const std::string& text) {

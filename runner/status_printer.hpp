@@ -1,7 +1,7 @@
 #pragma once
 // Progress on stderr. On a terminal one line is redrawn in place (`[3/7] functional 12.3s`);
 // elsewhere (CI logs) one line is printed per finished phase. NO_COLOR turns colours off.
-#include "analysis/run_record.hpp"
+#include "model/run_record.hpp"
 
 #include <chrono>
 #include <string>

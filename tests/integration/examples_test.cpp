@@ -1,5 +1,5 @@
 // The examples are real: the runnable ones run here against real servers.
-#include "runner/pipeline_loader.hpp"
+#include "pipeline/pipeline_loader.hpp"
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,7 @@
 #include "support/report_fixture.hpp"
 
+#include "support/enum_names.hpp"
+
 #include <cmath>
 
 namespace ciperf::test {
@@ -10,9 +12,9 @@ PhaseRecord phase(int index, std::string name, std::string kind, std::string tie
   PhaseRecord p;
   p.index = index;
   p.name = std::move(name);
-  p.kind = std::move(kind);
+  p.kind = named<PhaseKind>(kind);
   p.tier = std::move(tier);
-  p.status = std::move(status);
+  p.status = named<PhaseStatus>(status);
   p.start_s = start;
   p.wall_s = wall;
   p.user_s = wall * 0.4;
@@ -21,19 +23,19 @@ PhaseRecord phase(int index, std::string name, std::string kind, std::string tie
   p.read_bytes = 1 << 20;
   p.write_bytes = 2 << 20;
   p.pressure = Pressure{0.1 * wall, 0, 0.05 * wall, 0, 0, 0};
-  if (p.status != "skipped")
-    p.exit_code = p.status == "passed" ? 0 : 1;
+  if (p.ran())
+    p.exit_code = p.status == PhaseStatus::Passed ? 0 : 1;
   return p;
 }
 
 WaitRecord probe() {
   WaitRecord w;
-  w.outcome = "ready";
+  w.outcome = WaitOutcome::Ready;
   w.elapsed_s = 1.5;
   w.ready_s = 1.5;
   w.attempts = 4;
   w.http_requests = 2;
-  WaitTargetRecord t{"http://127.0.0.1:8080/healthz", "http", false, 4, 1.5, "503", {}};
+  WaitTargetRecord t{"http://127.0.0.1:8080/healthz", ProbeKind::Http, false, 4, 1.5, "503", {}};
   t.marks = {{0.002, false}, {0.004, false}, {0.75, false}, {1.5, true}};
   w.targets.push_back(t);
   return w;
@@ -46,9 +48,9 @@ std::vector<PhaseSample> samples(const RunRecord& run, const std::string& id, do
     PhaseSample s;
     s.run_id = id;
     s.pipeline = run.pipeline;
-    s.mode = mode;
+    s.mode = named<RunMode>(mode);
     s.index = p.index;
-    s.phase = p.name;
+    s.name = p.name;
     s.kind = p.kind;
     s.tier = p.tier;
     s.status = p.status;
@@ -70,8 +72,8 @@ RunRecord fixture_run() {
   RunRecord r;
   r.run_id = "20261127T120000Z-0123456789ab";
   r.pipeline = "web<script>alert(\"x\")</script>";
-  r.mode = "normal";
-  r.status = "failed";
+  r.mode = RunMode::Normal;
+  r.status = RunStatus::Failed;
   r.started_at = "2026-11-27T12:00:00.000Z";
   r.finished_at = "2026-11-27T12:00:12.500Z";
   r.wall_s = 12.5;
@@ -119,10 +121,13 @@ Report fixture_report() {
   report.pareto = pareto(all, AttributeBy::Phase);
   report.resources = classify_resources(all);
   Baseline b{"nightly", "session-1", "2026-11-26T00:00:00.000Z", 5, {}};
-  b.phases.push_back(summarize(run.pipeline, "deploy", "cold", 0, {9.0, 9.5, 10.0, 9.2, 9.8}));
-  b.phases.push_back(summarize(run.pipeline, "deploy", "warm", 0, {2.0, 2.2, 2.1, 1.9, 2.05}));
-  b.phases.push_back(summarize(run.pipeline, "ready", "cold", 2, {3.0, 3.5, 3.2, 3.1, 3.3}));
-  b.phases.push_back(summarize(run.pipeline, "ready", "warm", 2, {1.4, 1.5, 1.6, 1.45, 1.55}));
+  b.phases.push_back(
+      summarize(run.pipeline, "deploy", RunMode::Cold, 0, {9.0, 9.5, 10.0, 9.2, 9.8}));
+  b.phases.push_back(
+      summarize(run.pipeline, "deploy", RunMode::Warm, 0, {2.0, 2.2, 2.1, 1.9, 2.05}));
+  b.phases.push_back(summarize(run.pipeline, "ready", RunMode::Cold, 2, {3.0, 3.5, 3.2, 3.1, 3.3}));
+  b.phases.push_back(
+      summarize(run.pipeline, "ready", RunMode::Warm, 2, {1.4, 1.5, 1.6, 1.45, 1.55}));
   report.baseline = b;
   report.baseline_cpu[run.pipeline + "/deploy/cold"] = {3.5, 0.5};
   report.verdicts = compare_phases({{"deploy", {2.0, 2.2, 2.1, 1.9, 2.05}, {3.0, 3.1, 2.9, 3.05}},

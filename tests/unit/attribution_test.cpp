@@ -1,6 +1,7 @@
 // Attribution over hand-made samples whose answers are easy to work out.
 #include "analysis/attribution.hpp"
 #include "runner/session_plan.hpp"
+#include "support/enum_names.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -14,11 +15,11 @@ PhaseSample sample(const std::string& run, const std::string& mode, const std::s
                    const std::string& tier = "") {
   PhaseSample s;
   s.run_id = run;
-  s.mode = mode;
-  s.phase = phase;
-  s.kind = kind;
+  s.mode = test::named<RunMode>(mode);
+  s.name = phase;
+  s.kind = test::named<PhaseKind>(kind);
   s.tier = tier;
-  s.status = "passed";
+  s.status = PhaseStatus::Passed;
   s.wall_s = wall;
   s.user_s = cpu;
   s.pressure = Pressure{};
@@ -104,11 +105,11 @@ TEST_CASE("a session interleaves modes and pipelines", "[baseline]") {
   REQUIRE(plan.size() == 12);
   int cold = 0;
   for (const auto& r : plan)
-    cold += r.mode == "cold";
+    cold += r.mode == RunMode::Cold;
   CHECK(cold == 6);
-  CHECK(plan[0].mode == "cold");
-  CHECK(plan[1].mode == "warm");
+  CHECK(plan[0].mode == RunMode::Cold);
+  CHECK(plan[1].mode == RunMode::Warm);
   CHECK(plan[2].pipeline == 1);
-  CHECK(plan[2].mode == "warm"); // alternates which mode goes first
-  CHECK(plan[4].pipeline == 1);  // the next round starts with the other pipeline
+  CHECK(plan[2].mode == RunMode::Warm); // alternates which mode goes first
+  CHECK(plan[4].pipeline == 1);         // the next round starts with the other pipeline
 }

@@ -2,7 +2,7 @@
 // lists. Errors must name the file and, for syntax errors, the position.
 #include "imports/import_error.hpp"
 #include "imports/importer.hpp"
-#include "runner/results_json.hpp"
+#include "reports/results_json.hpp"
 #include "support/report_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,18 +51,18 @@ TEST_CASE("pytest junitxml: a suite is a run, test cases are phases of kind test
   REQUIRE(runs.size() == 1);
   const RunRecord& r = runs[0];
   CHECK(r.pipeline == "pytest");
-  CHECK(r.status == "failed");
+  CHECK(r.status == RunStatus::Failed);
   CHECK(r.started_at == "2026-11-27T10:00:00.123Z");
   CHECK(r.wall_s == 2.5);
   CHECK(r.host.hostname == "ci-7");
   CHECK(r.run_id.size() == 12);
   REQUIRE(r.phases.size() == 3);
-  CHECK(r.phases[0].kind == "test");
+  CHECK(r.phases[0].kind == PhaseKind::Test);
   CHECK(r.phases[0].tier == "tests.test_app");
-  CHECK(r.phases[1].status == "failed");
+  CHECK(r.phases[1].status == PhaseStatus::Failed);
   CHECK(r.phases[1].message == "assert 302 == 200");
   CHECK(r.phases[1].start_s == 0.5);
-  CHECK(r.phases[2].status == "skipped");
+  CHECK(r.phases[2].status == PhaseStatus::Skipped);
 }
 
 TEST_CASE("the same content gets the same run ids and other content other ids", "[import]") {
@@ -77,16 +77,16 @@ TEST_CASE("cc-ci results: stages become tiers and tests phases", "[import]") {
   REQUIRE(runs.size() == 1);
   const RunRecord& r = runs[0];
   CHECK(r.pipeline == "wordpress");
-  CHECK(r.status == "failed");
+  CHECK(r.status == RunStatus::Failed);
   CHECK(r.finished_at == "2026-11-27T10:05:00.000Z");
   CHECK(r.wall_s == Approx(92.2));
   CHECK(r.started_at == "2026-11-27T10:03:27.800Z");
   CHECK(r.labels.at("cc_ci.pr") == "42");
   REQUIRE(r.phases.size() == 3);
   CHECK(r.phases[0].tier == "install");
-  CHECK(r.phases[1].status == "passed"); // no status of its own: the stage's
-  CHECK(r.phases[2].tier == "upgrade");  // the stage's name came after its tests
-  CHECK(r.phases[2].status == "failed");
+  CHECK(r.phases[1].status == PhaseStatus::Passed); // no status of its own: the stage's
+  CHECK(r.phases[2].tier == "upgrade");             // the stage's name came after its tests
+  CHECK(r.phases[2].status == PhaseStatus::Failed);
   CHECK(r.phases[2].start_s == Approx(62.2));
 }
 

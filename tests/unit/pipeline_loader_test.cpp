@@ -1,4 +1,4 @@
-#include "runner/pipeline_loader.hpp"
+#include "pipeline/pipeline_loader.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -172,7 +172,7 @@ phases:
 )");
   Pipeline p = load_pipeline(file);
   const PhaseSpec& ready = p.phases.at(0);
-  CHECK(ready.kind == "wait");
+  CHECK(ready.kind == PhaseKind::Wait);
   REQUIRE(ready.wait);
   const WaitSpec& w = *ready.wait;
   CHECK(w.any);

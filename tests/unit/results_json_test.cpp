@@ -1,4 +1,4 @@
-#include "runner/results_json.hpp"
+#include "reports/results_json.hpp"
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,18 +9,18 @@ TEST_CASE("results.json carries every DESIGN §4 field and validates", "[results
   RunRecord run;
   run.run_id = "20261127T150000Z-abcdef";
   run.pipeline = "demo";
-  run.mode = "cold";
-  run.status = "passed";
+  run.mode = RunMode::Cold;
+  run.status = RunStatus::Passed;
   run.started_at = "2026-11-27T15:00:00.000Z";
   run.finished_at = "2026-11-27T15:00:01.500Z";
   run.wall_s = 1.5;
   run.host = {"h", 2, 1024, "Linux 6"};
   run.deploys = 1;
-  run.prepare = PrepareRecord{"passed", 0, 0.2, "logs/00-cold-prepare.log"};
+  run.prepare = PrepareRecord{PhaseStatus::Passed, 0, 0.2, "logs/00-cold-prepare.log"};
   PhaseRecord p;
   p.name = "deploy";
-  p.kind = "deploy";
-  p.status = "passed";
+  p.kind = PhaseKind::Deploy;
+  p.status = PhaseStatus::Passed;
   p.exit_code = 0;
   p.wall_s = 1.5;
   p.log = "logs/01-deploy.log";
@@ -29,8 +29,8 @@ TEST_CASE("results.json carries every DESIGN §4 field and validates", "[results
   p.metrics = {{"pulled", 3, "MiB"}};
   PhaseRecord skipped;
   skipped.name = "later \xff invalid utf-8";
-  skipped.kind = "test";
-  skipped.status = "skipped";
+  skipped.kind = PhaseKind::Test;
+  skipped.status = PhaseStatus::Skipped;
   run.phases = {p, skipped};
 
   test::TempDir dir;

@@ -1,7 +1,7 @@
-#include "analysis/sqlite_db.hpp"
-#include "analysis/store.hpp"
-#include "analysis/store_schema.hpp"
 #include "common/errors.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+#include "store/store_schema.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,7 +14,7 @@ RunRecord sample_run(const std::string& id, const std::string& pipeline) {
   RunRecord run;
   run.run_id = id;
   run.pipeline = pipeline;
-  run.mode = "normal";
+  run.mode = RunMode::Normal;
   run.started_at = "2026-11-27T15:00:0" + id.substr(id.size() - 1) + ".000Z";
   run.labels = {{"branch", "main"}};
   run.host = {"host", 2, 1 << 30, "Linux 6"};
@@ -26,8 +26,8 @@ PhaseRecord sample_phase(int index) {
   PhaseRecord p;
   p.index = index;
   p.name = "phase" + std::to_string(index);
-  p.kind = "test";
-  p.status = "passed";
+  p.kind = PhaseKind::Test;
+  p.status = PhaseStatus::Passed;
   p.exit_code = 0;
   p.wall_s = 1.5;
   p.user_s = 0.5;
@@ -48,17 +48,17 @@ TEST_CASE("a run is incomplete until finished, then complete with its phases", "
   store.record_phase("r1", sample_phase(0));
   auto loaded = store.load_run("r1");
   REQUIRE(loaded);
-  CHECK(loaded->status == "incomplete");
+  CHECK(loaded->status == RunStatus::Incomplete);
   CHECK(loaded->phases.size() == 1);
 
-  run.status = "passed";
+  run.status = RunStatus::Passed;
   run.finished_at = "2026-11-27T15:01:00.000Z";
   run.wall_s = 60;
   run.deploys = 1;
-  run.prepare = PrepareRecord{"passed", 0, 0.5, "logs/00-cold-prepare.log"};
+  run.prepare = PrepareRecord{PhaseStatus::Passed, 0, 0.5, "logs/00-cold-prepare.log"};
   store.finish_run(run);
   loaded = store.load_run("r1");
-  CHECK(loaded->status == "passed");
+  CHECK(loaded->status == RunStatus::Passed);
   CHECK(loaded->wall_s == 60);
   CHECK(loaded->labels.at("branch") == "main");
   REQUIRE(loaded->prepare);
@@ -88,7 +88,7 @@ TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[sto
   Store store((dir / "s.db").string());
   store.begin_run(sample_run("r1", "a"));
   auto r2 = sample_run("r2", "b");
-  r2.mode = "cold";
+  r2.mode = RunMode::Cold;
   r2.labels = {{"branch", "feature"}};
   store.begin_run(r2);
   store.begin_run(sample_run("r3", "a"));
@@ -100,7 +100,7 @@ TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[sto
   by_pipeline.pipeline = "a";
   CHECK(store.list_runs(by_pipeline).size() == 2);
   RunFilter by_mode;
-  by_mode.mode = "cold";
+  by_mode.mode = RunMode::Cold;
   CHECK(store.list_runs(by_mode).at(0).run_id == "r2");
   RunFilter by_label;
   by_label.labels = {{"branch", "main"}};

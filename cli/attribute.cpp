@@ -1,0 +1,46 @@
+// `ciperf attribute`: where the time of the selected runs goes.
+#include "analysis/attribution.hpp"
+#include "cli/commands.hpp"
+#include "cli/run_selection.hpp"
+#include "common/errors.hpp"
+#include "reports/attribution_view.hpp"
+#include "store/store.hpp"
+
+#include <iostream>
+
+namespace ciperf {
+namespace {
+
+AttributeBy attribute_by(const std::string& by) {
+  return by == "kind" ? AttributeBy::Kind : by == "tier" ? AttributeBy::Tier : AttributeBy::Phase;
+}
+
+// Streams the selected phases through `builder`; a selection without runs is a usage error.
+template <typename Builder>
+auto analyse(Store& store, const RunSelection& selection, Builder builder) {
+  size_t seen = 0;
+  store.for_each_phase_sample(to_filter(selection), [&](const PhaseSample& s) {
+    ++seen;
+    builder.add(s);
+  });
+  if (seen == 0)
+    throw UsageError("no stored runs match the selection");
+  return builder.finish();
+}
+
+} // namespace
+
+int command_attribute(const AttributeCommand& c) {
+  Store store = open_existing_store(c.store);
+  ViewFormat format = c.json ? ViewFormat::Json : ViewFormat::Text;
+  if (c.cold_vs_warm)
+    write_gap(analyse(store, c.selection, ColdWarmBuilder{}), format, std::cout);
+  else if (c.by == "resource")
+    write_resources(analyse(store, c.selection, ResourceBuilder{}), format, std::cout);
+  else
+    write_pareto(analyse(store, c.selection, ParetoBuilder{attribute_by(c.by)}), c.by, format,
+                 std::cout);
+  return kExitPassed;
+}
+
+} // namespace ciperf

@@ -1,0 +1,56 @@
+// `ciperf baseline`: a cold/warm benchmark session whose statistics become a named baseline.
+#include "cli/commands.hpp"
+#include "cli/run_selection.hpp"
+#include "common/errors.hpp"
+#include "pipeline/pipeline_loader.hpp"
+#include "reports/human_units.hpp"
+#include "reports/text_table.hpp"
+#include "runner/baseline_session.hpp"
+#include "store/store.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <iostream>
+
+namespace ciperf {
+namespace {
+
+void print_summary(const Baseline& b) {
+  TextTable t;
+  t.header = {"pipeline", "mode", "phase", "runs", "median", "95% CI", "CV", "MAD"};
+  t.right_aligned = {false, false, false, true, true, true, true, true};
+  for (const auto& p : b.phases)
+    t.rows.push_back({p.pipeline, std::string(to_string(p.mode)), p.phase, std::to_string(p.n),
+                      human_seconds(p.median),
+                      p.median_ci
+                          ? human_seconds(p.median_ci->low) + "-" + human_seconds(p.median_ci->high)
+                          : "-",
+                      std::isnan(p.cv) ? "-" : fmt::format("{:.1f}%", 100 * p.cv),
+                      std::isnan(p.mad) ? "-" : human_seconds(p.mad)});
+  std::cout << "\n" << t.render();
+}
+
+} // namespace
+
+int command_baseline(const BaselineCommand& c) {
+  std::vector<Pipeline> pipelines;
+  for (const auto& file : c.files) {
+    pipelines.push_back(load_pipeline(file));
+    if (!pipelines.back().cold_prepare)
+      throw UsageError(file +
+                       ": a baseline session needs 'cold: prepare:' to make its cold runs cold");
+  }
+  Store store(resolve_store_path(c.store));
+  SessionOutcome outcome =
+      run_baseline_session(pipelines, {c.runs, c.name, parse_labels(c.labels)}, store);
+  if (!outcome.baseline)
+    return outcome.exit_code;
+  print_summary(*outcome.baseline);
+  std::cout << fmt::format("\nbaseline '{}' written: {} runs ({} cold and {} warm per pipeline), "
+                           "session {}\n",
+                           outcome.baseline->name, outcome.runs.size(), c.runs, c.runs,
+                           outcome.session);
+  return kExitPassed;
+}
+
+} // namespace ciperf

@@ -1,0 +1,244 @@
+#include "cli/cli.hpp"
+
+#include "cli/commands.hpp"
+#include "common/errors.hpp"
+#include "pipeline/pipeline_loader.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <iostream>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+namespace ciperf {
+namespace {
+
+// An option whose value is one of an enum's names (the command line is an edge of the model:
+// the name is parsed once, here). Anything else is refused with the names listed.
+template <typename Target>
+CLI::Option* add_enum_option(CLI::App* app, const std::string& name, Target& target,
+                             const std::string& description) {
+  using E = std::remove_reference_t<decltype(*std::optional(target))>;
+  std::vector<std::string> names(EnumNames<E>::names.begin(), EnumNames<E>::names.end());
+  return app
+      ->add_option_function<std::string>(
+          name, [&target](const std::string& text) { target = *parse_enum<E>(text); }, description)
+      ->check(CLI::IsMember(names));
+}
+
+void add_run(CLI::App& app, RunCommand& c) {
+  auto* run = app.add_subcommand("run", "Run a pipeline, time every phase, record the run");
+  run->add_option("file", c.file, "Pipeline file (YAML)")->required();
+  add_enum_option(run, "--mode", c.mode, "normal, cold (runs cold.prepare first) or warm");
+  run->add_option("--store", c.store, "SQLite store (default $CIPERF_STORE or .ciperf/ciperf.db)");
+  run->add_option("--out", c.out, "Run directory (default .ciperf/runs/<run-id>)");
+  run->add_option("--label", c.labels, "Label k=v (repeatable)");
+  run->add_flag("-v,--verbose", c.verbose, "Stream phase output to the console too");
+}
+
+void add_runs(CLI::App& app, RunsCommand& c) {
+  auto* runs = app.add_subcommand("runs", "List stored runs, newest first");
+  runs->add_option("--store", c.store, "SQLite store");
+  runs->add_option("--pipeline", c.pipeline, "Only runs of this pipeline");
+  add_enum_option(runs, "--mode", c.mode, "Only runs in this mode");
+  runs->add_option("--label", c.labels, "Only runs with label k=v (repeatable)");
+  runs->add_option("--limit", c.limit, "At most this many runs")->check(CLI::PositiveNumber);
+  runs->add_flag("--json", c.json, "Machine-readable output");
+}
+
+void add_show(CLI::App& app, ShowCommand& c) {
+  auto* show = app.add_subcommand("show", "Show one stored run's phase table");
+  show->add_option("run", c.run, "Run id or a unique prefix of it")->required();
+  show->add_option("--store", c.store, "SQLite store");
+  show->add_flag("--json", c.json, "The run as results.json v1");
+}
+
+void add_wait(CLI::App& app, WaitCommand& c) {
+  auto* wait = app.add_subcommand(
+      "wait", "Wait until services are ready: exit 0 ready, 1 fail-fast, 124 timed out");
+  wait->add_option("targets", c.targets,
+                   "http://…, https://…, tcp://HOST:PORT, exec:CMD, log:PATH:REGEX, swarm:STACK")
+      ->required();
+  wait->add_flag("--any", c.any, "Ready when any target is (default: all)");
+  wait->add_option("--fail-if", c.fail_if, "A target whose success ends the wait as failed");
+  wait->add_option("--interval", c.interval,
+                   "Time between attempts once a service answers "
+                   "(default 20ms; exec/log 100ms; swarm 500ms)");
+  wait->add_option("--timeout", c.timeout, "Give up after this long (default 2m)");
+  wait->add_option("--attempt-timeout", c.attempt_timeout, "Longest single attempt (default 2s)");
+  wait->add_option("--connect-interval", c.connect_interval,
+                   "Time between connects while nothing listens (default 2ms)");
+  wait->add_option("--successes", c.successes, "Consecutive successes needed (default 1)")
+      ->check(CLI::PositiveNumber);
+  wait->add_option("--backoff", c.backoff, "Interval multiplier after a failure (default 1)")
+      ->check(CLI::Range(1.0, 10.0));
+  wait->add_option("--max-interval", c.max_interval, "Cap for --backoff (default 1s)");
+  wait->add_option("--status", c.status, "HTTP statuses that count as ready (default 200-399)");
+  wait->add_option("--body", c.body, "Regex the HTTP body must match (first 1 MiB)");
+  wait->add_option("--header", c.headers, "HTTP request header 'Name: value' (repeatable)");
+  wait->add_option("--method", c.method, "GET or HEAD")->check(CLI::IsMember({"GET", "HEAD"}));
+  wait->add_flag("--insecure", c.insecure, "Do not verify TLS certificates");
+  wait->add_option("--ca-file", c.ca_file, "CA certificates to verify TLS with");
+  wait->add_option("--redirects", c.redirects, "Redirects to follow (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  wait->add_option("--history", c.history,
+                   "Key under which waits are recorded; earlier ones inform the polling");
+  wait->add_option("--store", c.store, "SQLite store for --history");
+  wait->add_flag("--json", c.json, "Print the outcome and per-target timings as JSON");
+  wait->add_flag("-q,--quiet", c.quiet, "Say nothing when ready");
+}
+
+void add_selection(CLI::App* app, RunSelection& s, bool with_last = true) {
+  app->add_option("--pipeline", s.pipeline, "Only runs of this pipeline");
+  add_enum_option(app, "--mode", s.mode, "Only runs in this mode (normal, cold, warm)");
+  app->add_option("--label", s.labels, "Only runs with label k=v (repeatable)");
+  app->add_option("--since", s.since, "Only runs started after this RFC 3339 time or run id");
+  if (with_last)
+    app->add_option("--last", s.last, "Only the newest N runs")->check(CLI::PositiveNumber);
+}
+
+void add_attribute(CLI::App& app, AttributeCommand& c) {
+  auto* a = app.add_subcommand("attribute", "Where the time of the selected runs goes");
+  add_selection(a, c.selection);
+  a->add_option("--by", c.by, "phase, kind, tier or resource")
+      ->check(CLI::IsMember({"phase", "kind", "tier", "resource"}));
+  a->add_flag("--cold-vs-warm", c.cold_vs_warm, "Which phases explain the cold-warm gap");
+  a->add_option("--store", c.store, "SQLite store");
+  a->add_flag("--json", c.json, "Machine-readable output");
+}
+
+void add_compare(CLI::App& app, CompareCommand& c) {
+  auto* cmp = app.add_subcommand("compare", "Judge runs against a baseline, phase by phase: "
+                                            "exit 1 when a phase regressed");
+  cmp->add_option("run", c.run, "The candidate run (id or unique prefix)");
+  cmp->add_flag("--last", c.last, "The newest run (of --pipeline) is the candidate");
+  add_selection(cmp, c.selection, false);
+  cmp->add_option("--baseline", c.baseline,
+                  "Baseline name (default: the newest with the pipeline)");
+  cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
+      ->check(CLI::Range(0.0, 1000.0));
+  cmp->add_option("--store", c.store, "SQLite store");
+  cmp->add_flag("--json", c.json, "Machine-readable output");
+}
+
+void add_baseline(CLI::App& app, BaselineCommand& c) {
+  auto* b = app.add_subcommand("baseline", "Cold and warm benchmark runs, stored as a baseline");
+  b->add_option("files", c.files, "Pipeline files")->required();
+  b->add_option("--runs", c.runs, "Runs per mode and pipeline (default 5)")
+      ->check(CLI::Range(2, 1000));
+  b->add_option("--name", c.name, "Baseline name (default: the session id)");
+  b->add_option("--store", c.store, "SQLite store");
+  b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+}
+
+void add_report(CLI::App& app, ReportCommand& c) {
+  auto* r = app.add_subcommand("report", "Reports and exports: md, html, junit, trace, otlp, csv, "
+                                         "hyperfine (a baseline in hyperfine's JSON)");
+  r->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
+  r->add_option("--baseline", c.baseline,
+                "A baseline: its sessions' runs, or the verdicts of RUN against it");
+  add_selection(r, c.selection);
+  r->add_option("--format", c.format, "md, html, junit, trace, otlp, csv or hyperfine")
+      ->check(CLI::IsMember({"md", "html", "junit", "trace", "otlp", "csv", "hyperfine"}));
+  r->add_option("-o,--output", c.out, "Write here (atomically) instead of to stdout");
+  r->add_option("--trend-runs", c.trend_runs, "Runs in the HTML trends (default 30)")
+      ->check(CLI::Range(2, 10000));
+  r->add_option("--store", c.store, "SQLite store");
+}
+
+void add_import(CLI::App& app, ImportCommand& c) {
+  auto* i = app.add_subcommand("import", "Store runs recorded elsewhere: ciperf results.json, "
+                                         "JUnit XML, cc-ci results.json");
+  i->add_option("files", c.files, "Files to import")->required();
+  i->add_option("--format", c.format, "auto (default), ciperf, junit or cc-ci")
+      ->check(CLI::IsMember({"auto", "ciperf", "junit", "cc-ci"}));
+  i->add_option("--label", c.labels, "Label k=v for every imported run (repeatable)");
+  i->add_option("--store", c.store, "SQLite store");
+  i->add_flag("--json", c.json, "Machine-readable output");
+}
+
+// Every subcommand's options, filled in by the parser.
+struct Commands {
+  RunCommand run;
+  std::string check_file;
+  RunsCommand runs;
+  ShowCommand show;
+  WaitCommand wait;
+  AttributeCommand attribute;
+  CompareCommand compare;
+  BaselineCommand baseline;
+  ReportCommand report;
+  ImportCommand import;
+};
+
+int dispatch(CLI::App& app, const Commands& c) {
+  if (app.got_subcommand("wait"))
+    return command_wait(c.wait);
+  if (app.got_subcommand("attribute"))
+    return command_attribute(c.attribute);
+  if (app.got_subcommand("compare"))
+    return command_compare(c.compare);
+  if (app.got_subcommand("baseline"))
+    return command_baseline(c.baseline);
+  if (app.got_subcommand("report"))
+    return command_report(c.report);
+  if (app.got_subcommand("import"))
+    return command_import(c.import);
+  if (app.got_subcommand("run"))
+    return command_run(c.run);
+  if (app.got_subcommand("check"))
+    return command_check(c.check_file);
+  if (app.got_subcommand("runs"))
+    return command_runs(c.runs);
+  if (app.got_subcommand("show"))
+    return command_show(c.show);
+  std::cerr << app.help();
+  return kExitUsage;
+}
+
+} // namespace
+
+int cli_main(int argc, char** argv) {
+  CLI::App app{"ciperf: a CI orchestrator built around per-phase timing"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "ciperf 0.1.0");
+  Commands c;
+  add_run(app, c.run);
+  app.add_subcommand("check", "Validate a pipeline without running it")
+      ->add_option("file", c.check_file, "Pipeline file (YAML)")
+      ->required();
+  add_runs(app, c.runs);
+  add_show(app, c.show);
+  add_wait(app, c.wait);
+  add_attribute(app, c.attribute);
+  add_compare(app, c.compare);
+  add_baseline(app, c.baseline);
+  add_report(app, c.report);
+  add_import(app, c.import);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  try {
+    return dispatch(app, c);
+  } catch (const PipelineError& e) {
+    for (const auto& problem : e.problems())
+      std::cerr << problem << "\n";
+    std::cerr << fmt::format("ciperf: error: the pipeline has {} problem{}\n", e.problems().size(),
+                             e.problems().size() == 1 ? "" : "s");
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "ciperf: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "ciperf: error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+} // namespace ciperf

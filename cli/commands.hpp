@@ -1,0 +1,116 @@
+#pragma once
+// The subcommands, each a function of its parsed options returning the exit code.
+#include "model/enums.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+struct RunCommand {
+  std::string file;
+  RunMode mode = RunMode::Normal;
+  std::string store;
+  std::string out;
+  std::vector<std::string> labels; // k=v
+  bool verbose = false;
+};
+
+struct RunsCommand {
+  std::string store;
+  std::optional<std::string> pipeline;
+  std::optional<RunMode> mode;
+  std::vector<std::string> labels;
+  int limit = 50;
+  bool json = false;
+};
+
+struct ShowCommand {
+  std::string store;
+  std::string run;
+  bool json = false;
+};
+
+struct WaitCommand {
+  std::vector<std::string> targets;
+  std::vector<std::string> fail_if;
+  bool any = false;
+  std::string interval, timeout, attempt_timeout, connect_interval, max_interval;
+  int successes = 1;
+  double backoff = 1.0;
+  // HTTP options, for every HTTP target
+  std::string status, body, method = "GET", ca_file;
+  std::vector<std::string> headers;
+  bool insecure = false;
+  int redirects = 5;
+  std::string history, store;
+  bool json = false;
+  bool quiet = false;
+};
+
+// The run selection shared by attribute, compare and report.
+struct RunSelection {
+  std::optional<std::string> pipeline, since;
+  std::optional<RunMode> mode;
+  std::vector<std::string> labels;
+  std::optional<int> last;
+};
+
+struct AttributeCommand {
+  std::string store;
+  RunSelection selection;
+  std::string by = "phase"; // phase | kind | tier | resource
+  bool cold_vs_warm = false;
+  bool json = false;
+};
+
+struct CompareCommand {
+  std::string store;
+  std::string run; // one run id (or prefix)
+  bool last = false;
+  RunSelection selection; // --since, --pipeline, --label
+  std::string baseline;
+  double threshold = 5; // percent
+  bool json = false;
+};
+
+struct BaselineCommand {
+  std::vector<std::string> files;
+  int runs = 5;
+  std::string name;
+  std::string store;
+  std::vector<std::string> labels;
+};
+
+struct ReportCommand {
+  std::string store;
+  std::string run; // id or prefix
+  std::string baseline;
+  RunSelection selection;
+  std::string format = "md";
+  std::string out; // a file; empty or "-" for stdout
+  int trend_runs = 30;
+};
+
+struct ImportCommand {
+  std::vector<std::string> files;
+  std::string store;
+  std::string format = "auto"; // auto | ciperf | junit | cc-ci
+  std::vector<std::string> labels;
+  bool json = false;
+};
+
+int command_run(const RunCommand& c);
+int command_report(const ReportCommand& c);
+int command_import(const ImportCommand& c);
+int command_attribute(const AttributeCommand& c);
+int command_compare(const CompareCommand& c);
+int command_baseline(const BaselineCommand& c);
+int command_wait(const WaitCommand& c);
+int command_check(const std::string& file);
+int command_runs(const RunsCommand& c);
+int command_show(const ShowCommand& c);
+
+} // namespace ciperf

@@ -1,0 +1,70 @@
+// `ciperf compare`: candidate runs against a baseline, phase by phase.
+#include "analysis/candidates.hpp"
+#include "cli/commands.hpp"
+#include "cli/run_selection.hpp"
+#include "common/errors.hpp"
+#include "reports/comparison_view.hpp"
+#include "store/store.hpp"
+
+#include <iostream>
+
+namespace ciperf {
+namespace {
+
+// The candidate runs: one run, the newest, or those since a time or run.
+RunFilter candidate_filter(Store& store, const CompareCommand& c) {
+  if (!c.run.empty()) {
+    auto run = store.load_run(c.run); // a full id or a unique prefix
+    if (!run)
+      throw UsageError("no run '" + c.run + "' in " + store.path());
+    RunFilter one;
+    one.run_id = run->run_id;
+    return one;
+  }
+  RunFilter f = to_filter(c.selection);
+  if (c.last)
+    f.limit = 1;
+  else if (!f.since)
+    throw UsageError("compare needs RUN, --last or --since TIME|RUN to choose the candidate runs");
+  return f;
+}
+
+std::string baseline_name(Store& store, const CompareCommand& c, const std::string& pipeline) {
+  if (!c.baseline.empty())
+    return c.baseline;
+  auto newest = store.newest_baseline_for(pipeline);
+  if (!newest)
+    throw UsageError("no baseline has pipeline '" + pipeline +
+                     "': make one with ciperf baseline, or pass --baseline");
+  return *newest;
+}
+
+} // namespace
+
+int command_compare(const CompareCommand& c) {
+  Store store = open_existing_store(c.store);
+  CandidateBuilder builder;
+  store.for_each_phase_sample(candidate_filter(store, c),
+                              [&](const PhaseSample& s) { builder.add(s); });
+  auto groups = builder.finish();
+  if (groups.empty())
+    throw UsageError("no stored runs match the candidate selection");
+  std::string name = baseline_name(store, c, groups.begin()->second.pipeline);
+  auto base = store.load_baseline(name);
+  if (!base)
+    throw UsageError("no baseline named '" + name + "' in " + store.path());
+  CompareOptions options;
+  options.threshold = c.threshold / 100;
+  bool regressed = false;
+  std::vector<ComparedGroup> compared;
+  for (auto& [key, g] : groups) {
+    attach_baseline(g, *base);
+    compared.push_back({&g, compare_phases(g.phases, options)});
+    regressed = regressed || any_regressed(compared.back().rows);
+  }
+  write_comparison(compared, *base, options.threshold, regressed,
+                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout);
+  return regressed ? kExitFailed : kExitPassed;
+}
+
+} // namespace ciperf

@@ -1,0 +1,5 @@
+#include "cli/cli.hpp"
+
+int main(int argc, char** argv) {
+  return ciperf::cli_main(argc, argv);
+}

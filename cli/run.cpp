@@ -1,0 +1,34 @@
+// `ciperf run`: one pipeline, timed phase by phase, recorded in the store.
+#include "cli/commands.hpp"
+#include "cli/run_selection.hpp"
+#include "common/errors.hpp"
+#include "pipeline/pipeline_loader.hpp"
+#include "reports/phase_table.hpp"
+#include "runner/orchestrator.hpp"
+#include "runner/status_printer.hpp"
+#include "store/store.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+
+namespace ciperf {
+
+int command_run(const RunCommand& c) {
+  Pipeline pipeline = load_pipeline(c.file);
+  if (c.mode == RunMode::Cold && !pipeline.cold_prepare)
+    throw UsageError("--mode cold needs a 'cold: prepare:' command in " + c.file);
+  RunOptions options;
+  options.mode = c.mode;
+  options.out_dir = c.out;
+  options.labels = parse_labels(c.labels);
+  options.verbose = c.verbose;
+  Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
+  RunOutcome outcome = run_pipeline(pipeline, options, store);
+  auto style = ConsoleStyle::detect(c.verbose);
+  std::cout << "\n" << phase_table(outcome.record, TableStyle{style.color});
+  std::cout << run_summary_line(outcome.record) << "\n";
+  std::cout << "results: " << outcome.record.run_dir << "/results.json\n";
+  return outcome.exit_code;
+}
+
+} // namespace ciperf

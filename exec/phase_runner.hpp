@@ -1,0 +1,58 @@
+#pragma once
+// Runs one command the way every phase runs: its own process group, output into a log, a
+// deadline with SIGTERM, a grace period and SIGKILL, nothing left behind, and its resource usage.
+#include "common/duration.hpp"
+#include "common/redactor.hpp"
+#include "exec/command.hpp"
+#include "exec/phase_env.hpp"
+#include "exec/supervisor.hpp"
+#include "model/run_record.hpp"
+
+#include <filesystem>
+#include <functional>
+
+namespace ciperf {
+
+struct Execution {
+  PhaseStatus status = PhaseStatus::Passed;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::string message;
+  double wall_s = 0;
+  Usage usage;
+  std::optional<Pressure> pressure;
+};
+
+struct ExecRequest {
+  const Command* command = nullptr;
+  std::filesystem::path workdir;
+  std::vector<std::string> env;
+  std::filesystem::path log;
+  Duration timeout{};
+  Duration grace{};
+};
+
+class PhaseRunner {
+public:
+  PhaseRunner(Supervisor& supervisor, const Redactor& redactor, bool echo_output)
+      : supervisor_(supervisor), redactor_(redactor), echo_(echo_output) {}
+
+  // Runs to completion (or timeout, or interrupt). `tick` drives the live status line.
+  Execution run(const ExecRequest& request, const std::function<void()>& tick);
+
+  // Starts a background service; nullopt (and `failure` set) if it could not start.
+  std::optional<Supervisor::Handle> start_background(const ExecRequest& request,
+                                                     std::string& failure);
+  // Ends a background service at the end of the run.
+  Execution stop_background(Supervisor::Handle h, Duration grace);
+
+private:
+  Supervisor::Handle launch(const ExecRequest& request);
+  Execution collect(Supervisor::Handle h, PhaseStatus status, Clock::time_point t0);
+
+  Supervisor& supervisor_;
+  const Redactor& redactor_;
+  bool echo_;
+};
+
+} // namespace ciperf

@@ -1,0 +1,87 @@
+#include "exec/resource_usage.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace ciperf {
+namespace {
+
+double seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+}
+
+// Parses "some avg10=… total=N\nfull avg10=… total=M\n". The cpu file of kernels before 5.13 has
+// no `full` line: that stall is then reported as 0, as those kernels define it.
+bool parse_pressure_file(const char* path, int64_t& some, int64_t& full) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  some = full = 0;
+  for (char* line = buf; *line != '\0';) {
+    char* next = std::strchr(line, '\n');
+    if (const char* total = std::strstr(line, "total="); total && (!next || total < next)) {
+      long long value = std::atoll(total + 6);
+      if (std::strncmp(line, "some", 4) == 0)
+        some = value;
+      else if (std::strncmp(line, "full", 4) == 0)
+        full = value;
+    }
+    if (!next)
+      break;
+    line = next + 1;
+  }
+  return true;
+}
+
+} // namespace
+
+void Usage::add(const struct rusage& ru) {
+  user_s += seconds(ru.ru_utime);
+  sys_s += seconds(ru.ru_stime);
+  max_rss_bytes = std::max<int64_t>(max_rss_bytes, static_cast<int64_t>(ru.ru_maxrss) * 1024);
+  read_bytes += static_cast<int64_t>(ru.ru_inblock) * 512;
+  write_bytes += static_cast<int64_t>(ru.ru_oublock) * 512;
+}
+
+Usage usage_since(const struct rusage& self_before, const struct rusage& children_before) {
+  rusage self{}, children{};
+  ::getrusage(RUSAGE_SELF, &self);
+  ::getrusage(RUSAGE_CHILDREN, &children);
+  Usage u;
+  u.user_s = seconds(self.ru_utime) - seconds(self_before.ru_utime) + seconds(children.ru_utime) -
+             seconds(children_before.ru_utime);
+  u.sys_s = seconds(self.ru_stime) - seconds(self_before.ru_stime) + seconds(children.ru_stime) -
+            seconds(children_before.ru_stime);
+  u.read_bytes = (self.ru_inblock - self_before.ru_inblock) * 512;
+  u.write_bytes = (self.ru_oublock - self_before.ru_oublock) * 512;
+  return u;
+}
+
+std::optional<PressureSnapshot> read_pressure() {
+  PressureSnapshot s;
+  if (!parse_pressure_file("/proc/pressure/cpu", s.us[0], s.us[1]) ||
+      !parse_pressure_file("/proc/pressure/io", s.us[2], s.us[3]) ||
+      !parse_pressure_file("/proc/pressure/memory", s.us[4], s.us[5]))
+    return std::nullopt;
+  return s;
+}
+
+std::optional<Pressure> pressure_between(const std::optional<PressureSnapshot>& before,
+                                         const std::optional<PressureSnapshot>& after) {
+  if (!before || !after)
+    return std::nullopt;
+  auto delta = [&](int i) { return static_cast<double>(after->us[i] - before->us[i]) / 1e6; };
+  return Pressure{delta(0), delta(1), delta(2), delta(3), delta(4), delta(5)};
+}
+
+} // namespace ciperf

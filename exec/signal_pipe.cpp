@@ -1,0 +1,56 @@
+#include "exec/signal_pipe.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace ciperf {
+namespace {
+
+int g_write_fd = -1;
+
+void on_signal(int sig) {
+  int saved = errno;
+  unsigned char byte = static_cast<unsigned char>(sig);
+  [[maybe_unused]] auto n = ::write(g_write_fd, &byte, 1); // a full pipe already says "woken"
+  errno = saved;
+}
+
+} // namespace
+
+SignalPipe::SignalPipe() {
+  int fds[2];
+  if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
+    throw std::runtime_error("cannot create the signal pipe");
+  read_fd_ = fds[0];
+  g_write_fd = fds[1];
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  for (int sig : {SIGCHLD, SIGINT, SIGTERM})
+    ::sigaction(sig, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN); // a closed console must not kill the run; children get SIG_DFL
+}
+
+SignalPipe::~SignalPipe() {
+  for (int sig : {SIGCHLD, SIGINT, SIGTERM})
+    ::signal(sig, SIG_DFL);
+  ::close(read_fd_);
+  ::close(g_write_fd);
+  g_write_fd = -1;
+}
+
+std::vector<int> SignalPipe::drain() {
+  std::vector<int> out;
+  unsigned char buf[64];
+  ssize_t n;
+  while ((n = ::read(read_fd_, buf, sizeof buf)) > 0)
+    for (ssize_t i = 0; i < n; ++i)
+      out.push_back(buf[i]);
+  return out;
+}
+
+} // namespace ciperf

@@ -1,0 +1,181 @@
+#include "exec/supervisor.hpp"
+
+#include "exec/signal_pipe.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ciperf {
+namespace {
+
+// Bounds the wait for a SIGKILLed group to disappear; only a process stuck in the kernel
+// (uninterruptible I/O) can hold it that long.
+constexpr auto kReapLimit = std::chrono::seconds(10);
+// A daemon (nginx, pg_ctl's postmaster) forks, its parent exits, and only then does the child
+// call setsid() to leave the group: killing the group at once would kill the daemon in that
+// window. Leftovers get this long to leave before they are killed.
+constexpr auto kLeftoverSettle = std::chrono::milliseconds(100);
+
+timespec to_timespec(Clock::duration d) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+  if (ns < 0)
+    ns = 0;
+  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+}
+
+} // namespace
+
+Supervisor::Supervisor(SignalPipe& signals) : signals_(signals) {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+Supervisor::~Supervisor() {
+  close_all();
+}
+
+Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStream> output) {
+  spec.output_fd = output->child_fd();
+  Entry entry;
+  entry.state.started = Clock::now();
+  entry.state.pid = launch_in_new_group(spec);
+  output->close_child_fd();
+  entry.output = std::move(output);
+  entries_.push_back(std::move(entry));
+  return entries_.size() - 1;
+}
+
+void Supervisor::step(Clock::duration timeout) {
+  std::vector<pollfd> fds{{signals_.fd(), POLLIN, 0}};
+  std::vector<OutputStream*> streams;
+  for (auto& e : entries_)
+    if (e.output && e.output->open()) {
+      fds.push_back({e.output->fd(), POLLIN, 0});
+      streams.push_back(e.output.get());
+    }
+  timespec ts = to_timespec(timeout);
+  if (::ppoll(fds.data(), fds.size(), &ts, nullptr) <= 0)
+    return; // timeout or EINTR: the caller re-checks its conditions
+  for (size_t i = 1; i < fds.size(); ++i)
+    if (fds[i].revents != 0)
+      streams[i - 1]->pump();
+  if (fds[0].revents != 0)
+    count_signals();
+  reap(); // cheap (one WNOHANG wait4) and immune to a coalesced SIGCHLD
+}
+
+void Supervisor::reap() {
+  int status = 0;
+  rusage ru{};
+  pid_t pid;
+  while ((pid = ::wait4(-1, &status, WNOHANG, &ru)) > 0) {
+    auto now = Clock::now();
+    Entry* owner = nullptr;
+    for (auto& e : entries_)
+      if (e.state.pid == pid && !e.state.exited)
+        owner = &e;
+    if (owner) {
+      owner->state.exited = true;
+      owner->state.wait_status = status;
+      owner->state.ended = now;
+      owner->state.usage.add(ru);
+    } else if (detached_.erase(pid) == 0 && accounting_for_) {
+      entries_[*accounting_for_].state.usage.add(ru);
+    }
+  }
+}
+
+Supervisor::Outcome Supervisor::wait(Handle h, Clock::time_point deadline,
+                                     const std::function<void()>& tick,
+                                     std::chrono::milliseconds tick_every) {
+  accounting_for_ = h;
+  int interrupts_before = interrupts_;
+  reap();
+  while (!entries_[h].state.exited) {
+    if (interrupts_ > interrupts_before)
+      return Outcome::Interrupted;
+    auto now = Clock::now();
+    if (now >= deadline)
+      return Outcome::TimedOut;
+    auto timeout = deadline - now;
+    if (tick) {
+      tick();
+      timeout = std::min<Clock::duration>(timeout, tick_every);
+    }
+    step(timeout);
+  }
+  return Outcome::Exited;
+}
+
+bool Supervisor::group_alive(Handle h) const {
+  return ::kill(-entries_[h].state.pid, 0) == 0 || errno == EPERM;
+}
+
+void Supervisor::terminate(Handle h, Clock::duration grace) {
+  accounting_for_ = h;
+  ::kill(-entries_[h].state.pid, SIGTERM);
+  auto deadline = Clock::now() + grace;
+  reap();
+  while (group_alive(h) && Clock::now() < deadline)
+    step(std::min<Clock::duration>(deadline - Clock::now(), std::chrono::milliseconds(20)));
+  kill_leftovers(h);
+}
+
+void Supervisor::kill_leftovers(Handle h) {
+  accounting_for_ = h;
+  pid_t group = entries_[h].state.pid;
+  reap();
+  auto settle = Clock::now() + kLeftoverSettle;
+  while (group_alive(h) && Clock::now() < settle)
+    step(std::chrono::milliseconds(1));
+  auto limit = Clock::now() + kReapLimit;
+  while (group_alive(h) && Clock::now() < limit) {
+    ::kill(-group, SIGKILL);
+    step(std::chrono::milliseconds(5));
+  }
+  note_detached();
+}
+
+void Supervisor::note_detached() {
+  // ciperf is single-threaded, so its children are all listed under its one task.
+  std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+  pid_t pid;
+  while (children >> pid) {
+    bool supervised = false;
+    for (const auto& e : entries_)
+      supervised |= e.state.pid == pid;
+    if (!supervised)
+      detached_.insert(pid);
+  }
+}
+
+int Supervisor::signal_fd() const {
+  return signals_.fd();
+}
+
+void Supervisor::count_signals() {
+  for (int sig : signals_.drain())
+    if (sig == SIGINT || sig == SIGTERM)
+      ++interrupts_;
+}
+
+void Supervisor::settle_output(Handle h) {
+  auto& output = entries_[h].output;
+  while (output && output->open() && output->pump() == OutputStream::Pump::More) {
+  }
+}
+
+void Supervisor::close_all() {
+  for (auto& e : entries_)
+    if (e.output) {
+      e.output->pump();
+      e.output->close();
+    }
+}
+
+} // namespace ciperf

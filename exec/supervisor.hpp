@@ -1,0 +1,85 @@
+#pragma once
+// The event loop under the orchestrator: starts process groups, reaps every child (ciperf is a
+// child subreaper, so orphans of a phase come back to it), pumps phase output into the logs,
+// enforces deadlines and notices SIGINT/SIGTERM. Single-threaded, one poll() loop, in the manner
+// of ninja's subprocess-posix.
+#include "exec/child_process.hpp"
+#include "exec/output_stream.hpp"
+#include "exec/resource_usage.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace ciperf {
+
+class SignalPipe;
+using Clock = std::chrono::steady_clock;
+
+struct ProcessState {
+  pid_t pid = -1; // also the process group id
+  bool exited = false;
+  int wait_status = 0;
+  Usage usage;
+  Clock::time_point started;
+  Clock::time_point ended;
+};
+
+class Supervisor {
+public:
+  using Handle = size_t;
+  enum class Outcome { Exited, TimedOut, Interrupted };
+
+  explicit Supervisor(SignalPipe& signals);
+  ~Supervisor();
+
+  // Starts `spec` as a new process group writing into `output`. Throws LaunchError.
+  Handle start(LaunchSpec spec, std::unique_ptr<OutputStream> output);
+
+  // Runs the loop until the main process of `h` exits, `deadline` passes, or SIGINT/SIGTERM
+  // arrives. `tick` is called about every `tick_every` while waiting (live status).
+  Outcome wait(Handle h, Clock::time_point deadline, const std::function<void()>& tick = {},
+               std::chrono::milliseconds tick_every = std::chrono::milliseconds(100));
+
+  // SIGTERM to the group; after `grace`, SIGKILL. Returns once the group is gone and reaped.
+  void terminate(Handle h, Clock::duration grace);
+  // SIGKILL whatever is left in the group (a forgotten `sleep 1000 &`) and reap it. Then notes
+  // the daemons the phase detached (own session, reparented to ciperf): their usage is charged
+  // to no phase when they exit later, since they belong to no phase's process tree.
+  void kill_leftovers(Handle h);
+  // Reads what the phase's pipe still holds. If a detached daemon keeps the pipe open, the
+  // stream stays watched (its output keeps going to that phase's log) until close_all().
+  void settle_output(Handle h);
+  void close_all();
+  // Serves pending signals, reaping and output without waiting (between phases).
+  void poll() { step(Clock::duration::zero()); }
+  // For waits that run their own event loop: the descriptor to watch, and a way to count
+  // SIGINT/SIGTERM without reaping (the wait's exec probes reap their own children).
+  int signal_fd() const;
+  void count_signals();
+
+  const ProcessState& state(Handle h) const { return entries_[h].state; }
+  // Signals SIGINT/SIGTERM received so far.
+  int interrupts() const { return interrupts_; }
+
+private:
+  struct Entry {
+    ProcessState state;
+    std::unique_ptr<OutputStream> output;
+  };
+  void step(Clock::duration timeout);
+  void reap();
+  bool group_alive(Handle h) const;
+  void note_detached();
+
+  SignalPipe& signals_;
+  std::vector<Entry> entries_;
+  std::optional<Handle> accounting_for_; // orphans reaped now are charged to this phase
+  std::set<pid_t> detached_;             // daemons that outlived the phase that started them
+  int interrupts_ = 0;
+};
+
+} // namespace ciperf

@@ -1,0 +1,36 @@
+#pragma once
+// A named baseline: per (pipeline, phase, mode), the statistics of a benchmark session's runs
+// and the samples themselves (analysis/baseline.hpp computes them; the store keeps them).
+#include "model/enums.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+struct BaselinePhase {
+  std::string pipeline;
+  std::string phase;
+  RunMode mode = RunMode::Warm;
+  int position = 0;
+  std::vector<double> samples; // wall seconds
+  int n = 0;
+  double median = 0, mean = 0, stddev = 0, mad = 0, min = 0, max = 0, p95 = 0, cv = 0;
+  std::optional<Interval> median_ci;
+};
+
+struct Baseline {
+  std::string name;
+  std::string session;
+  std::string created_at;
+  int runs_per_mode = 0;
+  std::vector<BaselinePhase> phases;
+};
+
+} // namespace ciperf

@@ -1,0 +1,121 @@
+#pragma once
+// The record of one run and its phases: what the runner and the probes fill in, the store keeps,
+// results.json carries and the reports read. Plain data with a few predicates; model/fields.hpp
+// names each stored field once.
+#include "model/enums.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+// Stall seconds from /proc/pressure over a phase; absent when the kernel has no PSI.
+struct Pressure {
+  double cpu_some_s = 0, cpu_full_s = 0;
+  double io_some_s = 0, io_full_s = 0;
+  double memory_some_s = 0, memory_full_s = 0;
+};
+
+struct Metric {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+// One probe attempt's end, for the waterfall and the trace: when (from the wait's start) and
+// whether it succeeded.
+struct AttemptMark {
+  double at_s = 0;
+  bool ok = false;
+};
+
+// A readiness wait: a `wait:` phase, or `ciperf wait`.
+struct WaitTargetRecord {
+  std::string target;
+  ProbeKind kind = ProbeKind::Tcp;
+  bool fail_if = false;
+  int attempts = 0;
+  std::optional<double> first_success_s;
+  std::string last_failure;
+  // A bounded sample of the attempts (see probes/attempt_marks.hpp); successes always kept.
+  std::vector<AttemptMark> marks;
+};
+
+struct WaitRecord {
+  WaitOutcome outcome = WaitOutcome::Timeout;
+  double elapsed_s = 0;
+  std::optional<double> ready_s;
+  int attempts = 0;
+  int http_requests = 0;
+  int attempts_saved = 0; // by history-informed polling (an estimate)
+  std::optional<double> relaxed_until_s;
+  std::vector<WaitTargetRecord> targets;
+};
+
+struct PhaseRecord {
+  int index = 0; // position in the pipeline, from 0
+  std::string name;
+  PhaseKind kind = PhaseKind::Other;
+  std::string tier;
+  PhaseStatus status = PhaseStatus::Skipped;
+  std::optional<int> exit_code; // absent when skipped or killed by a signal
+  std::optional<int> signal;    // the signal that ended the phase's main process
+  bool background = false;
+  bool always = false;
+  double start_s = 0; // offset from the run's start
+  double wall_s = 0;
+  double user_s = 0;
+  double sys_s = 0;
+  int64_t max_rss_bytes = 0;
+  int64_t read_bytes = 0;
+  int64_t write_bytes = 0;
+  std::optional<Pressure> pressure;
+  std::string log; // relative to the run directory
+  std::vector<Metric> metrics;
+  std::optional<double> budget_s;
+  bool over_budget = false;
+  std::string message; // why it failed, in one line, when ciperf knows (e.g. command not found)
+  std::optional<WaitRecord> probe; // wait phases
+
+  bool ran() const { return ciperf::ran(status); }
+  bool failed() const { return ciperf::failed(status); }
+  // Took time of its own in the run: ran, and is not a background service.
+  bool counts_toward_total() const { return ran() && !background; }
+};
+
+struct HostInfo {
+  std::string hostname;
+  int cpus = 0;
+  int64_t memory_bytes = 0;
+  std::string kernel;
+};
+
+struct PrepareRecord { // the cold-mode prepare command: recorded, outside the run's timing
+  PhaseStatus status = PhaseStatus::Passed;
+  std::optional<int> exit_code;
+  double wall_s = 0;
+  std::string log;
+};
+
+struct RunRecord {
+  std::string run_id;
+  std::string pipeline;
+  std::string pipeline_file;
+  RunMode mode = RunMode::Normal;
+  RunStatus status = RunStatus::Incomplete;
+  std::string started_at;  // RFC 3339 UTC
+  std::string finished_at; // RFC 3339 UTC
+  double wall_s = 0;
+  std::map<std::string, std::string> labels;
+  HostInfo host;
+  int deploys = 0;
+  std::optional<int> expected_deploys;
+  std::optional<PrepareRecord> prepare;
+  std::string run_dir;
+  std::vector<PhaseRecord> phases;
+};
+
+} // namespace ciperf

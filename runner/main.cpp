@@ -1,5 +1,0 @@
-#include "runner/cli.hpp"
-
-int main(int argc, char** argv) {
-  return ciperf::cli_main(argc, argv);
-}

@@ -1,0 +1,303 @@
+#include "store/store.hpp"
+
+#include "common/errors.hpp"
+#include "store/detail_queries.hpp"
+#include "store/row_codec.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/store_schema.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ciperf {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kDefaultStore = ".ciperf/ciperf.db";
+
+// Fails early, with the path in the message, rather than with SQLite's "unable to open".
+void check_directory(const std::string& path, bool is_default) {
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty())
+    dir = ".";
+  std::error_code ec;
+  if (is_default)
+    fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir))
+    throw UsageError("store directory " + dir.string() + " does not exist (store: " + path + ")");
+  bool exists = fs::exists(path, ec);
+  if (::access(dir.c_str(), W_OK) != 0 && !exists)
+    throw UsageError("store directory " + dir.string() + " is not writable (store: " + path + ")");
+  if (exists && ::access(path.c_str(), W_OK) != 0)
+    throw UsageError("store " + path + " is not writable");
+}
+
+// Switching to WAL needs a moment of exclusive access; with several ciperf processes opening a
+// fresh store at once one of them may be refused without the busy handler, so retry briefly.
+void enable_wal(Database& db) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SqliteError&) {
+      if (attempt == 200)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 + attempt));
+    }
+  }
+}
+
+void bind_all(Statement& stmt, const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); ++i)
+    stmt.bind(static_cast<int>(i + 1), values[i]);
+}
+
+// The columns of a run row as every runs query selects them: the row id, then the run's fields.
+std::string run_columns() {
+  return "id, " + column_list(run_fields());
+}
+
+RunRecord read_run_row(const Statement& s) {
+  RunRecord run;
+  read_fields(s, 1, run_fields(), run);
+  return run;
+}
+
+} // namespace
+
+std::string resolve_store_path(const std::string& flag_value) {
+  if (!flag_value.empty())
+    return flag_value;
+  if (const char* env = std::getenv("CIPERF_STORE"); env && *env)
+    return env;
+  return kDefaultStore;
+}
+
+Store::Store(const std::string& path) : path_(path) {
+  check_directory(path, path == kDefaultStore);
+  try {
+    db_ = std::make_unique<Database>(path, true);
+    enable_wal(*db_);
+    db_->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+    migrate(*db_);
+  } catch (const SqliteError& e) {
+    throw UsageError("store " + path + ": " + e.what());
+  }
+}
+
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+int64_t Store::insert_run_row(const RunRecord& run, RunStatus status) {
+  static const std::string sql = "INSERT INTO runs (" + column_list(run_fields()) + ") VALUES (" +
+                                 placeholders(run_fields().size()) + ") RETURNING id";
+  RunRecord row = run;
+  row.status = status;
+  Statement& insert = db_->cached(sql);
+  bind_fields(insert, 1, run_fields(), row);
+  insert.step();
+  int64_t id = insert.integer(0);
+  insert.reset();
+  Statement& label = db_->cached("INSERT INTO labels (run, key, value) VALUES (?, ?, ?)");
+  for (const auto& [key, value] : run.labels) {
+    label.bind(1, id).bind(2, key).bind(3, value).run();
+    label.reset();
+  }
+  return id;
+}
+
+void Store::begin_run(const RunRecord& run) {
+  WriteTransaction tx(*db_);
+  insert_run_row(run, RunStatus::Incomplete);
+  tx.commit();
+}
+
+int64_t Store::row_id(const std::string& run_id) {
+  Statement& stmt = db_->cached("SELECT id FROM runs WHERE run_id = ?");
+  stmt.bind(1, run_id);
+  if (!stmt.step())
+    throw SqliteError("run " + run_id + " is not in the store");
+  int64_t id = stmt.integer(0);
+  stmt.reset(); // an open read would hold a snapshot that a later write could not upgrade
+  return id;
+}
+
+void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
+  static const std::string sql = "INSERT INTO phases (run, " + column_list(phase_fields()) +
+                                 ") VALUES (?, " + placeholders(phase_fields().size()) +
+                                 ") ON CONFLICT (run, idx) DO UPDATE SET " +
+                                 replace_all(phase_fields());
+  Statement& insert = db_->cached(sql);
+  insert.bind(1, run);
+  bind_fields(insert, 2, phase_fields(), p);
+  insert.run();
+  Statement& metric =
+      db_->cached("INSERT INTO metrics (run, phase_idx, name, value, unit) VALUES (?, ?, ?, ?, ?) "
+                  "ON CONFLICT (run, phase_idx, name) DO UPDATE SET value = excluded.value, "
+                  "unit = excluded.unit");
+  for (const auto& m : p.metrics) {
+    metric.bind(1, run).bind(2, p.index).bind(3, m.name).bind(4, m.value).bind(5, m.unit).run();
+    metric.reset();
+  }
+}
+
+void Store::record_phase(const std::string& run_id, const PhaseRecord& p) {
+  WriteTransaction tx(*db_);
+  insert_phase_row(row_id(run_id), p);
+  tx.commit();
+}
+
+void Store::finish_run(const RunRecord& run) {
+  static const std::vector<std::string_view> kFinal = {"status", "finished_at", "wall_s",
+                                                       "deploys"};
+  static const std::string sql = [] {
+    std::string set;
+    for (auto name : kFinal)
+      set.append(set.empty() ? "" : ", ").append(name).append(" = ?");
+    return "UPDATE runs SET " + set + " WHERE run_id = ?";
+  }();
+  WriteTransaction tx(*db_);
+  Statement& update = db_->cached(sql);
+  int index = 1;
+  for (auto name : kFinal)
+    bind_value(update, index++, field_named(run_fields(), name).get(run));
+  update.bind(index, run.run_id).run();
+  if (run.prepare) {
+    static const std::string prepare_sql =
+        "INSERT INTO prepares (run, " + column_list(prepare_fields()) + ") VALUES (?, " +
+        placeholders(prepare_fields().size()) + ") ON CONFLICT (run) DO UPDATE SET " +
+        replace_all(prepare_fields());
+    Statement& prepare = db_->cached(prepare_sql);
+    prepare.bind(1, row_id(run.run_id));
+    bind_fields(prepare, 2, prepare_fields(), *run.prepare);
+    prepare.run();
+  }
+  tx.commit();
+}
+
+std::string Store::where_clause(const RunFilter& filter, std::vector<std::string>& values) {
+  std::string sql = " WHERE 1";
+  if (filter.pipeline) {
+    sql += " AND runs.pipeline = ?";
+    values.push_back(*filter.pipeline);
+  }
+  if (filter.mode) {
+    sql += " AND runs.mode = ?";
+    values.emplace_back(to_string(*filter.mode));
+  }
+  if (filter.complete_only) {
+    sql += " AND runs.status <> ?";
+    values.emplace_back(to_string(RunStatus::Incomplete));
+  }
+  if (filter.run_id) {
+    sql += " AND runs.run_id = ?";
+    values.push_back(*filter.run_id);
+  }
+  for (const auto& [key, value] : filter.labels) {
+    sql += " AND EXISTS (SELECT 1 FROM labels l WHERE l.run = runs.id AND l.key = ? AND "
+           "l.value = ?)";
+    values.push_back(key);
+    values.push_back(value);
+  }
+  if (filter.since) {
+    std::string stamp = *filter.since;
+    bool is_time =
+        stamp.size() >= 10 && std::isdigit(static_cast<unsigned char>(stamp[0])) && stamp[4] == '-';
+    if (!is_time) { // a run id: the runs that started after it
+      auto run = load_run(stamp);
+      if (!run)
+        throw UsageError("--since: no run '" + stamp + "' in " + path_);
+      stamp = run->started_at;
+    }
+    sql += " AND runs.started_at > ?";
+    values.push_back(stamp);
+  }
+  if (filter.until) {
+    sql += " AND runs.started_at <= ?";
+    values.push_back(*filter.until);
+  }
+  return sql;
+}
+
+std::string Store::runs_query(const RunFilter& filter, std::vector<std::string>& values) {
+  std::string sql = "SELECT " + run_columns() + " FROM runs" + where_clause(filter, values) +
+                    " ORDER BY started_at DESC, id DESC";
+  if (filter.limit)
+    sql += " LIMIT " + std::to_string(*filter.limit);
+  return sql;
+}
+
+std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
+  std::vector<std::string> values;
+  auto stmt = db_->prepare(runs_query(filter, values));
+  bind_all(stmt, values);
+  std::vector<RunRecord> runs;
+  auto labels = db_->prepare("SELECT key, value FROM labels WHERE run = ? ORDER BY key");
+  while (stmt.step()) {
+    runs.push_back(read_run_row(stmt));
+    labels.bind(1, stmt.integer(0));
+    while (labels.step())
+      runs.back().labels[labels.text(0)] = labels.text(1);
+    labels.reset();
+  }
+  return runs;
+}
+
+std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
+  auto stmt = db_->prepare("SELECT " + run_columns() +
+                           " FROM runs WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1 "
+                           "ORDER BY run_id = ?1 DESC LIMIT 2");
+  stmt.bind(1, id_or_prefix);
+  if (!stmt.step())
+    return std::nullopt;
+  int64_t id = stmt.integer(0);
+  RunRecord run = read_run_row(stmt);
+  if (run.run_id != id_or_prefix && stmt.step())
+    throw UsageError("run id prefix '" + id_or_prefix + "' is ambiguous");
+  DetailQueries queries(*db_);
+  load_run_details(id, run, queries);
+  return run;
+}
+
+void Store::for_each_run(const RunFilter& filter, const std::function<void(RunRecord&)>& visit) {
+  std::vector<std::string> values;
+  auto stmt = db_->prepare(runs_query(filter, values));
+  bind_all(stmt, values);
+  DetailQueries queries(*db_);
+  while (stmt.step()) {
+    RunRecord run = read_run_row(stmt);
+    load_run_details(stmt.integer(0), run, queries);
+    visit(run);
+  }
+}
+
+void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
+  q.labels.reset();
+  q.labels.bind(1, id);
+  while (q.labels.step())
+    run.labels[q.labels.text(0)] = q.labels.text(1);
+  q.phases.reset();
+  q.phases.bind(1, id);
+  while (q.phases.step())
+    read_fields(q.phases, 0, phase_fields(), run.phases.emplace_back());
+  for (auto& p : run.phases)
+    if (p.kind == PhaseKind::Wait)
+      p.probe = load_wait(q, id, p.index);
+  q.metrics.reset();
+  q.metrics.bind(1, id);
+  while (q.metrics.step())
+    for (auto& p : run.phases)
+      if (p.index == q.metrics.integer(0))
+        p.metrics.push_back({q.metrics.text(1), q.metrics.real(2), q.metrics.text(3)});
+  q.prepare.reset();
+  q.prepare.bind(1, id);
+  if (q.prepare.step())
+    read_fields(q.prepare, 0, prepare_fields(), run.prepare.emplace());
+}
+
+} // namespace ciperf

@@ -1,0 +1,105 @@
+#pragma once
+// The embedded SQLite store of runs. A run row is written when the run starts (status
+// `incomplete`), each phase when it ends, and the run is finalised when it ends: a ciperf killed
+// at any instant leaves complete rows and a run still marked `incomplete`, never a torn row.
+#include "model/phase_sample.hpp"
+#include "model/run_record.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ciperf {
+
+class Database;
+
+struct RunFilter {
+  std::optional<std::string> pipeline;
+  std::optional<RunMode> mode;
+  std::vector<std::pair<std::string, std::string>> labels; // all must match
+  std::optional<std::string> since;  // an RFC 3339 time, or a run id: the runs started after it
+  std::optional<std::string> until;  // an RFC 3339 time: the runs started at or before it
+  std::optional<int> limit;          // the newest N runs
+  bool complete_only = false;        // leave out runs still marked incomplete
+  std::optional<std::string> run_id; // exactly this run
+};
+
+struct Baseline;
+
+class Store {
+public:
+  // Opens or creates the store at `path` and migrates it. Throws UsageError with a message that
+  // names the path when the directory is missing or not writable.
+  explicit Store(const std::string& path);
+  ~Store();
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+
+  void begin_run(const RunRecord& run);
+  void record_phase(const std::string& run_id, const PhaseRecord& phase);
+  void finish_run(const RunRecord& run);
+
+  // Newest first; phases are not loaded.
+  std::vector<RunRecord> list_runs(const RunFilter& filter);
+  // By full id or unique prefix; nullopt when nothing matches. Throws UsageError when a prefix
+  // is ambiguous.
+  std::optional<RunRecord> load_run(const std::string& id_or_prefix);
+
+  // A wait's outcome under `key` ("pipeline/phase" for wait phases, with their run and phase;
+  // the --history key for ciperf wait).
+  void record_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
+                   const std::string& run_id = {}, int phase_index = -1);
+  // The runs `filter` selects, newest first, each loaded in full and handed over one at a time
+  // (an export of 10,000 runs holds one).
+  void for_each_run(const RunFilter& filter, const std::function<void(RunRecord&)>& visit);
+  // The phases of the runs `filter` selects, oldest run first. Throws UsageError when `since`
+  // names a run that is not in the store.
+  std::vector<PhaseSample> phase_samples(const RunFilter& filter);
+  // The same, one at a time, without holding them: for a million phases, memory stays flat.
+  // The sample passed is reused between calls.
+  void for_each_phase_sample(const RunFilter& filter,
+                             const std::function<void(const PhaseSample&)>& visit);
+  // Whether a run with exactly this id is stored.
+  bool has_run(const std::string& run_id);
+  // Complete runs, with their waits, in one transaction (imports, benchmarks): far faster than
+  // run by run. A run whose id is already stored is skipped, so an import is idempotent.
+  // Returns how many were inserted.
+  size_t insert_runs(const std::vector<RunRecord>& runs);
+
+  // Baselines: written whole in one transaction, replacing one of the same name.
+  void save_baseline(const Baseline& baseline);
+  std::optional<Baseline> load_baseline(const std::string& name);
+  // The newest baseline that has phases of `pipeline`.
+  std::optional<std::string> newest_baseline_for(const std::string& pipeline);
+
+  // The earliest time to ready among the last `window` successful waits under `key`.
+  std::optional<double> earliest_ready(const std::string& key, int window = 20);
+
+  const std::string& path() const { return path_; }
+
+private:
+  int64_t row_id(const std::string& run_id);
+  // The run's row (labels included) with the given status; returns its row id.
+  int64_t insert_run_row(const RunRecord& run, RunStatus status);
+  // The phase's row and its metrics, replacing what the run had at that index.
+  void insert_phase_row(int64_t run, const PhaseRecord& phase);
+  struct DetailQueries;
+  // Labels, phases, waits, metrics and prepare of the run with row id `id`.
+  void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);
+  // " WHERE …" for `filter` over the `runs` table, and the values to bind, in order.
+  std::string where_clause(const RunFilter& filter, std::vector<std::string>& values);
+  // The runs `filter` selects, newest first, with kRunColumns (the row id first).
+  std::string runs_query(const RunFilter& filter, std::vector<std::string>& values);
+  void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
+                   std::optional<int64_t> run, int phase_index);
+  std::optional<WaitRecord> load_wait(DetailQueries& queries, int64_t run, int phase_index);
+  std::string path_;
+  std::unique_ptr<Database> db_;
+};
+
+// The store path from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`.
+std::string resolve_store_path(const std::string& flag_value);
+
+} // namespace ciperf

@@ -1,0 +1,171 @@
+#include "store/store_schema.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace ciperf {
+namespace {
+
+// Append-only: a released migration is never edited. Later issues add baselines, probe results
+// and import provenance as new entries.
+constexpr std::array<std::string_view, 4> kMigrations = {
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL UNIQUE,
+  pipeline TEXT NOT NULL,
+  pipeline_file TEXT NOT NULL DEFAULT '',
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,              -- 'incomplete' until the run is finalised
+  started_at TEXT NOT NULL,          -- RFC 3339 UTC, sorts as text
+  finished_at TEXT,
+  wall_s REAL,
+  deploys INTEGER,
+  expected_deploys INTEGER,
+  hostname TEXT, cpus INTEGER, memory_bytes INTEGER, kernel TEXT,
+  run_dir TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_pipeline ON runs (pipeline, mode, started_at);
+CREATE INDEX runs_by_start ON runs (started_at);
+
+CREATE TABLE labels (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run, key)
+);
+CREATE INDEX labels_by_key ON labels (key, value);
+
+CREATE TABLE phases (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  tier TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  background INTEGER NOT NULL DEFAULT 0,
+  always INTEGER NOT NULL DEFAULT 0,
+  start_s REAL NOT NULL, wall_s REAL NOT NULL,
+  user_s REAL NOT NULL, sys_s REAL NOT NULL,
+  max_rss_bytes INTEGER NOT NULL, read_bytes INTEGER NOT NULL, write_bytes INTEGER NOT NULL,
+  -- NULL when the kernel has no PSI: unavailable is not zero
+  cpu_some_s REAL, cpu_full_s REAL, io_some_s REAL, io_full_s REAL,
+  memory_some_s REAL, memory_full_s REAL,
+  budget_s REAL,
+  over_budget INTEGER NOT NULL DEFAULT 0,
+  log TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, idx)
+);
+CREATE INDEX phases_by_name ON phases (name);
+
+CREATE TABLE metrics (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, phase_idx, name)
+);
+
+CREATE TABLE prepares (
+  run INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  wall_s REAL NOT NULL,
+  log TEXT NOT NULL DEFAULT ''
+);
+)sql",
+    // 2: readiness waits, of wait phases (run, phase_idx) and of `ciperf wait --history KEY`.
+    R"sql(
+CREATE TABLE waits (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,                 -- 'pipeline/phase', or the --history key of ciperf wait
+  run INTEGER REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER,
+  recorded_at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  elapsed_s REAL NOT NULL,
+  ready_s REAL,
+  attempts INTEGER NOT NULL,
+  http_requests INTEGER NOT NULL,
+  attempts_saved INTEGER NOT NULL,
+  relaxed_until_s REAL
+);
+CREATE INDEX waits_by_key ON waits (key, outcome, id);
+CREATE INDEX waits_by_run ON waits (run, phase_idx);
+
+CREATE TABLE wait_targets (
+  wait INTEGER NOT NULL REFERENCES waits (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  fail_if INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  first_success_s REAL,
+  last_failure TEXT NOT NULL,
+  PRIMARY KEY (wait, idx)
+);
+)sql",
+    // 3: baseline sessions and the per-(pipeline, phase, mode) statistics of a baseline, with
+    // its raw samples so that later runs can be tested against them.
+    R"sql(
+CREATE TABLE baselines (
+  name TEXT PRIMARY KEY,
+  session TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  runs_per_mode INTEGER NOT NULL
+);
+
+CREATE TABLE baseline_phases (
+  baseline TEXT NOT NULL REFERENCES baselines (name) ON DELETE CASCADE,
+  pipeline TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  position INTEGER NOT NULL,          -- the phase's index in its pipeline, for display order
+  n INTEGER NOT NULL,
+  median REAL, mean REAL, stddev REAL, mad REAL, min REAL, max REAL, p95 REAL, cv REAL,
+  ci_low REAL, ci_high REAL,
+  samples TEXT NOT NULL,              -- JSON array of wall seconds, one per run
+  PRIMARY KEY (baseline, pipeline, phase, mode)
+);
+CREATE INDEX phases_by_run_status ON phases (run, status);
+)sql",
+    // 4: when each probe attempt ended (a bounded sample), for waterfalls and traces:
+    // space-separated seconds from the wait's start, a leading + on a success.
+    R"sql(
+ALTER TABLE wait_targets ADD COLUMN marks TEXT NOT NULL DEFAULT '';
+)sql",
+};
+
+int user_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  stmt.step();
+  return static_cast<int>(stmt.integer(0));
+}
+
+} // namespace
+
+int current_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+void migrate(Database& db) {
+  if (user_version(db) == current_schema_version())
+    return; // the common case: no write lock taken
+  WriteTransaction tx(db);
+  int version = user_version(db); // re-read under the lock: another process may have migrated
+  if (version > current_schema_version())
+    throw SqliteError("the store has schema version " + std::to_string(version) +
+                      ", newer than this ciperf understands (" +
+                      std::to_string(current_schema_version()) + "); upgrade ciperf");
+  for (int v = version; v < current_schema_version(); ++v)
+    db.exec(kMigrations[static_cast<size_t>(v)]);
+  db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
+  tx.commit();
+}
+
+} // namespace ciperf
