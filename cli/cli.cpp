@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
+#include "reports/report_format.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -133,14 +134,19 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
 }
 
 void add_report(CLI::App& app, ReportCommand& c) {
-  auto* r = app.add_subcommand("report", "Reports and exports: md, html, junit, trace, otlp, csv, "
-                                         "hyperfine (a baseline in hyperfine's JSON)");
+  auto* r = app.add_subcommand("report", "Reports and exports: " + report_format_names());
   r->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
   r->add_option("--baseline", c.baseline,
                 "A baseline: its sessions' runs, or the verdicts of RUN against it");
   add_selection(r, c.selection);
-  r->add_option("--format", c.format, "md, html, junit, trace, otlp, csv or hyperfine")
-      ->check(CLI::IsMember({"md", "html", "junit", "trace", "otlp", "csv", "hyperfine"}));
+  std::vector<std::string> formats;
+  std::string help;
+  for (const auto& f : report_formats()) {
+    formats.emplace_back(f.name);
+    help += fmt::format("\n  {:10} {}", f.name, f.audience);
+  }
+  r->add_option("--format", c.format, "The format (default md):" + help)
+      ->check(CLI::IsMember(formats));
   r->add_option("-o,--output", c.out, "Write here (atomically) instead of to stdout");
   r->add_option("--trend-runs", c.trend_runs, "Runs in the HTML trends (default 30)")
       ->check(CLI::Range(2, 10000));

@@ -1,6 +1,7 @@
 #include "reports/report_loader.hpp"
 
 #include "common/errors.hpp"
+#include "reports/report_format.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -214,6 +215,18 @@ Report load_report(Store& store, const ReportRequest& request) {
   if (newest)
     report.runs.push_back(with_log_tails(std::move(*newest), request.log_tail_bytes));
   return report;
+}
+
+void write_report(Store& store, const ReportRequest& request, const ReportFormat& format,
+                  std::ostream& out) {
+  if (!format.exports()) {
+    format.render()->render(load_report(store, request), out);
+    return;
+  }
+  auto exporter = format.export_runs();
+  exporter->begin(out);
+  for_each_report_run(store, request, [&](const ReportRun& run) { exporter->run(run, out); });
+  exporter->end(out);
 }
 
 } // namespace ciperf

@@ -5,6 +5,7 @@
 #include "store/store.hpp"
 
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,12 @@ Report load_report(Store& store, const ReportRequest& request);
 // For the exports: every selected run in full, with its log tails, newest first, one at a time.
 void for_each_report_run(Store& store, const ReportRequest& request,
                          const std::function<void(const ReportRun&)>& visit);
+
+// The whole report in `format`: the page of load_report's analyses, or every selected run
+// streamed through the format's exporter (which needs none of the analyses).
+struct ReportFormat;
+void write_report(Store& store, const ReportRequest& request, const ReportFormat& format,
+                  std::ostream& out);
 
 // The end of a log file, from a line start, at most `bytes` long; empty when unreadable.
 std::string log_tail(const std::string& path, size_t bytes);

@@ -2,6 +2,7 @@
 
 #include "common/atomic_file.hpp"
 #include "model/fields.hpp"
+#include "reports/report_format.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -113,6 +114,21 @@ std::string wait_json(const WaitRecord& wait) {
 void write_results_json(const RunRecord& run, const std::filesystem::path& dir) {
   std::string text = results_json(run);
   write_file_atomically((dir / "results.json").string(), [&](std::ostream& out) { out << text; });
+}
+
+namespace {
+
+// `report --format json`: each selected run as its results.json v1, one document after another
+// (jq and most JSON-lines readers take such a stream).
+class JsonExport : public Exporter {
+public:
+  void run(const ReportRun& run, std::ostream& out) override { out << results_json(run.record); }
+};
+
+} // namespace
+
+std::unique_ptr<Exporter> make_json_export() {
+  return std::make_unique<JsonExport>();
 }
 
 } // namespace ciperf

@@ -1,5 +1,6 @@
 #pragma once
-// results.json v1 (DESIGN §4; schema/results-v1.schema.json).
+// results.json v1 (schema/results-v1.schema.json, README "results.json"): the run as one JSON
+// document; also `report --format json` (make_json_export).
 #include "model/run_record.hpp"
 
 #include <filesystem>

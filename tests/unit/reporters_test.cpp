@@ -1,7 +1,8 @@
 // Golden output per format (google/benchmark's output tests are the model): the fixture report
 // is written in each format and compared byte for byte with tests/golden/; each output is also
 // checked by that format's validator. CIPERF_UPDATE_GOLDEN=1 rewrites the golden files.
-#include "reports/reporter.hpp"
+#include "reports/report_format.hpp"
+#include "reports/results_json.hpp"
 #include "support/process.hpp"
 #include "support/report_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -19,7 +20,7 @@ const std::string kGolden = std::string(CIPERF_SOURCE_DIR) + "/tests/golden/";
 
 std::string render(const std::string& format, const Report& report) {
   std::ostringstream out;
-  make_reporter(format)->write(report, out);
+  report_format(format).write(report, out);
   return out.str();
 }
 
@@ -74,7 +75,8 @@ TEST_CASE("hyperfine export matches its golden file", "[reports]") {
 
 TEST_CASE("hostile names never reach any format raw", "[reports]") {
   Report report = test::fixture_report();
-  for (const auto& format : report_formats()) {
+  for (const auto& f : report_formats()) {
+    std::string format(f.name);
     std::string text = render(format, report);
     INFO(format);
     bool markup = format == "md" || format == "html" || format == "junit";
@@ -106,9 +108,34 @@ TEST_CASE("hyperfine export needs a baseline", "[reports]") {
   Report report = test::fixture_report();
   report.baseline.reset();
   std::ostringstream out;
-  CHECK_THROWS_WITH(make_reporter("hyperfine")->write(report, out), Catch::Contains("--baseline"));
+  CHECK_THROWS_WITH(report_format("hyperfine").write(report, out), Catch::Contains("--baseline"));
 }
 
 TEST_CASE("an unknown format names the known ones", "[reports]") {
-  CHECK_THROWS_WITH(make_reporter("pdf"), Catch::Contains("md, html, junit"));
+  CHECK_THROWS_WITH(report_format("pdf"), Catch::Contains("md, html, junit"));
+}
+
+TEST_CASE("the json export writes each run as its results.json", "[reports]") {
+  Report report = test::fixture_report();
+  CHECK(render("json", report) == results_json(report.runs.front().record));
+  report.runs.push_back(report.runs.front());
+  std::string two = render("json", report);
+  CHECK(two == results_json(report.runs[0].record) + results_json(report.runs[1].record));
+  test::TempDir dir;
+  auto path = dir / "results.json";
+  std::ofstream(path) << results_json(report.runs.front().record);
+  auto r = test::run_process({"/usr/bin/python3",
+                              std::string(CIPERF_SOURCE_DIR) + "/tests/validate_results.py",
+                              path.string()},
+                             {});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("every format is an exporter or a page, never both", "[reports]") {
+  for (const auto& f : report_formats()) {
+    INFO(f.name);
+    CHECK((f.export_runs == nullptr) != (f.render == nullptr));
+    CHECK(&report_format(f.name) == &f);
+  }
 }

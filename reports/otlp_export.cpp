@@ -4,7 +4,7 @@
 // run id, so exporting a run twice gives the same trace.
 #include "common/rfc3339.hpp"
 #include "common/text_escape.hpp"
-#include "reports/format_reporters.hpp"
+#include "reports/report_format.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -198,19 +198,15 @@ std::string run_request(const RunRecord& r) {
   return out;
 }
 
-class OtlpReporter : public Reporter {
+class OtlpExport : public Exporter {
 public:
-  bool exports_every_run() const override { return true; }
-  void begin(const Report&, std::ostream&) const override {}
-  void run(const ReportRun& run, std::ostream& out) const override {
-    out << run_request(run.record);
-  }
+  void run(const ReportRun& run, std::ostream& out) override { out << run_request(run.record); }
 };
 
 } // namespace
 
-std::unique_ptr<Reporter> make_otlp_reporter() {
-  return std::make_unique<OtlpReporter>();
+std::unique_ptr<Exporter> make_otlp_export() {
+  return std::make_unique<OtlpExport>();
 }
 
 } // namespace ciperf

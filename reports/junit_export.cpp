@@ -1,7 +1,7 @@
 // JUnit XML: a run is a test suite and its phases test cases, so a CI server's test view shows
 // phase times and failures. Valid against schema/junit.xsd (the shape Jenkins and GitLab read).
 #include "common/text_escape.hpp"
-#include "reports/format_reporters.hpp"
+#include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 
 #include <fmt/format.h>
@@ -76,24 +76,22 @@ void write_suite(const ReportRun& run, std::ostream& out) {
   out << "  </testsuite>\n";
 }
 
-class JunitReporter : public Reporter {
+class JunitExport : public Exporter {
 public:
-  bool exports_every_run() const override { return true; }
-
   // The totals on <testsuites> are optional for Jenkins and GitLab, and would need every run
   // before the first is written: each <testsuite> carries its own.
-  void begin(const Report&, std::ostream& out) const override {
+  void begin(std::ostream& out) override {
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites" << attribute("name", "ciperf")
         << ">\n";
   }
-  void run(const ReportRun& run, std::ostream& out) const override { write_suite(run, out); }
-  void end(const Report&, std::ostream& out) const override { out << "</testsuites>\n"; }
+  void run(const ReportRun& run, std::ostream& out) override { write_suite(run, out); }
+  void end(std::ostream& out) override { out << "</testsuites>\n"; }
 };
 
 } // namespace
 
-std::unique_ptr<Reporter> make_junit_reporter() {
-  return std::make_unique<JunitReporter>();
+std::unique_ptr<Exporter> make_junit_export() {
+  return std::make_unique<JunitExport>();
 }
 
 } // namespace ciperf

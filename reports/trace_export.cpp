@@ -2,7 +2,7 @@
 // a complete event per phase, probe attempts as instant events, run metadata in args. Times are
 // microseconds since the Unix epoch, so several runs lie on one real timeline.
 #include "common/rfc3339.hpp"
-#include "reports/format_reporters.hpp"
+#include "reports/report_format.hpp"
 
 #include <cmath>
 #include <map>
@@ -115,13 +115,11 @@ void add_run(const RunRecord& r, int pid, json& events) {
 
 // The events are written as they are made, one run at a time: a trace of 10,000 runs is never
 // held whole.
-class TraceReporter : public Reporter {
+class TraceExport : public Exporter {
 public:
-  bool exports_every_run() const override { return true; }
+  void begin(std::ostream& out) override { out << "{\"traceEvents\":[\n"; }
 
-  void begin(const Report&, std::ostream& out) const override { out << "{\"traceEvents\":[\n"; }
-
-  void run(const ReportRun& run, std::ostream& out) const override {
+  void run(const ReportRun& run, std::ostream& out) override {
     json events = json::array();
     add_run(run.record, ++pid_, events);
     for (const auto& e : events) {
@@ -130,20 +128,20 @@ public:
     }
   }
 
-  void end(const Report&, std::ostream& out) const override {
+  void end(std::ostream& out) override {
     out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"ciperf\",\"runs\":"
         << pid_ << "}}\n";
   }
 
 private:
-  mutable int pid_ = 0;
-  mutable bool first_ = true;
+  int pid_ = 0;
+  bool first_ = true;
 };
 
 } // namespace
 
-std::unique_ptr<Reporter> make_trace_reporter() {
-  return std::make_unique<TraceReporter>();
+std::unique_ptr<Exporter> make_trace_export() {
+  return std::make_unique<TraceExport>();
 }
 
 } // namespace ciperf

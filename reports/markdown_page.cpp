@@ -3,8 +3,8 @@
 // the vital few. GitHub truncates comments past 65,536 characters, so tables stop early enough
 // to keep the whole report under 64 KiB.
 #include "common/text_escape.hpp"
-#include "reports/format_reporters.hpp"
 #include "reports/human_units.hpp"
+#include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 #include "reports/share_bar.hpp"
 
@@ -194,9 +194,9 @@ void write_gap(const Report& report, std::string& out) {
   table.close("phases");
 }
 
-class MarkdownReporter : public Reporter {
+class MarkdownPage : public PageRenderer {
 public:
-  void begin(const Report& report, std::ostream& out) const override {
+  void render(const Report& report, std::ostream& out) override {
     std::string text;
     if (!report.runs.empty())
       write_run(report.runs.front().record, text);
@@ -214,8 +214,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_markdown_reporter() {
-  return std::make_unique<MarkdownReporter>();
+std::unique_ptr<PageRenderer> make_markdown_page() {
+  return std::make_unique<MarkdownPage>();
 }
 
 } // namespace ciperf

@@ -2,9 +2,9 @@
 // forbids any), readable offline. The newest run as a waterfall and a table, then the analyses
 // of the selection: Pareto chart, cold vs warm box plots, trends, resource classification.
 #include "common/text_escape.hpp"
-#include "reports/format_reporters.hpp"
 #include "reports/html_charts.hpp"
 #include "reports/human_units.hpp"
+#include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 
 #include <algorithm>
@@ -221,9 +221,9 @@ void write_resources(const Report& report, std::string& out) {
   out += "</table>\n";
 }
 
-class HtmlReporter : public Reporter {
+class HtmlPage : public PageRenderer {
 public:
-  void begin(const Report& report, std::ostream& out) const override {
+  void render(const Report& report, std::ostream& out) override {
     std::string page;
     write_head(report, page);
     if (!report.runs.empty()) {
@@ -248,8 +248,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_html_reporter() {
-  return std::make_unique<HtmlReporter>();
+std::unique_ptr<PageRenderer> make_html_page() {
+  return std::make_unique<HtmlPage>();
 }
 
 } // namespace ciperf

@@ -2,7 +2,7 @@
 // the samples as `times`, so hyperfine's plotting scripts (whisker, histogram, progression) work
 // on ciperf's cold and warm runs.
 #include "common/errors.hpp"
-#include "reports/format_reporters.hpp"
+#include "reports/report_format.hpp"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -17,11 +17,9 @@ json number_or_null(double v) {
   return std::isnan(v) ? json(nullptr) : json(v);
 }
 
-class HyperfineReporter : public Reporter {
+class HyperfinePage : public PageRenderer {
 public:
-  bool needs_baseline() const override { return true; }
-
-  void begin(const Report& report, std::ostream& out) const override {
+  void render(const Report& report, std::ostream& out) override {
     if (!report.baseline)
       throw UsageError("--format hyperfine describes a baseline: pass --baseline NAME");
     json results = json::array();
@@ -50,8 +48,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_hyperfine_reporter() {
-  return std::make_unique<HyperfineReporter>();
+std::unique_ptr<PageRenderer> make_hyperfine_page() {
+  return std::make_unique<HyperfinePage>();
 }
 
 } // namespace ciperf

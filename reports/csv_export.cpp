@@ -1,6 +1,6 @@
 // CSV: one row per phase of every selected run, for spreadsheets and pandas.
 #include "common/text_escape.hpp"
-#include "reports/format_reporters.hpp"
+#include "reports/report_format.hpp"
 
 #include <fmt/format.h>
 #include <ostream>
@@ -16,17 +16,15 @@ std::string stall(const PhaseRecord& p, double Pressure::*field) {
   return p.pressure ? fmt::format("{}", (*p.pressure).*field) : "";
 }
 
-class CsvReporter : public Reporter {
+class CsvExport : public Exporter {
 public:
-  bool exports_every_run() const override { return true; }
-
-  void begin(const Report&, std::ostream& out) const override {
+  void begin(std::ostream& out) override {
     out << "run_id,pipeline,mode,run_status,started_at,index,phase,kind,tier,status,exit_code,"
            "background,start_s,wall_s,user_s,sys_s,max_rss_bytes,read_bytes,write_bytes,"
            "budget_s,over_budget,cpu_stall_s,io_stall_s,memory_stall_s\n";
   }
 
-  void run(const ReportRun& run, std::ostream& out) const override {
+  void run(const ReportRun& run, std::ostream& out) override {
     for (const auto& p : run.record.phases)
       write_row(run.record, p, out);
   }
@@ -48,8 +46,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Reporter> make_csv_reporter() {
-  return std::make_unique<CsvReporter>();
+std::unique_ptr<Exporter> make_csv_export() {
+  return std::make_unique<CsvExport>();
 }
 
 } // namespace ciperf
