@@ -6,7 +6,7 @@
 
 namespace ciperf {
 
-// Exit codes of DESIGN §2.
+// Exit codes of the CLI contract (README "Commands").
 enum ExitCode : int {
   kExitPassed = 0,
   kExitFailed = 1,

@@ -1,6 +1,6 @@
 #pragma once
 // The environment a phase sees: ciperf's own, then the pipeline's `env`, then the phase's, then
-// the CIPERF_* variables of DESIGN §3.
+// the CIPERF_* variables (README "Pipelines").
 #include <map>
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// The `wait:` block of a phase (DESIGN §3).
+// The `wait:` block of a phase (README "Pipelines").
 #include "pipeline/yaml_reader.hpp"
 #include "probes/probe_spec.hpp"
 

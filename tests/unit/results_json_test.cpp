@@ -5,7 +5,7 @@
 
 using namespace ciperf;
 
-TEST_CASE("results.json carries every DESIGN §4 field and validates", "[results]") {
+TEST_CASE("results.json carries every documented field and validates", "[results]") {
   RunRecord run;
   run.run_id = "20261127T150000Z-abcdef";
   run.pipeline = "demo";
