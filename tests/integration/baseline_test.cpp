@@ -47,8 +47,8 @@ struct Session {
 
 } // namespace
 
-TEST_CASE("a baseline session stores cold and warm statistics; compare finds a regression",
-          "[baseline]") {
+TEST_CASE("a baseline session stores cold and warm statistics, compare finds a regression",
+          "[baseline][serial]") {
   Session s;
   auto made = s.baseline("main");
   INFO(made.err);
@@ -87,7 +87,7 @@ TEST_CASE("a baseline session stores cold and warm statistics; compare finds a r
   }
 }
 
-TEST_CASE("attribute ranks phases and explains the cold-warm gap", "[baseline]") {
+TEST_CASE("attribute ranks phases and explains the cold-warm gap", "[baseline][serial]") {
   Session s;
   REQUIRE(s.baseline("b", 3).exit_code == 0);
   auto gap = s.ciperf({"attribute", "--cold-vs-warm", "--json"});
@@ -107,7 +107,7 @@ TEST_CASE("attribute ranks phases and explains the cold-warm gap", "[baseline]")
   CHECK_THAT(none.err, Contains("needs cold and warm runs"));
 }
 
-TEST_CASE("a cold state that is not colder is called lukewarm", "[baseline]") {
+TEST_CASE("a cold state that is not colder is called lukewarm", "[baseline][serial]") {
   Sandbox box;
   auto file = box.write_pipeline("version: 1\ncold: {prepare: 'true'}\nphases:\n"
                                  "  - {name: a, run: [sleep, '0.05']}\n");
@@ -116,7 +116,7 @@ TEST_CASE("a cold state that is not colder is called lukewarm", "[baseline]") {
   CHECK_THAT(r.err, Contains("lukewarm"));
 }
 
-TEST_CASE("a failing prepare stops the session; runs made are kept, no baseline", "[baseline]") {
+TEST_CASE("a failing prepare stops the session, runs made are kept, no baseline", "[baseline]") {
   Sandbox box;
   // The first cold prepare passes, the second fails.
   auto file = box.write_pipeline(

@@ -30,7 +30,8 @@ TEST_CASE("examples/abra-recipe.yml passes ciperf check", "[examples]") {
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' time", "[examples]") {
+TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' time",
+          "[examples][serial]") {
   Sandbox box;
   auto sleeps = box.ciperf({"check", CIPERF_SOURCE_DIR "/examples/sleep-vs-probe/with-sleeps.yml"});
   CHECK(sleeps.exit_code == 0);
@@ -40,7 +41,8 @@ TEST_CASE("examples/sleep-vs-probe: probes pass in a fraction of the sleeps' tim
   CHECK(phase(r.results, "wait-for-services").at("probe")["outcome"] == "ready");
 }
 
-TEST_CASE("examples/ccache-build.yml is slow cold and served from ccache warm", "[examples]") {
+TEST_CASE("examples/ccache-build.yml is slow cold and served from ccache warm",
+          "[examples][serial]") {
   Sandbox box;
   auto run = [&](const char* mode) {
     auto dir = box.dir / mode;
@@ -59,7 +61,7 @@ TEST_CASE("examples/ccache-build.yml is slow cold and served from ccache warm", 
   CHECK(phase(warm, "compile")["metrics"]["cache_hits"]["value"] == 6.0);
 }
 
-TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples]") {
+TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[examples][serial]") {
   Sandbox box;
   auto r = run_example(box, "http-service.yml");
   INFO(r.process.out << r.process.err);
@@ -72,7 +74,7 @@ TEST_CASE("examples/http-service.yml deploys nginx, checks it and stops it", "[e
   CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-http-service-example/nginx.pid"));
 }
 
-TEST_CASE("examples/postgres.yml runs initdb, pgbench and stop for real", "[examples]") {
+TEST_CASE("examples/postgres.yml runs initdb, pgbench and stop for real", "[examples][serial]") {
   Sandbox box;
   auto r = run_example(box, "postgres.yml");
   INFO(r.process.out << r.process.err);

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kBurn = "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done";
 }
 
-TEST_CASE("a sleeping phase measures its wall time with near-zero CPU", "[measure]") {
+TEST_CASE("a sleeping phase measures its wall time with near-zero CPU", "[measure][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
@@ -23,7 +23,7 @@ phases:
   CHECK(nap["exit_code"] == 0);
 }
 
-TEST_CASE("a CPU-burning phase shows user CPU close to its wall time", "[measure]") {
+TEST_CASE("a CPU-burning phase shows user CPU close to its wall time", "[measure][serial]") {
   Sandbox box;
   auto r = box.run(std::string("version: 1\nphases:\n  - name: burn\n    run: '") + kBurn + "'\n");
   REQUIRE(r.process.exit_code == 0);
@@ -34,7 +34,8 @@ TEST_CASE("a CPU-burning phase shows user CPU close to its wall time", "[measure
   CHECK(user <= wall * 1.05);
 }
 
-TEST_CASE("CPU of the whole process tree is counted, not just the main process", "[measure]") {
+TEST_CASE("CPU of the whole process tree is counted, not just the main process",
+          "[measure][serial]") {
   Sandbox box;
   box.dir.write("burn.sh", kBurn);
   auto r = box.run("version: 1\nphases:\n  - {name: one, run: 'sh burn.sh'}\n"
@@ -62,7 +63,7 @@ phases:
   CHECK(phase(r.results, "idle")["write_bytes"].get<int64_t>() < 1024 * 1024);
 }
 
-TEST_CASE("peak RSS is the phase's largest process", "[measure]") {
+TEST_CASE("peak RSS is the phase's largest process", "[measure][serial]") {
   Sandbox box;
   auto r = box.run(R"yaml(version: 1
 phases:
@@ -131,7 +132,7 @@ phases:
   CHECK(read_file(r.run_dir / "logs/02-argv.log") == "$HOME two words\n");
 }
 
-TEST_CASE("budgets are flagged when exceeded, without failing the run", "[measure]") {
+TEST_CASE("budgets are flagged when exceeded, without failing the run", "[measure][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
@@ -145,7 +146,8 @@ phases:
   CHECK_THAT(r.process.out, Catch::Matchers::Contains("OVER"));
 }
 
-TEST_CASE("a detached daemon's CPU is not charged to the phase that stops it", "[measure]") {
+TEST_CASE("a detached daemon's CPU is not charged to the phase that stops it",
+          "[measure][serial]") {
   Sandbox box;
   box.dir.write("burn.sh", std::string(kBurn) + "; exec sleep 1000\n");
   auto r = box.run(R"(version: 1

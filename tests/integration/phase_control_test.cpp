@@ -36,7 +36,7 @@ phases:
   CHECK(std::filesystem::exists(box.dir / "teardown-ran"));
 }
 
-TEST_CASE("a phase past its timeout is terminated and the run exits 124", "[control]") {
+TEST_CASE("a phase past its timeout is terminated and the run exits 124", "[control][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
@@ -54,7 +54,7 @@ phases:
   CHECK(phase(r.results, "teardown")["status"] == "passed");
 }
 
-TEST_CASE("a phase that ignores SIGTERM is killed after the grace period", "[control]") {
+TEST_CASE("a phase that ignores SIGTERM is killed after the grace period", "[control][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
@@ -71,7 +71,7 @@ phases:
   CHECK_FALSE(process_alive(read_pid(box.dir / "deaf.pid")));
 }
 
-TEST_CASE("what a phase forgot in the background is killed when it ends", "[control]") {
+TEST_CASE("what a phase forgot in the background is killed when it ends", "[control][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:
@@ -153,7 +153,7 @@ expect: {deploys: 1}
   CHECK_THAT(r.process.err, Contains("2 deploys ran, expected 1"));
 }
 
-TEST_CASE("cold mode runs cold.prepare first, outside the run's timing", "[control]") {
+TEST_CASE("cold mode runs cold.prepare first, outside the run's timing", "[control][serial]") {
   Sandbox box;
   std::string yaml = R"(version: 1
 cold: {prepare: "sleep 0.3; touch prepared"}
@@ -186,7 +186,7 @@ phases:
   CHECK_THAT(r.process.err, Contains("cold.prepare failed"));
 }
 
-TEST_CASE("a phase printing 200 MB keeps ciperf's memory bounded", "[control]") {
+TEST_CASE("a phase printing 200 MB keeps ciperf's memory bounded", "[control][serial]") {
   Sandbox box;
   ProcessOptions options;
   // AddressSanitizer keeps freed memory in quarantine (256 MB by default); keep that small so
@@ -257,7 +257,7 @@ TEST_CASE("on a terminal the status line is redrawn in place and NO_COLOR is hon
 }
 
 TEST_CASE("a daemon that leaves the group just after its parent exits survives the phase",
-          "[control]") {
+          "[control][serial]") {
   Sandbox box;
   // Like nginx or pg_ctl: the parent exits, the child calls setsid() a moment later.
   auto r = box.run(R"yaml(version: 1

@@ -98,7 +98,8 @@ TEST_CASE("a real run reported in every format passes each format's validator", 
   CHECK(stdout_md.out == md); // md is the default, stdout without -o
 }
 
-TEST_CASE("the html report renders in headless chromium with its charts", "[report][browser]") {
+TEST_CASE("the html report renders in headless chromium with its charts",
+          "[report][browser][serial]") {
   Sandbox box;
   REQUIRE(box.run(pipeline(free_port())).process.exit_code == 1);
   auto html = box.dir / "report.html";
@@ -180,7 +181,7 @@ TEST_CASE("bad import input is refused whole, with the position, and stores noth
   CHECK((runs.exit_code != 0 || nlohmann::json::parse(runs.out).empty()));
 }
 
-TEST_CASE("a huge junit file is streamed in bounded memory", "[import][faults]") {
+TEST_CASE("a huge junit file is streamed in bounded memory", "[import][faults][serial]") {
   Sandbox box;
   auto huge = box.dir / "huge.xml";
   {
@@ -239,7 +240,7 @@ TEST_CASE("the example imports load and export again", "[import][examples]") {
   }
 }
 
-TEST_CASE("a huge cc-ci results.json is streamed in bounded memory", "[import][faults]") {
+TEST_CASE("a huge cc-ci results.json is streamed in bounded memory", "[import][faults][serial]") {
   Sandbox box;
   auto huge = box.dir / "results.json";
   {

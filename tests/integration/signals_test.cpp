@@ -38,11 +38,11 @@ void check_interrupted(int sig) {
 
 } // namespace
 
-TEST_CASE("SIGINT to ciperf ends the phase, runs always phases, exits 130", "[signals]") {
+TEST_CASE("SIGINT to ciperf ends the phase, runs always phases, exits 130", "[signals][serial]") {
   check_interrupted(SIGINT);
 }
 
-TEST_CASE("SIGTERM to ciperf ends the phase, runs always phases, exits 130", "[signals]") {
+TEST_CASE("SIGTERM to ciperf ends the phase, runs always phases, exits 130", "[signals][serial]") {
   check_interrupted(SIGTERM);
 }
 

@@ -7,7 +7,8 @@
 
 using namespace ciperf::test;
 
-TEST_CASE("concurrent writers lose no run and never see 'database is locked'", "[concurrency]") {
+TEST_CASE("concurrent writers lose no run and never see 'database is locked'",
+          "[concurrency][serial]") {
   Sandbox box;
   auto file = box.write_pipeline(R"(version: 1
 phases:

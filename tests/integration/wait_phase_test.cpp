@@ -24,7 +24,7 @@ std::string pipeline_for(const ProbeServer& server) {
 
 } // namespace
 
-TEST_CASE("a wait phase records its probe in results.json and the store", "[wait-phase]") {
+TEST_CASE("a wait phase records its probe in results.json and the store", "[wait-phase][serial]") {
   Sandbox box;
   ProbeServer server("flip", 0.5);
   auto r = box.run(pipeline_for(server));
@@ -45,7 +45,7 @@ TEST_CASE("a wait phase records its probe in results.json and the store", "[wait
   CHECK(stored["phases"][0].at("probe")["targets"][0]["last_failure"] == "503 Service Unavailable");
 }
 
-TEST_CASE("history from earlier runs saves requests at the same latency", "[wait-phase]") {
+TEST_CASE("history from earlier runs saves requests at the same latency", "[wait-phase][serial]") {
   Sandbox box;
   int first_requests = 0;
   {
@@ -67,7 +67,7 @@ TEST_CASE("history from earlier runs saves requests at the same latency", "[wait
   CHECK(second_requests * 3 < first_requests);
 }
 
-TEST_CASE("fail_if in a pipeline fails the phase fast and skips the rest", "[wait-phase]") {
+TEST_CASE("fail_if in a pipeline fails the phase fast and skips the rest", "[wait-phase][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
 phases:

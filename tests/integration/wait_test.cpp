@@ -29,14 +29,15 @@ double detection_latency(const ProbeServer& server, const std::vector<std::strin
 
 } // namespace
 
-TEST_CASE("wait sees a port that opens late within milliseconds", "[wait]") {
+TEST_CASE("wait sees a port that opens late within milliseconds", "[wait][serial]") {
   ProbeServer server("listen", 0.4);
   double latency = detection_latency(server, {server.url()});
   CHECK(latency >= 0);
   CHECK(latency < 0.05);
 }
 
-TEST_CASE("wait sees a service flip from 503 to 200 and sends at most 50 requests/s", "[wait]") {
+TEST_CASE("wait sees a service flip from 503 to 200 and sends at most 50 requests/s",
+          "[wait][serial]") {
   ProbeServer server("flip", 0.5);
   auto r = wait({server.url(), "--json"});
   double exited = steady_now();
@@ -58,7 +59,7 @@ TEST_CASE("a timeout names each target, its last reason and its attempts", "[wai
   CHECK_THAT(r.err, Contains(" attempts)"));
 }
 
-TEST_CASE("a server that accepts and never answers: the attempt timeout holds", "[wait]") {
+TEST_CASE("a server that accepts and never answers: the attempt timeout holds", "[wait][serial]") {
   ProbeServer server("hang");
   auto r = wait({server.url(), "--attempt-timeout", "300ms", "--timeout", "1s", "--json"});
   CHECK(r.exit_code == 124);
@@ -87,7 +88,7 @@ TEST_CASE("garbage instead of HTTP is a clear failure", "[wait]") {
   CHECK_THAT(r.err, Contains("HTTP/0.9"));
 }
 
-TEST_CASE("a 1 GB body is read only up to the cap", "[wait]") {
+TEST_CASE("a 1 GB body is read only up to the cap", "[wait][serial]") {
   ProbeServer server("bigbody");
   auto ready = wait({server.url()});
   CHECK(ready.exit_code == 0); // the status is enough: the body is not read
@@ -101,7 +102,7 @@ TEST_CASE("a 1 GB body is read only up to the cap", "[wait]") {
   CHECK(r.max_rss_kb < 64 * 1024 + kSanitizerSlackKb);
 }
 
-TEST_CASE("1 MB of response headers is refused, memory bounded", "[wait]") {
+TEST_CASE("1 MB of response headers is refused, memory bounded", "[wait][serial]") {
   ProbeServer server("bigheaders");
   ProcessOptions options;
   options.env = {kSmallQuarantine};
@@ -156,7 +157,7 @@ TEST_CASE("localhost is tried over IPv4 and IPv6", "[wait]") {
 }
 
 TEST_CASE("a log line is seen as soon as it is written, only if written after the start",
-          "[wait]") {
+          "[wait][serial]") {
   TempDir dir;
   auto log = dir / "server.log";
   std::ofstream(log) << "service ready (an old line)\n";
@@ -197,7 +198,7 @@ TEST_CASE("an exec probe that hangs or forks leaves nothing behind", "[wait]") {
   CHECK_FALSE(process_alive(std::stoi(read_file(fork_pid))));
 }
 
-TEST_CASE("fail-if ends a hopeless wait at once with exit 1", "[wait]") {
+TEST_CASE("fail-if ends a hopeless wait at once with exit 1", "[wait][serial]") {
   TempDir dir;
   auto marker = dir / "crashloop";
   std::ofstream(marker) << "1\n";
@@ -209,7 +210,7 @@ TEST_CASE("fail-if ends a hopeless wait at once with exit 1", "[wait]") {
   CHECK_THAT(r.err, Contains("failed fast after"));
 }
 
-TEST_CASE("any, all and consecutive successes", "[wait]") {
+TEST_CASE("any, all and consecutive successes", "[wait][serial]") {
   ProbeServer server("ok");
   std::string closed = "tcp://127.0.0.1:" + std::to_string(free_port());
   CHECK(wait({server.url(), closed, "--any"}).exit_code == 0);

@@ -7,7 +7,7 @@
 
 using namespace ciperf;
 
-TEST_CASE("a clear, large change is a regression; a small one is not", "[compare]") {
+TEST_CASE("a clear, large change is a regression, a small one is not", "[compare]") {
   std::vector<PhaseSamples> s = {
       {"deploy",
        {10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9},
@@ -36,7 +36,7 @@ TEST_CASE("improvements are reported as such", "[compare]") {
   CHECK_FALSE(any_regressed(r));
 }
 
-TEST_CASE("A/A comparisons of 20 phases rarely flag anything; uncorrected ones often do",
+TEST_CASE("A/A comparisons of 20 phases rarely flag anything, uncorrected ones often do",
           "[compare][simulation]") {
   SimulationSpec aa;
   auto corrected = simulate_comparisons(aa);
