@@ -33,8 +33,7 @@ std::set<std::string> columns(Database& db, const std::string& table) {
 }
 
 template <typename Record>
-std::set<std::string> names(std::span<const Field<Record>> fields,
-                            std::set<std::string> context) {
+std::set<std::string> names(std::span<const Field<Record>> fields, std::set<std::string> context) {
   for (const auto& f : fields)
     CHECK(context.insert(std::string(f.name)).second); // named once
   return context;
