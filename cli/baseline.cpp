@@ -41,6 +41,9 @@ int command_baseline(const BaselineCommand& c) {
                        ": a baseline session needs 'cold: prepare:' to make its cold runs cold");
   }
   Store store(resolve_store_path(c.store));
+  if (!c.name.empty() && !c.replace && store.load_baseline(c.name)) // refused before any run
+    throw UsageError("a baseline named '" + c.name + "' exists already in " + store.path() +
+                     " (pass --replace to overwrite it, or another --name)");
   SessionOutcome outcome =
       run_baseline_session(pipelines, {c.runs, c.name, parse_labels(c.labels)}, store);
   if (!outcome.baseline)

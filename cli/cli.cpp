@@ -6,6 +6,8 @@
 #include "reports/report_format.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 #include <iostream>
 #include <optional>
@@ -28,6 +30,36 @@ CLI::Option* add_enum_option(CLI::App* app, const std::string& name, Target& tar
       ->check(CLI::IsMember(names));
 }
 
+// A number from `low` to `high`. CLI11's own range check lets NaN through (every comparison with
+// it is false) and prints its bounds as 300-digit numbers: both are refused here in plain words.
+CLI::Validator number_from(double low, double high) {
+  return CLI::Validator(
+      [low, high](const std::string& text) -> std::string {
+        double value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc{} && end == text.data() + text.size() && std::isfinite(value) &&
+            value >= low && value <= high)
+          return {};
+        return fmt::format("'{}' is not a number from {:g} to {:g}", text, low, high);
+      },
+      fmt::format("NUMBER in [{:g}, {:g}]", low, high));
+}
+
+// A whole number from `low` to `high` (counts, limits): no fractions, signs or exponents.
+CLI::Validator whole_number_from(long low, long high) {
+  return CLI::Validator(
+      [low, high](const std::string& text) -> std::string {
+        long value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc{} && end == text.data() + text.size() && value >= low && value <= high)
+          return {};
+        return fmt::format("'{}' is not a whole number from {} to {}", text, low, high);
+      },
+      fmt::format("INT in [{}, {}]", low, high));
+}
+
+constexpr long kMaxCount = 1'000'000'000;
+
 void add_run(CLI::App& app, RunCommand& c) {
   auto* run = app.add_subcommand("run", "Run a pipeline, time every phase, record the run");
   run->add_option("file", c.file, "Pipeline file (YAML)")->required();
@@ -44,7 +76,8 @@ void add_runs(CLI::App& app, RunsCommand& c) {
   runs->add_option("--pipeline", c.pipeline, "Only runs of this pipeline");
   add_enum_option(runs, "--mode", c.mode, "Only runs in this mode");
   runs->add_option("--label", c.labels, "Only runs with label k=v (repeatable)");
-  runs->add_option("--limit", c.limit, "At most this many runs")->check(CLI::PositiveNumber);
+  runs->add_option("--limit", c.limit, "At most this many runs")
+      ->check(whole_number_from(1, kMaxCount));
   runs->add_flag("--json", c.json, "Machine-readable output");
 }
 
@@ -71,9 +104,9 @@ void add_wait(CLI::App& app, WaitCommand& c) {
   wait->add_option("--connect-interval", c.connect_interval,
                    "Time between connects while nothing listens (default 2ms)");
   wait->add_option("--successes", c.successes, "Consecutive successes needed (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from(1, kMaxCount));
   wait->add_option("--backoff", c.backoff, "Interval multiplier after a failure (default 1)")
-      ->check(CLI::Range(1.0, 10.0));
+      ->check(number_from(1, 10));
   wait->add_option("--max-interval", c.max_interval, "Cap for --backoff (default 1s)");
   wait->add_option("--status", c.status, "HTTP statuses that count as ready (default 200-399)");
   wait->add_option("--body", c.body, "Regex the HTTP body must match (first 1 MiB)");
@@ -82,7 +115,7 @@ void add_wait(CLI::App& app, WaitCommand& c) {
   wait->add_flag("--insecure", c.insecure, "Do not verify TLS certificates");
   wait->add_option("--ca-file", c.ca_file, "CA certificates to verify TLS with");
   wait->add_option("--redirects", c.redirects, "Redirects to follow (default 5)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number_from(0, 100));
   wait->add_option("--history", c.history,
                    "Key under which waits are recorded; earlier ones inform the polling");
   wait->add_option("--store", c.store, "SQLite store for --history");
@@ -96,7 +129,8 @@ void add_selection(CLI::App* app, RunSelection& s, bool with_last = true) {
   app->add_option("--label", s.labels, "Only runs with label k=v (repeatable)");
   app->add_option("--since", s.since, "Only runs started after this RFC 3339 time or run id");
   if (with_last)
-    app->add_option("--last", s.last, "Only the newest N runs")->check(CLI::PositiveNumber);
+    app->add_option("--last", s.last, "Only the newest N runs")
+        ->check(whole_number_from(1, kMaxCount));
 }
 
 void add_attribute(CLI::App& app, AttributeCommand& c) {
@@ -118,7 +152,7 @@ void add_compare(CLI::App& app, CompareCommand& c) {
   cmp->add_option("--baseline", c.baseline,
                   "Baseline name (default: the newest with the pipeline)");
   cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(number_from(0, 1000));
   cmp->add_option("--store", c.store, "SQLite store");
   cmp->add_flag("--json", c.json, "Machine-readable output");
 }
@@ -127,8 +161,9 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
   auto* b = app.add_subcommand("baseline", "Cold and warm benchmark runs, stored as a baseline");
   b->add_option("files", c.files, "Pipeline files")->required();
   b->add_option("--runs", c.runs, "Runs per mode and pipeline (default 5)")
-      ->check(CLI::Range(2, 1000));
+      ->check(whole_number_from(2, 1000));
   b->add_option("--name", c.name, "Baseline name (default: the session id)");
+  b->add_flag("--replace", c.replace, "Overwrite the baseline of that name if there is one");
   b->add_option("--store", c.store, "SQLite store");
   b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
 }
@@ -149,7 +184,7 @@ void add_report(CLI::App& app, ReportCommand& c) {
       ->check(CLI::IsMember(formats));
   r->add_option("-o,--output", c.out, "Write here (atomically) instead of to stdout");
   r->add_option("--trend-runs", c.trend_runs, "Runs in the HTML trends (default 30)")
-      ->check(CLI::Range(2, 10000));
+      ->check(whole_number_from(2, 10000));
   r->add_option("--store", c.store, "SQLite store");
 }
 
@@ -241,9 +276,9 @@ int cli_main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "ciperf: error: " << e.what() << "\n";
     return kExitUsage;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) { // not the user's doing: its own exit code
     std::cerr << "ciperf: error: " << e.what() << "\n";
-    return kExitUsage;
+    return kExitInternal;
   }
 }
 

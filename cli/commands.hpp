@@ -80,6 +80,7 @@ struct BaselineCommand {
   std::vector<std::string> files;
   int runs = 5;
   std::string name;
+  bool replace = false; // an existing baseline of that name may be overwritten
   std::string store;
   std::vector<std::string> labels;
 };

@@ -29,15 +29,20 @@ int command_import(const ImportCommand& c) {
       bool stored = store.has_run(r.run_id);
       if (!stored)
         fresh.push_back(r);
+      auto left_out = r.labels.find("ciperf.left_out"); // what the import's cap cut, if anything
       out.push_back({{"file", file},
                      {"run_id", r.run_id},
                      {"pipeline", r.pipeline},
                      {"phases", r.phases.size()},
                      {"status", to_string(r.status)},
                      {"imported", !stored}});
+      if (left_out != r.labels.end())
+        out.back()["left_out"] = left_out->second;
       if (!c.json)
-        std::cout << fmt::format("{}: run {} ({}, {} phases, {}){}\n", file, r.run_id, r.pipeline,
+        std::cout << fmt::format("{}: run {} ({}, {} phases, {}){}{}\n", file, r.run_id, r.pipeline,
                                  r.phases.size(), to_string(r.status),
+                                 left_out == r.labels.end() ? ""
+                                                            : "; left out: " + left_out->second,
                                  stored ? ": already in the store, left as it is" : "");
     }
     store.insert_runs(fresh);

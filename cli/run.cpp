@@ -27,7 +27,8 @@ int command_run(const RunCommand& c) {
   auto style = ConsoleStyle::detect(c.verbose);
   std::cout << "\n" << phase_table(outcome.record, TableStyle{style.color});
   std::cout << run_summary_line(outcome.record) << "\n";
-  std::cout << "results: " << outcome.record.run_dir << "/results.json\n";
+  if (outcome.results_written)
+    std::cout << "results: " << outcome.record.run_dir << "/results.json\n";
   return outcome.exit_code;
 }
 

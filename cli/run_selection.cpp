@@ -30,10 +30,7 @@ RunFilter to_filter(const RunSelection& s) {
 }
 
 Store open_existing_store(const std::string& flag) {
-  std::string path = resolve_store_path(flag);
-  if (!std::filesystem::exists(path))
-    throw UsageError("no store at " + path + " (run a pipeline first, or pass --store)");
-  return Store(path);
+  return Store(resolve_store_path(flag), StoreAccess::ReadOnly);
 }
 
 } // namespace ciperf

@@ -11,6 +11,7 @@ enum ExitCode : int {
   kExitPassed = 0,
   kExitFailed = 1,
   kExitUsage = 2,
+  kExitInternal = 3, // ciperf could not do its own work: the store, a file it writes, a launch
   kExitTimeout = 124,
   kExitInterrupted = 130,
 };

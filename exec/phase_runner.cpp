@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <sys/wait.h>
 
 namespace ciperf {
@@ -72,15 +73,19 @@ Execution PhaseRunner::run(const ExecRequest& request, const std::function<void(
   }
   auto outcome = supervisor_.wait(h, t0 + request.timeout, tick);
   PhaseStatus status = PhaseStatus::Passed;
+  std::optional<Clock::time_point> group_gone;
   if (outcome == Supervisor::Outcome::Exited) {
     supervisor_.kill_leftovers(h);
   } else {
     supervisor_.terminate(h, request.grace);
+    group_gone = Clock::now();
     status =
         outcome == Supervisor::Outcome::TimedOut ? PhaseStatus::Timeout : PhaseStatus::Interrupted;
   }
   supervisor_.settle_output(h);
   Execution e = collect(h, status, t0);
+  if (group_gone) // a stopped phase lasts until its whole group is gone, grace period included
+    e.wall_s = std::chrono::duration<double>(*group_gone - t0).count();
   if (status == PhaseStatus::Passed && e.exit_code != 0) {
     e.status = PhaseStatus::Failed;
     e.message = e.exit_code ? fmt::format("exit code {}", *e.exit_code)

@@ -1,12 +1,16 @@
 #include "imports/importer.hpp"
 
+#include "common/confined_path.hpp"
+#include "common/rfc3339.hpp"
 #include "imports/cc_ci_results.hpp"
 #include "imports/ciperf_results.hpp"
 #include "imports/import_error.hpp"
 #include "imports/json_stream.hpp"
 #include "imports/junit_reader.hpp"
+#include "imports/phase_keeper.hpp"
 #include "imports/run_identity.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -37,13 +41,14 @@ int first_significant(std::istream& in) {
 
 std::vector<RunRecord> read_json_runs(std::istream& in, const std::string& name,
                                       const std::string& identity, ImportFormat format) {
-  std::vector<PhaseRecord> phases, tests;
+  PhaseKeeper phases(kMaxImportedPhasesPerRun);
+  std::vector<PhaseRecord> tests;
   std::vector<bool> has_status; // per test: a status of its own
   size_t stages = 0, stage_first = 0;
   JsonStreamHandlers handlers;
   handlers.element = [&](const std::string& path, size_t index, json& element) {
     if (path == "phases")
-      phases.push_back(ciperf_phase(element, name, index));
+      phases.add(ciperf_phase(element, name, index));
     else if (path == "stages[].tests") {
       bool own = false;
       tests.push_back(cc_ci_test(element, name, stages, index, own));
@@ -58,12 +63,27 @@ std::vector<RunRecord> read_json_runs(std::istream& in, const std::string& name,
     throw ImportError(name + ": expected a JSON object at the top, got " + rest.type_name());
   bool is_ciperf = rest.value("schema", json()).is_string() && rest["schema"] == kCiperfSchema;
   bool is_cc_ci = rest.contains("stages");
-  if (is_ciperf && format != ImportFormat::CcCi)
-    return {ciperf_run(rest, name, std::move(phases))};
+  if (is_ciperf && format != ImportFormat::CcCi) {
+    RunRecord run = ciperf_run(rest, name, phases.take());
+    note_left_out(run, phases);
+    return {run};
+  }
   if (is_cc_ci && format != ImportFormat::Ciperf)
     return {cc_ci_run(rest, name, identity, std::move(tests))};
   throw ImportError(name + ": not a results file ciperf knows: neither ciperf's results.json "
                            "(\"schema\": \"ciperf/run/v1\") nor cc-ci's (\"stages\": [...])");
+}
+
+// A run dated in the future (a typo, a broken clock, or on purpose) would sort after every real
+// run; a day of slack covers clocks that disagree.
+void refuse_future_runs(const std::vector<RunRecord>& runs, const std::string& path) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  int64_t limit = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() +
+                  int64_t{86'400} * 1'000'000'000;
+  for (const auto& r : runs)
+    if (auto start = parse_rfc3339_ns(r.started_at); start && *start > limit)
+      throw ImportError(fmt::format("{}: run {} starts at {}, more than a day in the future", path,
+                                    r.run_id, r.started_at));
 }
 
 } // namespace
@@ -102,12 +122,15 @@ std::vector<RunRecord> read_runs(std::istream& in, const std::string& name,
 
 std::vector<RunRecord> import_file(const std::string& path, ImportFormat format) {
   namespace fs = std::filesystem;
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (fs::is_directory(status))
+    throw UsageError(path + " is a directory");
+  if (fs::exists(status) && !fs::is_regular_file(status)) // /dev/zero, a FIFO: would never end
+    throw UsageError(path + " is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw UsageError("cannot read " + path);
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw UsageError(path + " is a directory");
   std::string identity = content_identity(in);
   in.clear();
   in.seekg(0);
@@ -117,6 +140,13 @@ std::vector<RunRecord> import_file(const std::string& path, ImportFormat format)
                                  std::chrono::file_clock::to_sys(modified).time_since_epoch())
                                  .count();
   auto runs = read_runs(in, path, identity, format, modified_ns);
+  refuse_future_runs(runs, path);
+  for (const auto& r : runs)
+    for (const auto& p : r.phases)
+      if (!p.log.empty() && !stays_inside(p.log))
+        throw ImportError(fmt::format("{}: phase {}: log '{}' is outside the run's folder (an "
+                                      "absolute path or one with '..')",
+                                      path, p.index, p.log));
   std::string dir = fs::absolute(fs::path(path)).parent_path().string();
   for (auto& r : runs)
     if (!r.labels.count("source")) // ciperf's own: its logs are beside it

@@ -2,6 +2,7 @@
 
 #include "common/rfc3339.hpp"
 #include "imports/import_error.hpp"
+#include "imports/phase_keeper.hpp"
 #include "imports/run_identity.hpp"
 
 #include <cmath>
@@ -29,7 +30,11 @@ struct JunitState {
   struct OpenSuite {
     RunRecord run;
     std::optional<double> time; // its own `time`, else the sum of its cases
+    PhaseKeeper cases;
+    double elapsed = 0; // the sum of its cases so far: the next one's start
+    bool failed = false;
   };
+  size_t kept = 0; // cases kept by the runs read so far, against the file's cap
   std::vector<OpenSuite> open_suites;
   std::optional<PhaseRecord> testcase;
   bool in_failure_text = false;
@@ -93,23 +98,23 @@ void start_suite(JunitState& s, const XML_Char** attrs) {
     r.host.hostname = host;
   r.labels["source"] = "junit";
   std::optional<double> time = seconds(s, attrs);
-  s.open_suites.push_back({std::move(r), time});
+  size_t room = kMaxImportedPhasesPerFile - std::min(s.kept, kMaxImportedPhasesPerFile);
+  s.open_suites.push_back(
+      {std::move(r), time, PhaseKeeper(std::min(kMaxImportedPhasesPerRun, room))});
 }
 
 void end_suite(JunitState& s) {
-  RunRecord r = std::move(s.open_suites.back().run);
-  std::optional<double> time = s.open_suites.back().time;
+  JunitState::OpenSuite suite = std::move(s.open_suites.back());
   s.open_suites.pop_back();
-  if (r.phases.empty()) // a suite of suites: its children are the runs
+  if (suite.cases.added() == 0) // a suite of suites: its children are the runs
     return;
-  double start = 0;
-  for (auto& p : r.phases) {
-    p.start_s = start;
-    start += p.wall_s;
-    if (p.status == PhaseStatus::Failed)
-      r.status = RunStatus::Failed;
-  }
-  r.wall_s = time.value_or(start);
+  RunRecord r = std::move(suite.run);
+  r.phases = suite.cases.take();
+  note_left_out(r, suite.cases);
+  s.kept += r.phases.size();
+  if (suite.failed)
+    r.status = RunStatus::Failed;
+  r.wall_s = suite.time.value_or(suite.elapsed);
   int64_t begin = parse_rfc3339_ns(r.started_at).value_or(0);
   r.finished_at = format_rfc3339_ms(begin + seconds_to_ns(r.wall_s));
   s.runs.push_back(std::move(r));
@@ -128,7 +133,6 @@ void start_testcase(JunitState& s, const XML_Char** attrs) {
   p.kind = PhaseKind::Test;
   p.status = PhaseStatus::Passed;
   p.wall_s = seconds(s, attrs).value_or(0);
-  p.index = static_cast<int>(s.open_suites.back().run.phases.size());
   s.testcase = std::move(p);
 }
 
@@ -167,7 +171,11 @@ void on_end(void* data, const XML_Char* element) {
   --s.depth;
   std::string_view e = element;
   if (e == "testcase" && s.testcase) {
-    s.open_suites.back().run.phases.push_back(std::move(*s.testcase));
+    auto& suite = s.open_suites.back();
+    s.testcase->start_s = suite.elapsed;
+    suite.elapsed += s.testcase->wall_s;
+    suite.failed = suite.failed || s.testcase->status == PhaseStatus::Failed;
+    suite.cases.add(std::move(*s.testcase));
     s.testcase.reset();
   } else if (e == "testsuite" && !s.open_suites.empty()) {
     end_suite(s);

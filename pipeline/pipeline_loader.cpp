@@ -6,7 +6,9 @@
 
 #include <array>
 #include <fmt/format.h>
+#include <fstream>
 #include <set>
+#include <yaml-cpp/depthguard.h>
 
 namespace ciperf {
 namespace fs = std::filesystem;
@@ -21,6 +23,7 @@ constexpr std::array<std::string_view, 2> kDefaultsKeys = {"timeout", "grace"};
 constexpr std::array<std::string_view, 1> kColdKeys = {"prepare"};
 constexpr std::array<std::string_view, 1> kExpectKeys = {"deploys"};
 constexpr const auto& kKinds = EnumNames<PhaseKind>::names;
+constexpr uintmax_t kMaxPipelineBytes = 4 << 20;
 
 class Loader {
 public:
@@ -49,11 +52,37 @@ public:
   }
 
 private:
+  // A pipeline is a regular file of reasonable size: a directory, FIFO or /dev/zero is refused
+  // with a sentence rather than a libstdc++ message or a read that never ends.
+  std::string read_text() {
+    auto refuse = [&](const std::string& why) {
+      return PipelineError({fmt::format("{}: {}", file_.string(), why)});
+    };
+    std::error_code ec;
+    auto status = fs::status(file_, ec);
+    if (ec || !fs::exists(status))
+      throw refuse("cannot read the pipeline file: it does not exist");
+    if (fs::is_directory(status))
+      throw refuse("is a directory, not a pipeline file");
+    if (!fs::is_regular_file(status))
+      throw refuse("is not a regular file (a FIFO or device?)");
+    if (fs::file_size(file_, ec) > kMaxPipelineBytes)
+      throw refuse(fmt::format("is larger than {} MiB: not a pipeline", kMaxPipelineBytes >> 20));
+    std::ifstream in(file_, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof())
+      throw refuse("cannot read the pipeline file");
+    return text;
+  }
+
   YAML::Node parse() {
+    std::string text = read_text();
     try {
-      return YAML::LoadFile(file_.string());
-    } catch (const YAML::BadFile&) {
-      throw PipelineError({fmt::format("{}: cannot read the pipeline file", file_.string())});
+      return YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+      yaml_.problem(e.mark,
+                    fmt::format("malformed YAML: nested more than {} levels deep", e.depth()));
+      throw PipelineError(yaml_.take());
     } catch (const YAML::ParserException& e) {
       yaml_.problem(e.mark, "malformed YAML: " + e.msg);
       throw PipelineError(yaml_.take());
@@ -65,7 +94,13 @@ private:
     if (!text)
       return base;
     fs::path dir = (base / *text).lexically_normal();
-    return dir.has_filename() ? dir : dir.parent_path(); // `..` normalises to "x/"
+    if (!dir.has_filename())
+      dir = dir.parent_path(); // `..` normalises to "x/"
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) // refused by check too, not only when the phase starts
+      yaml_.problem(node.Mark(), fmt::format("{} '{}' is not an existing directory ({})", what,
+                                             *text, dir.string()));
+    return dir;
   }
 
   std::optional<Command> command(const YAML::Node& node, const std::string& what) {
@@ -132,9 +167,11 @@ private:
     if (!node || !mapping(node, "defaults"))
       return;
     yaml_.keys(node, kDefaultsKeys, "in defaults");
-    if (node["timeout"])
+    if (node["timeout"]) {
       default_timeout_ =
           yaml_.duration(node["timeout"], "defaults.timeout").value_or(default_timeout_);
+      default_timeout_written_ = true;
+    }
     if (node["grace"])
       default_grace_ = yaml_.duration(node["grace"], "defaults.grace").value_or(default_grace_);
   }
@@ -255,13 +292,25 @@ private:
       phase.background = yaml_.boolean(node["background"], "background " + where).value_or(false);
     if (node["always"])
       phase.always = yaml_.boolean(node["always"], "always " + where).value_or(false);
-    if (phase.wait && !node["wait"]["timeout"] && node["timeout"])
-      phase.wait->timeout = phase.timeout; // the phase's timeout bounds its wait
+    if (phase.wait)
+      bound_wait(node, phase);
+  }
+
+  // One deadline rule for a wait phase: the smallest of the timeouts the user wrote (the wait's
+  // own, the phase's, defaults.timeout) applies; the wait's 2 minutes only when none was written.
+  void bound_wait(const YAML::Node& node, PhaseSpec& phase) {
+    bool phase_bound = node["timeout"] || default_timeout_written_;
+    if (!node["wait"]["timeout"] && phase_bound)
+      phase.wait->timeout = phase.timeout;
+    else if (phase_bound)
+      phase.wait->timeout = std::min(phase.wait->timeout, phase.timeout);
+    phase.timeout = phase.wait->timeout; // the deadline the record shows is the one enforced
   }
 
   fs::path file_;
   YamlReader yaml_;
   Duration default_timeout_ = kDefaultPhaseTimeout;
+  bool default_timeout_written_ = false;
   Duration default_grace_ = kDefaultGrace;
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/closest_match.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 #include <set>
 
@@ -80,8 +81,9 @@ std::optional<int> YamlReader::integer(const YAML::Node& node, const std::string
 std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& what,
                                          double minimum) {
   double value = 0;
-  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || value < minimum) {
-    problem(node.Mark(), fmt::format("{} must be a number, {} or more", what, minimum));
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
+      value < minimum) { // .nan and .inf are YAML numbers too
+    problem(node.Mark(), fmt::format("{} must be a finite number, {} or more", what, minimum));
     return std::nullopt;
   }
   return value;

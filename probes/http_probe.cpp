@@ -11,37 +11,10 @@
 namespace ciperf {
 namespace {
 
-struct Endpoint {
-  std::string host;
-  int port = 0;
-};
-
-// scheme://[user@]host[:port]/… → host and port, for the connect check.
-Endpoint endpoint_of(const std::string& url) {
-  size_t scheme_end = url.find("://");
-  bool https = url.compare(0, scheme_end, "https") == 0;
-  size_t start = scheme_end + 3;
-  size_t end = url.find_first_of("/?#", start);
-  std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
-  if (size_t at = authority.rfind('@'); at != std::string::npos)
-    authority = authority.substr(at + 1);
-  Endpoint e{authority, https ? 443 : 80};
-  size_t colon = authority.rfind(':');
-  size_t bracket = authority.rfind(']');
-  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
-    e.host = authority.substr(0, colon);
-    e.port = std::stoi(authority.substr(colon + 1));
-  }
-  if (e.host.size() > 2 && e.host.front() == '[')
-    e.host = e.host.substr(1, e.host.size() - 2);
-  return e;
-}
-
 class HttpProbe : public Probe {
 public:
   HttpProbe(const ProbeTarget& target, HttpClient& http, Duration attempt_timeout)
-      : target_(target), http_(http), timeout_(attempt_timeout),
-        endpoint_(endpoint_of(target.url)) {}
+      : target_(target), http_(http), timeout_(attempt_timeout) {}
   ~HttpProbe() override { abandon(); }
 
   void begin() override {
@@ -49,7 +22,7 @@ public:
       request_ = http_.start(target_, timeout_);
     } else {
       connecting_ = true;
-      connect_.start(endpoint_.host, endpoint_.port);
+      connect_.start(target_.host, target_.port);
     }
   }
 
@@ -102,7 +75,6 @@ private:
   const ProbeTarget& target_;
   HttpClient& http_;
   Duration timeout_;
-  Endpoint endpoint_;
   TcpConnect connect_;
   bool connecting_ = false;
   bool port_open_ = false;

@@ -16,7 +16,8 @@ int parse_port(const std::string& text, const std::string& target) {
   int port = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
   if (ec != std::errc{} || end != text.data() + text.size() || port < 1 || port > 65535)
-    throw UsageError("target '" + target + "': '" + text + "' is not a port (1-65535)");
+    throw UsageError("target '" + target + "': '" + text + "' is not a port (1-65535" +
+                     (text.find('$') != std::string::npos ? "; an unset variable?)" : ")"));
   return port;
 }
 
@@ -32,6 +33,31 @@ ProbeTarget parse_tcp(const std::string& text, std::string rest) {
     t.host = t.host.substr(1, t.host.size() - 2); // [::1]:5432
   t.port = parse_port(rest.substr(colon + 1), text);
   return t;
+}
+
+// scheme://[user@]host[:port]/… → host and port, for the connect check that precedes requests.
+// Checked here so that a bad port (or an unexpanded `${VAR}`) is refused before anything runs.
+void parse_http_endpoint(ProbeTarget& t) {
+  size_t start = t.url.find("://") + 3;
+  size_t end = t.url.find_first_of("/?#", start);
+  std::string authority = t.url.substr(start, end == std::string::npos ? end : end - start);
+  if (size_t at = authority.rfind('@'); at != std::string::npos)
+    authority = authority.substr(at + 1);
+  t.host = authority;
+  t.port = starts_with(t.url, "https://") ? 443 : 80;
+  size_t colon = authority.rfind(':');
+  size_t bracket = authority.rfind(']');
+  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+    t.host = authority.substr(0, colon);
+    t.port = parse_port(authority.substr(colon + 1), t.text);
+  }
+  if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']')
+    t.host = t.host.substr(1, t.host.size() - 2);
+  if (t.host.empty())
+    throw UsageError("target '" + t.text + "': the URL has no host");
+  if (t.host.find_first_of("${} ") != std::string::npos)
+    throw UsageError("target '" + t.text + "': '" + t.host +
+                     "' is not a host name (an unset variable?)");
 }
 
 ProbeTarget parse_log(const std::string& text) {
@@ -57,8 +83,7 @@ ProbeTarget parse_target(const std::string& text) {
   if (starts_with(text, "http://") || starts_with(text, "https://")) {
     t.kind = ProbeKind::Http;
     t.url = text;
-    if (text.find("://") + 3 >= text.size())
-      throw UsageError("target '" + text + "': the URL has no host");
+    parse_http_endpoint(t);
   } else if (starts_with(text, "tcp://")) {
     return parse_tcp(text, text.substr(6));
   } else if (starts_with(text, "exec:")) {

@@ -1,5 +1,6 @@
 #include "reports/report_loader.hpp"
 
+#include "common/confined_path.hpp"
 #include "common/errors.hpp"
 #include "reports/report_format.hpp"
 
@@ -14,8 +15,10 @@ ReportRun with_log_tails(RunRecord record, size_t bytes) {
   ReportRun run{std::move(record), {}};
   for (const auto& p : run.record.phases)
     if (p.failed() && !p.log.empty() && !run.record.run_dir.empty())
-      if (auto tail = log_tail(run.record.run_dir + "/" + p.log, bytes); !tail.empty())
-        run.log_tails[p.index] = tail;
+      if (auto file =
+              file_inside(run.record.run_dir, p.log)) // an imported `log` may point anywhere
+        if (auto tail = log_tail(file->string(), bytes); !tail.empty())
+          run.log_tails[p.index] = tail;
   return run;
 }
 

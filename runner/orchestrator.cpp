@@ -12,6 +12,7 @@
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
@@ -103,6 +104,7 @@ private:
   std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
+  std::string results_error_; // why the last results.json checkpoint failed, if it did
   struct Background {
     size_t index;
     Supervisor::Handle handle;
@@ -228,6 +230,11 @@ void PipelineRun::fill(PhaseRecord& record, const Execution& e) {
   record.read_bytes = e.usage.read_bytes;
   record.write_bytes = e.usage.write_bytes;
   record.pressure = e.pressure;
+  if (record.pressure) // stall time over an interval cannot exceed it (snapshots are not atomic)
+    for (double* stall : {&record.pressure->cpu_some_s, &record.pressure->cpu_full_s,
+                          &record.pressure->io_some_s, &record.pressure->io_full_s,
+                          &record.pressure->memory_some_s, &record.pressure->memory_full_s})
+      *stall = std::min(*stall, std::max(0.0, record.wall_s));
   if (record.budget_s)
     record.over_budget = record.wall_s > *record.budget_s;
 }
@@ -341,7 +348,9 @@ void PipelineRun::stop_backgrounds() {
     const PhaseSpec& spec = p_.phases[it->index];
     PhaseRecord& record = record_.phases[it->index];
     Execution e = runner_.stop_background(it->handle, spec.grace);
-    e.pressure = pressure_between(it->pressure, read_pressure());
+    bool ended_by_itself = e.exit_code || e.signal;
+    if (!ended_by_itself) // else its end is not an instant the host's counters were read at
+      e.pressure = pressure_between(it->pressure, read_pressure());
     fill(record, e);
     if (e.status != PhaseStatus::Passed)
       other_failure_ = true;
@@ -356,7 +365,9 @@ void PipelineRun::checkpoint(bool force) {
   last_checkpoint_ = now;
   try {
     write_results_json(record_, run_dir_);
-  } catch (const std::exception& e) {
+    results_error_.clear();
+  } catch (const std::exception& e) { // a later checkpoint may succeed; the last one decides
+    results_error_ = e.what();
     status_.note(std::string("warning: ") + e.what());
   }
 }
@@ -418,7 +429,13 @@ RunOutcome PipelineRun::execute() {
   supervisor_.close_all();
   finalise();
   status_.clear();
-  return {record_, exit_code_for(record_.status)};
+  int code = exit_code_for(record_.status);
+  if (!results_error_.empty()) {
+    status_.note("error: the run's results.json could not be written: " + results_error_);
+    if (code == kExitPassed) // a pass that left no results.json is not a pass
+      code = kExitInternal;
+  }
+  return {record_, code, results_error_.empty()};
 }
 
 } // namespace

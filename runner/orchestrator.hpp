@@ -24,6 +24,7 @@ struct RunOptions {
 struct RunOutcome {
   RunRecord record;
   int exit_code = 0;
+  bool results_written = true; // false when the last results.json checkpoint failed (full disk)
 };
 
 // The exit code of `ciperf run` for a run that ended so (README "Commands").

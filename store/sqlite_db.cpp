@@ -1,5 +1,6 @@
 #include "store/sqlite_db.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <string>
 
@@ -91,9 +92,40 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Database::Database(const std::string& path, bool create) {
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+namespace {
+
+// file:PATH?immutable=1, with the characters a URI gives meaning to escaped.
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#')
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else
+      uri += c;
+  }
+  return uri + "?immutable=1";
+}
+
+} // namespace
+
+Database::Database(const std::string& path, Mode mode) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+  case Mode::ReadOnly:
+    flags |= SQLITE_OPEN_READONLY;
+    break;
+  case Mode::Immutable:
+    flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    break;
+  case Mode::Create:
+    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    break;
+  case Mode::ReadWrite:
+    flags |= SQLITE_OPEN_READWRITE;
+    break;
+  }
+  std::string name = mode == Mode::Immutable ? immutable_uri(path) : path;
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;

@@ -51,8 +51,12 @@ private:
 
 class Database {
 public:
-  // Opens (creating if asked) the file; sets a busy timeout so concurrent writers wait their turn.
-  Database(const std::string& path, bool create);
+  // Immutable: read-only, and SQLite assumes nobody writes meanwhile, so it needs no -shm or -wal
+  // file: the way to read a WAL store on read-only media.
+  enum class Mode { ReadWrite, Create, ReadOnly, Immutable };
+  // Opens the file (creating it for Create); sets a busy timeout so concurrent writers wait their
+  // turn.
+  Database(const std::string& path, Mode mode);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

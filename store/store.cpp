@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "common/errors.hpp"
+#include "common/rfc3339.hpp"
 #include "store/detail_queries.hpp"
 #include "store/row_codec.hpp"
 #include "store/sqlite_db.hpp"
@@ -18,6 +19,15 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kDefaultStore = ".ciperf/ciperf.db";
+
+// A store is a regular file: SQLite would happily "open" /dev/null and leave a world-writable
+// /dev/null-journal behind, or block on a FIFO.
+void check_regular(const std::string& path) {
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+    throw UsageError("store " + path + " is not a regular file");
+}
 
 // Fails early, with the path in the message, rather than with SQLite's "unable to open".
 void check_directory(const std::string& path, bool is_default) {
@@ -61,6 +71,16 @@ std::string run_columns() {
   return "id, " + column_list(run_fields());
 }
 
+// Stored stamps are in one normal form (UTC, milliseconds), which sorts as text; a filter's time
+// is brought to that form, so `+02:00` and `Z` select by instant, not by spelling.
+std::string normal_time(const std::string& text, const char* what) {
+  auto ns = parse_rfc3339_ns(text);
+  if (!ns)
+    throw UsageError(
+        fmt::format("{}: '{}' is not an RFC 3339 time (2026-11-28T09:30:00Z)", what, text));
+  return format_rfc3339_ms(*ns);
+}
+
 RunRecord read_run_row(const Statement& s) {
   RunRecord run;
   read_fields(s, 1, run_fields(), run);
@@ -77,13 +97,54 @@ std::string resolve_store_path(const std::string& flag_value) {
   return kDefaultStore;
 }
 
-Store::Store(const std::string& path) : path_(path) {
-  check_directory(path, path == kDefaultStore);
+namespace {
+
+std::unique_ptr<Database> open_writable(const std::string& path) {
+  auto db = std::make_unique<Database>(path, Database::Mode::Create);
+  enable_wal(*db);
+  db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+  migrate(*db);
+  return db;
+}
+
+// Reading a WAL store needs its -shm file; where that cannot be created (a read-only folder)
+// the store is opened immutable, which needs none.
+std::unique_ptr<Database> open_read_only(const std::string& path) {
+  if (!fs::exists(path))
+    throw UsageError("no store at " + path + " (run a pipeline first, or pass --store)");
+  std::unique_ptr<Database> db;
+  int version = 0;
   try {
-    db_ = std::make_unique<Database>(path, true);
-    enable_wal(*db_);
-    db_->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-    migrate(*db_);
+    db = std::make_unique<Database>(path, Database::Mode::ReadOnly);
+    version = user_version(*db);
+  } catch (const SqliteError&) {
+    db = std::make_unique<Database>(path, Database::Mode::Immutable);
+    version = user_version(*db);
+  }
+  if (version == current_schema_version())
+    return db;
+  if (version < current_schema_version() && ::access(path.c_str(), W_OK) == 0) {
+    db.reset();
+    open_writable(path); // an older store: migrated once, by whichever command comes first
+    return std::make_unique<Database>(path, Database::Mode::ReadOnly);
+  }
+  throw SqliteError(fmt::format(
+      "the store has schema version {}, this ciperf reads {}{}", version, current_schema_version(),
+      version > current_schema_version() ? "; upgrade ciperf"
+                                         : " (open it once where it is writable to migrate it)"));
+}
+
+} // namespace
+
+Store::Store(const std::string& path, StoreAccess access) : path_(path) {
+  check_regular(path);
+  try {
+    if (access == StoreAccess::ReadOnly) {
+      db_ = open_read_only(path);
+      return;
+    }
+    check_directory(path, path == kDefaultStore);
+    db_ = open_writable(path);
   } catch (const SqliteError& e) {
     throw UsageError("store " + path + ": " + e.what());
   }
@@ -208,7 +269,9 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
     std::string stamp = *filter.since;
     bool is_time =
         stamp.size() >= 10 && std::isdigit(static_cast<unsigned char>(stamp[0])) && stamp[4] == '-';
-    if (!is_time) { // a run id: the runs that started after it
+    if (is_time) {
+      stamp = normal_time(stamp, "--since");
+    } else { // a run id: the runs that started after it
       auto run = load_run(stamp);
       if (!run)
         throw UsageError("--since: no run '" + stamp + "' in " + path_);
@@ -219,14 +282,14 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
   }
   if (filter.until) {
     sql += " AND runs.started_at <= ?";
-    values.push_back(*filter.until);
+    values.push_back(normal_time(*filter.until, "until"));
   }
   return sql;
 }
 
 std::string Store::runs_query(const RunFilter& filter, std::vector<std::string>& values) {
   std::string sql = "SELECT " + run_columns() + " FROM runs" + where_clause(filter, values) +
-                    " ORDER BY started_at DESC, id DESC";
+                    " ORDER BY id DESC"; // newest = last recorded: an imported stamp may lie
   if (filter.limit)
     sql += " LIMIT " + std::to_string(*filter.limit);
   return sql;

@@ -28,11 +28,17 @@ struct RunFilter {
 
 struct Baseline;
 
+// Read-only commands (runs, show, report, attribute, compare) open the store ReadOnly, so they
+// work on a store they cannot write: a read-only file or folder, a full disk, a CI cache.
+enum class StoreAccess { ReadWrite, ReadOnly };
+
 class Store {
 public:
-  // Opens or creates the store at `path` and migrates it. Throws UsageError with a message that
-  // names the path when the directory is missing or not writable.
-  explicit Store(const std::string& path);
+  // ReadWrite opens or creates the store at `path` and migrates it. Throws UsageError with a
+  // message that names the path when the directory is missing or not writable, or when the path
+  // is not a regular file. ReadOnly opens an existing store without writing to it (migrating
+  // first, only when the store is old and writable).
+  explicit Store(const std::string& path, StoreAccess access = StoreAccess::ReadWrite);
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

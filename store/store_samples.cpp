@@ -26,8 +26,8 @@ void Store::for_each_phase_sample(const RunFilter& filter,
                                   const std::function<void(const PhaseSample&)>& visit) {
   std::vector<std::string> values;
   std::string runs = "SELECT id FROM runs" + where_clause(filter, values);
-  if (filter.limit) // the newest N runs
-    runs += " ORDER BY started_at DESC, id DESC LIMIT " + std::to_string(*filter.limit);
+  if (filter.limit) // the newest N runs: the last recorded (a run's own stamp may lie)
+    runs += " ORDER BY id DESC LIMIT " + std::to_string(*filter.limit);
   std::span<const Field<PhaseRecord>> fields = sample_fields();
   // Phases in primary-key order (run, idx): runs are numbered as they start, so this is time
   // order without a sort of the whole result.

@@ -141,13 +141,13 @@ ALTER TABLE wait_targets ADD COLUMN marks TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
+} // namespace
+
 int user_version(Database& db) {
   auto stmt = db.prepare("PRAGMA user_version");
   stmt.step();
   return static_cast<int>(stmt.integer(0));
 }
-
-} // namespace
 
 int current_schema_version() {
   return static_cast<int>(kMigrations.size());

@@ -75,7 +75,7 @@ TEST_CASE("each field table names exactly the columns of its store table", "[mod
   test::TempDir dir;
   std::string path = (dir / "s.db").string();
   { Store store(path); } // migrated to the current schema
-  Database db(path, false);
+  Database db(path, Database::Mode::ReadWrite);
   CHECK(columns(db, "runs") == names(run_fields(), {"id"}));
   CHECK(columns(db, "phases") == names(phase_fields(), {"run"}));
   CHECK(columns(db, "waits") ==

@@ -125,7 +125,7 @@ TEST_CASE("the schema is versioned and a newer store is refused", "[store]") {
   auto path = (dir / "s.db").string();
   { Store store(path); }
   {
-    Database db(path, false);
+    Database db(path, Database::Mode::ReadWrite);
     auto v = db.prepare("PRAGMA user_version");
     REQUIRE(v.step());
     CHECK(v.integer(0) == current_schema_version());
