@@ -10,7 +10,8 @@ line per HTTP request (the monotonic time) to STATE_DIR/requests.
 Modes: listen (the port opens when ready), flip (503 until ready, then 200), hang (accepts and
 never answers), garbage (answers bytes that are not HTTP), bigbody (200 with a 1 GB body),
 bigheaders (1 MB of headers), redirect (redirects to itself forever), ok (200 at once),
-longbody (200 with --body-bytes of 'x' followed by "ready").
+longbody (200 with --body-bytes of 'x' followed by "ready"), hostile (503 whose reason phrase
+holds terminal escapes and a CI workflow command).
 """
 import argparse
 import os
@@ -128,6 +129,9 @@ def respond(conn, mode, ready_at, body_bytes):
         body = b"x" * body_bytes + b"ready\n"
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
                      % len(body) + body)
+    elif mode == "hostile":
+        conn.sendall(b"HTTP/1.1 503 \x1b]0;owned\x07\x1b[2J::error::x\r\nContent-Length: 0\r\n"
+                     b"Connection: close\r\n\r\n")
     elif mode == "redirect":
         conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n"
                      b"Connection: close\r\n\r\n")
