@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
@@ -51,8 +52,8 @@ int command_baseline(const BaselineCommand& c) {
   print_summary(*outcome.baseline);
   std::cout << fmt::format("\nbaseline '{}' written: {} runs ({} cold and {} warm per pipeline), "
                            "session {}\n",
-                           outcome.baseline->name, outcome.runs.size(), c.runs, c.runs,
-                           outcome.session);
+                           terminal_escape(outcome.baseline->name), outcome.runs.size(), c.runs,
+                           c.runs, outcome.session);
   return kExitPassed;
 }
 

@@ -1,6 +1,7 @@
 // `ciperf check`: a pipeline validated without running it.
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "pipeline/pipeline_loader.hpp"
 
 #include <fmt/format.h>
@@ -15,8 +16,9 @@ int command_check(const std::string& file) {
     background += phase.background;
     always += phase.always;
   }
-  std::cout << fmt::format("{}: ok: pipeline '{}', {} phases ({} background, {} always)\n", file,
-                           p.name, p.phases.size(), background, always);
+  std::cout << fmt::format("{}: ok: pipeline '{}', {} phases ({} background, {} always)\n",
+                           terminal_escape(file), terminal_escape(p.name), p.phases.size(),
+                           background, always);
   return kExitPassed;
 }
 

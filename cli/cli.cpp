@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/report_format.hpp"
 
@@ -269,15 +270,15 @@ int cli_main(int argc, char** argv) {
     return dispatch(app, c);
   } catch (const PipelineError& e) {
     for (const auto& problem : e.problems())
-      std::cerr << problem << "\n";
+      std::cerr << terminal_escape(problem) << "\n";
     std::cerr << fmt::format("ciperf: error: the pipeline has {} problem{}\n", e.problems().size(),
                              e.problems().size() == 1 ? "" : "s");
     return kExitUsage;
-  } catch (const UsageError& e) {
-    std::cerr << "ciperf: error: " << e.what() << "\n";
+  } catch (const UsageError& e) { // messages quote user text: names, paths, patterns
+    std::cerr << "ciperf: error: " << terminal_escape(e.what()) << "\n";
     return kExitUsage;
   } catch (const std::exception& e) { // not the user's doing: its own exit code
-    std::cerr << "ciperf: error: " << e.what() << "\n";
+    std::cerr << "ciperf: error: " << terminal_escape(e.what()) << "\n";
     return kExitInternal;
   }
 }

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "imports/importer.hpp"
 #include "store/store.hpp"
 
@@ -39,7 +40,8 @@ int command_import(const ImportCommand& c) {
       if (left_out != r.labels.end())
         out.back()["left_out"] = left_out->second;
       if (!c.json)
-        std::cout << fmt::format("{}: run {} ({}, {} phases, {}){}{}\n", file, r.run_id, r.pipeline,
+        std::cout << fmt::format("{}: run {} ({}, {} phases, {}){}{}\n", terminal_escape(file),
+                                 terminal_escape(r.run_id), terminal_escape(r.pipeline),
                                  r.phases.size(), to_string(r.status),
                                  left_out == r.labels.end() ? ""
                                                             : "; left out: " + left_out->second,

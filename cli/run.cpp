@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/phase_table.hpp"
 #include "runner/orchestrator.hpp"
@@ -28,7 +29,7 @@ int command_run(const RunCommand& c) {
   std::cout << "\n" << phase_table(outcome.record, TableStyle{style.color});
   std::cout << run_summary_line(outcome.record) << "\n";
   if (outcome.results_written)
-    std::cout << "results: " << outcome.record.run_dir << "/results.json\n";
+    std::cout << "results: " << terminal_escape(outcome.record.run_dir) << "/results.json\n";
   return outcome.exit_code;
 }
 

@@ -2,6 +2,7 @@
 // wait-on and wait4x.
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "exec/signal_pipe.hpp"
 #include "pipeline/wait_instance.hpp"
 #include "probes/target_parser.hpp"
@@ -104,7 +105,7 @@ int command_wait(const WaitCommand& c) {
   if (c.json)
     std::cout << wait_json(record);
   if (!c.quiet || record.outcome != WaitOutcome::Ready)
-    std::cerr << "ciperf: " << describe_wait(report, spec.timeout) << "\n";
+    std::cerr << "ciperf: " << terminal_escape(describe_wait(report, spec.timeout)) << "\n";
   return exit_code(record.outcome);
 }
 

@@ -5,14 +5,25 @@
 
 namespace ciperf {
 
-// Replaces every occurrence of a secret value with `***`. Longer secrets are matched first so
-// that a secret containing another is hidden whole.
+// Replaces every occurrence of a secret value with `***`. Secrets may overlap or contain each
+// other (`ABCDEF` and `DEFGHIJKLMNOP` in `ABCDEFGHIJKLMNOP`): every occurrence of every secret
+// is found in the original text first, and the union of those byte ranges is masked, one `***`
+// per run of secret bytes. Masking one secret at a time would leave the second's remainder.
 class Redactor {
 public:
+  struct Range {
+    size_t begin;
+    size_t end;
+  };
+
   Redactor() = default;
   explicit Redactor(std::vector<std::string> secret_values);
 
   std::string apply(std::string_view text) const;
+  // The byte ranges of `text` that are secret, sorted, with overlapping and touching ones merged.
+  std::vector<Range> secret_ranges(std::string_view text) const;
+  // `text` with each of `ranges` (from secret_ranges) replaced by the mask.
+  static std::string mask(std::string_view text, const std::vector<Range>& ranges);
   bool empty() const { return secrets_.empty(); }
   // The longest secret: a stream must hold back this many bytes minus one between chunks.
   size_t longest() const { return secrets_.empty() ? 0 : secrets_.front().size(); }
@@ -22,7 +33,9 @@ private:
 };
 
 // Redacts a byte stream delivered in arbitrary chunks, so that a secret split across two reads is
-// still caught. Holds back at most `longest() - 1` bytes; memory stays bounded whatever the volume.
+// still caught. Holds back the last `longest() - 1` bytes unredacted (plus, at most, one run of
+// secret bytes that reaches into them), so that a secret which overlaps one already seen is
+// still masked whole; memory stays bounded whatever the volume.
 class StreamRedactor {
 public:
   explicit StreamRedactor(const Redactor& redactor) : redactor_(redactor) {}

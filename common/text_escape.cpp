@@ -1,6 +1,7 @@
 #include "common/text_escape.hpp"
 
 #include <cstdint>
+#include <utility>
 
 namespace ciperf {
 namespace {
@@ -32,6 +33,15 @@ size_t sequence_length(std::string_view s, size_t i) {
 
 bool is_xml_illegal_control(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
+// `prefix` and `value` as `digits` lowercase hexadecimal digits: "\x1b", "\u202e".
+std::string fmt_hex(const char* prefix, uint32_t value, int digits) {
+  static const char* const hex = "0123456789abcdef";
+  std::string out = prefix;
+  for (int d = digits - 1; d >= 0; --d)
+    out += hex[(value >> (4 * d)) & 15];
+  return out;
 }
 
 } // namespace
@@ -121,6 +131,8 @@ std::string markdown_escape(std::string_view s) {
       return "\\#";
     case '~':
       return "\\~";
+    case '@':
+      return "&#64;";
     default:
       return markup(c);
     }
@@ -161,6 +173,54 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+namespace {
+
+// The code point of the UTF-8 sequence at s[i] (valid, as valid_utf8 made it) and its length.
+std::pair<uint32_t, size_t> decode(std::string_view s, size_t i) {
+  auto b = static_cast<uint8_t>(s[i]);
+  size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+  uint32_t cp = n == 1 ? b : b & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k)
+    cp = (cp << 6) | (static_cast<uint8_t>(s[i + k]) & 0x3F);
+  return {cp, n};
+}
+
+// Characters a terminal acts on, or that reorder what it shows (Trojan Source).
+bool acts_on_terminal(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool starts_workflow_command(std::string_view s) {
+  size_t first = s.find_first_not_of(" \t");
+  return first != std::string_view::npos && s.substr(first, 2) == "::";
+}
+
+} // namespace
+
+std::string terminal_escape(std::string_view s) {
+  std::string clean = valid_utf8(s);
+  std::string_view text = clean;
+  std::string out;
+  out.reserve(clean.size());
+  bool leading_colons = starts_workflow_command(text);
+  for (size_t i = 0; i < text.size();) {
+    auto [cp, n] = decode(text, i);
+    std::string_view rest = text.substr(i);
+    if (acts_on_terminal(cp))
+      out += cp < 0x100 ? fmt_hex("\\x", cp, 2) : fmt_hex("\\u", cp, 4);
+    else if (leading_colons && cp == ':') {
+      out += "\\x3a";
+      leading_colons = false;
+    } else if (cp == '#' && (rest.substr(0, 3) == "##[" || rest.substr(0, 6) == "##vso["))
+      out += "\\x23";
+    else
+      out.append(rest.substr(0, n));
+    i += n;
+  }
+  return out;
 }
 
 std::string csv_field(std::string_view s) {

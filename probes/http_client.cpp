@@ -1,11 +1,11 @@
 #include "probes/http_client.hpp"
 
 #include "probes/probe.hpp"
+#include "probes/user_regex.hpp"
 
 #include <algorithm>
 #include <curl/curl.h>
 #include <poll.h>
-#include <regex>
 #include <stdexcept>
 
 namespace ciperf {
@@ -132,6 +132,14 @@ struct HttpClient::Transfer {
     return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   }
 
+  // The pattern was checked when the target was (validate_target), so it compiles here.
+  bool match_body(std::string& note) const {
+    UserRegex regex(*target->body_regex);
+    bool matched = regex.search(body);
+    note = regex.note();
+    return matched;
+  }
+
   HttpResponse result(CURLcode code) const {
     HttpResponse r;
     long status = 0;
@@ -141,8 +149,7 @@ struct HttpClient::Transfer {
       r.answered = true;
       r.status = status;
       r.status_line = status_line.empty() ? std::to_string(status) : status_line;
-      r.body_matched =
-          !target->body_regex || std::regex_search(body, std::regex(*target->body_regex));
+      r.body_matched = !target->body_regex || match_body(r.body_note);
       return r;
     }
     r.refused = code == CURLE_COULDNT_CONNECT;

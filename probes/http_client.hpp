@@ -22,7 +22,8 @@ struct HttpResponse {
   long status = 0;
   std::string status_line; // "503 Service Unavailable"
   bool body_matched = false;
-  std::string error; // transport error, when not answered
+  std::string body_note; // why the body regex gave up, when it did
+  std::string error;     // transport error, when not answered
 };
 
 class HttpClient {

@@ -66,6 +66,8 @@ private:
     }
     if (!status_matches(target_.status, r.status))
       return Attempt{false, false, r.status_line};
+    if (!r.body_matched && !r.body_note.empty())
+      return Attempt{false, false, r.status_line + ", " + r.body_note};
     if (!r.body_matched)
       return Attempt{false, false,
                      r.status_line + ", body does not match /" + *target_.body_regex + "/"};

@@ -61,7 +61,7 @@ bool LogWatch::check() {
   seen_ = scan_new_bytes(file);
   ::close(file);
   if (!seen_)
-    reason_ = "no matching line yet";
+    reason_ = gave_up_.empty() ? "no matching line yet" : "no matching line yet; " + gave_up_;
   return seen_;
 }
 
@@ -76,7 +76,9 @@ bool LogWatch::scan_new_bytes(int file) {
           partial_line_ += buf[i];
         continue;
       }
-      bool match = std::regex_search(partial_line_, regex_);
+      bool match = regex_.search(partial_line_);
+      if (!regex_.note().empty())
+        gave_up_ = regex_.note();
       partial_line_.clear();
       if (match)
         return true;

@@ -3,8 +3,9 @@
 // directory wakes the waiter as soon as the file is created or written, so detection does not
 // wait for the next interval. The file may not exist yet, and may be truncated or replaced
 // while watched (log rotation): reading then starts again from its beginning.
+#include "probes/user_regex.hpp"
+
 #include <optional>
-#include <regex>
 #include <string>
 
 namespace ciperf {
@@ -25,7 +26,8 @@ public:
 private:
   bool scan_new_bytes(int file);
   std::string path_;
-  std::regex regex_;
+  UserRegex regex_;
+  std::string gave_up_; // the last time the regex gave up on a line, for the reason
   int inotify_fd_ = -1;
   uint64_t inode_ = 0;
   int64_t offset_ = 0;

@@ -22,7 +22,7 @@ struct ProbeTarget {
   std::string method = "GET";       // GET or HEAD
   std::vector<std::string> headers; // "Name: value"
   std::vector<StatusRange> status{{200, 399}};
-  std::optional<std::string> body_regex; // ECMAScript, searched in the first body_cap bytes
+  std::optional<std::string> body_regex; // PCRE2, searched in the first kBodyCap bytes
   std::string ca_file;
   bool insecure = false;
   int max_redirects = 5;
@@ -33,7 +33,7 @@ struct ProbeTarget {
   std::string command; // run by /bin/sh -c; ready when it exits 0
   // log
   std::string path;
-  std::string regex;
+  std::string regex; // PCRE2, searched in each appended line
   // swarm
   std::string stack;
 };

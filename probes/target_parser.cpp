@@ -1,9 +1,9 @@
 #include "probes/target_parser.hpp"
 
 #include "common/errors.hpp"
+#include "probes/user_regex.hpp"
 
 #include <charconv>
-#include <regex>
 
 namespace ciperf {
 namespace {
@@ -147,9 +147,9 @@ bool status_matches(const std::vector<StatusRange>& ranges, long status) {
 void validate_target(const ProbeTarget& target) {
   auto check_regex = [&](const std::string& pattern) {
     try {
-      std::regex compiled(pattern);
-    } catch (const std::regex_error& e) {
-      throw UsageError("target '" + target.text + "': bad regex '" + pattern + "': " + e.what());
+      UserRegex compiled(pattern);
+    } catch (const UsageError& e) {
+      throw UsageError("target '" + target.text + "': " + e.what());
     }
   };
   if (target.body_regex)

@@ -1,6 +1,7 @@
 #include "reports/attribution_view.hpp"
 
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
 
@@ -45,7 +46,7 @@ void write_pareto(const Pareto& p, const std::string& what, ViewFormat format, s
     t.rows.push_back(
         {r.item, human_seconds(r.median_s), pct(r.share), pct(r.cumulative), r.vital ? "*" : ""});
     if (r.vital)
-      vital += (vital.empty() ? "" : ", ") + r.item;
+      vital += (vital.empty() ? "" : ", ") + terminal_escape(r.item);
   }
   out << fmt::format("{} runs, {} per run in total\n\n", p.runs, human_seconds(p.total_s))
       << t.render() << "\nthe vital few (80% of the time): " << vital << "\n";

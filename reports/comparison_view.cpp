@@ -1,5 +1,6 @@
 #include "reports/comparison_view.hpp"
 
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
 
@@ -55,8 +56,9 @@ void print_group(const CandidateGroup& g, const std::vector<PhaseComparison>& ro
                  const Baseline& base, double threshold, std::ostream& out) {
   out << fmt::format("{} ({}): {} candidate run{} against the {} runs of baseline '{}' "
                      "({} per mode)\n\n",
-                     g.pipeline, to_string(g.mode), g.runs.size(), g.runs.size() == 1 ? "" : "s",
-                     to_string(baseline_mode(g.mode)), base.name, base.runs_per_mode);
+                     terminal_escape(g.pipeline), to_string(g.mode), g.runs.size(),
+                     g.runs.size() == 1 ? "" : "s", to_string(baseline_mode(g.mode)),
+                     terminal_escape(base.name), base.runs_per_mode);
   TextTable t;
   t.header = {"phase",   "baseline",   "candidate",
               "change",  "95% CI",     "p (Holm)",

@@ -1,5 +1,6 @@
 #include "reports/phase_table.hpp"
 
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
 
@@ -73,9 +74,9 @@ std::string run_summary_line(const RunRecord& run) {
   std::string deploys = run.expected_deploys
                             ? fmt::format("{} (expected {})", run.deploys, *run.expected_deploys)
                             : std::to_string(run.deploys);
-  return fmt::format("run {} {} in {} · pipeline {} · mode {} · deploys {}", run.run_id,
-                     to_string(run.status), human_seconds(run.wall_s), run.pipeline,
-                     to_string(run.mode), deploys);
+  return fmt::format("run {} {} in {} · pipeline {} · mode {} · deploys {}",
+                     terminal_escape(run.run_id), to_string(run.status), human_seconds(run.wall_s),
+                     terminal_escape(run.pipeline), to_string(run.mode), deploys);
 }
 
 } // namespace ciperf

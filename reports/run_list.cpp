@@ -1,5 +1,6 @@
 #include "reports/run_list.hpp"
 
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/phase_table.hpp"
 #include "reports/results_json.hpp"
@@ -53,7 +54,7 @@ void write_run_detail(const RunRecord& run, ViewFormat format, bool color, std::
   }
   out << run_summary_line(run) << "\n";
   if (!run.labels.empty())
-    out << "labels: " << labels_text(run.labels) << "\n";
+    out << "labels: " << terminal_escape(labels_text(run.labels)) << "\n";
   out << "\n" << phase_table(run, TableStyle{color});
 }
 

@@ -1,18 +1,33 @@
 #include "reports/text_table.hpp"
 
+#include "common/text_escape.hpp"
+
 #include <algorithm>
 
 namespace ciperf {
 
 std::string TextTable::render(std::string (*decorate)(size_t, const std::string&, bool),
                               bool color) const {
-  std::vector<size_t> width(header.size(), 0);
+  // Cells hold names from pipelines and imports: escaped here, once, for every table printed.
+  auto escape_row = [](const std::vector<std::string>& row) {
+    std::vector<std::string> out;
+    out.reserve(row.size());
+    for (const auto& cell : row)
+      out.push_back(terminal_escape(cell));
+    return out;
+  };
+  std::vector<std::string> head = escape_row(header);
+  std::vector<std::vector<std::string>> body;
+  body.reserve(rows.size());
+  for (const auto& row : rows)
+    body.push_back(escape_row(row));
+  std::vector<size_t> width(head.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t c = 0; c < row.size() && c < width.size(); ++c)
       width[c] = std::max(width[c], row[c].size());
   };
-  measure(header);
-  for (const auto& row : rows)
+  measure(head);
+  for (const auto& row : body)
     measure(row);
   auto line = [&](const std::vector<std::string>& row, bool is_header) {
     std::string out;
@@ -27,8 +42,8 @@ std::string TextTable::render(std::string (*decorate)(size_t, const std::string&
       out.pop_back();
     return out + "\n";
   };
-  std::string out = line(header, true);
-  for (const auto& row : rows)
+  std::string out = line(head, true);
+  for (const auto& row : body)
     out += line(row, false);
   return out;
 }

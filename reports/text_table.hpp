@@ -1,5 +1,6 @@
 #pragma once
-// Aligned plain-text tables, shared by every command that prints one.
+// Aligned plain-text tables, shared by every command that prints one. Every cell is shown
+// through terminal_escape: a table never carries a control character or a CI command.
 #include <string>
 #include <vector>
 

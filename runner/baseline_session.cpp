@@ -2,6 +2,7 @@
 
 #include "analysis/baseline.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/run_context.hpp"
@@ -43,7 +44,8 @@ void warn_if_lukewarm(const std::vector<RunRecord>& runs, const std::string& pip
   std::cerr << fmt::format("ciperf: warning: lukewarm: {} cold runs take {} vs warm {} ({:+.1f}%, "
                            "Mann-Whitney p = {:.2f}); cold.prepare does not seem to clear what "
                            "the pipeline depends on\n",
-                           pipeline, human_seconds(l->cold_median), human_seconds(l->warm_median),
+                           terminal_escape(pipeline), human_seconds(l->cold_median),
+                           human_seconds(l->warm_median),
                            100 * (l->cold_median / l->warm_median - 1), l->p);
 }
 
@@ -62,9 +64,10 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
   labels["session"] = out.session;
   labels["baseline"] = name;
   for (const auto& p : pipelines) {
-    std::cerr << "ciperf: warm-up run of " << p.name << " (not recorded)\n";
+    std::cerr << "ciperf: warm-up run of " << terminal_escape(p.name) << " (not recorded)\n";
     if (int code = warm_up(p); code != kExitPassed) {
-      std::cerr << "ciperf: the warm-up run of " << p.name << " did not pass; no session\n";
+      std::cerr << "ciperf: the warm-up run of " << terminal_escape(p.name)
+                << " did not pass; no session\n";
       out.exit_code = session_exit_code(code);
       return out;
     }
@@ -81,9 +84,10 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
     out.runs.push_back(outcome.record);
     double elapsed = std::chrono::duration<double>(SteadyClock::now() - started).count();
     double eta = elapsed / static_cast<double>(k + 1) * static_cast<double>(plan.size() - k - 1);
-    std::cerr << fmt::format("[{}/{}] {} {} {} in {} · ETA {}\n", k + 1, plan.size(), p.name,
-                             to_string(options.mode), to_string(outcome.record.status),
-                             human_seconds(outcome.record.wall_s), human_seconds(eta));
+    std::cerr << fmt::format("[{}/{}] {} {} {} in {} · ETA {}\n", k + 1, plan.size(),
+                             terminal_escape(outcome.record.pipeline), to_string(options.mode),
+                             to_string(outcome.record.status), human_seconds(outcome.record.wall_s),
+                             human_seconds(eta));
     if (outcome.exit_code != kExitPassed) {
       bool prepare_failed =
           outcome.record.prepare && outcome.record.prepare->status != PhaseStatus::Passed;

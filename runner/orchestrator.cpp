@@ -50,6 +50,7 @@ std::vector<std::string> secret_values(const Pipeline& p) {
 
 void redact(PhaseRecord& p, const Redactor& r) {
   p.name = r.apply(p.name);
+  p.log = r.apply(p.log);
   p.tier = r.apply(p.tier);
   p.message = r.apply(p.message);
   for (auto& m : p.metrics) {
@@ -81,6 +82,7 @@ private:
   void fill(PhaseRecord& record, const Execution& e);
   void finish_phase(PhaseRecord& record);
   ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics);
+  std::string phase_stem(size_t i) const;
   fs::path metrics_path(size_t i) const;
   void note_failure(PhaseStatus status);
   void checkpoint(bool force);
@@ -152,7 +154,7 @@ void PipelineRun::init_record() {
     phase.status = PhaseStatus::Skipped;
     phase.background = spec.background;
     phase.always = spec.always;
-    phase.log = "logs/" + file_stem(i, p_.phases.size(), spec.name) + ".log";
+    phase.log = "logs/" + phase_stem(i) + ".log";
     if (spec.budget)
       phase.budget_s = to_seconds(*spec.budget);
     redact(phase, redactor_);
@@ -160,8 +162,18 @@ void PipelineRun::init_record() {
   }
 }
 
+// The stem of a phase's log and metrics file names, which reach results.json, the store and the
+// run directory: made from the redacted name, and redacted again once made file-safe (a secret
+// holding '_' could appear where other characters became '_'). Masks become '_' too.
+std::string PipelineRun::phase_stem(size_t i) const {
+  std::string name = redactor_.apply(p_.phases[i].name);
+  std::string stem = redactor_.apply(file_stem(i, p_.phases.size(), name));
+  std::replace(stem.begin(), stem.end(), '*', '_');
+  return stem;
+}
+
 fs::path PipelineRun::metrics_path(size_t i) const {
-  return run_dir_ / "metrics" / (file_stem(i, p_.phases.size(), p_.phases[i].name) + ".txt");
+  return run_dir_ / "metrics" / (phase_stem(i) + ".txt");
 }
 
 EnvMap PipelineRun::ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const {
@@ -277,7 +289,8 @@ void PipelineRun::run_wait_phase(size_t i) {
   PhaseRecord& record = record_.phases[i];
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   status_.phase_started(record);
-  std::string key = p_.name + "/" + spec.name;
+  // The history key is stored, so it is redacted like every name (and stays stable run to run).
+  std::string key = redactor_.apply(p_.name + "/" + spec.name);
   WaitHistory history;
   with_store([&] { history.earliest_ready_s = store_.earliest_ready(key); });
   WaitHooks hooks{supervisor_.signal_fd(), [this, before = supervisor_.interrupts()] {

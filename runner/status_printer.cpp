@@ -1,5 +1,6 @@
 #include "runner/status_printer.hpp"
 
+#include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 
 #include <cstdlib>
@@ -29,7 +30,7 @@ void StatusPrinter::write(const std::string& text) {
 
 void StatusPrinter::phase_started(const PhaseRecord& phase) {
   current_ = static_cast<size_t>(phase.index) + 1;
-  current_name_ = phase.name;
+  current_name_ = terminal_escape(phase.name);
   started_ = std::chrono::steady_clock::now();
   tick();
 }
@@ -58,16 +59,16 @@ void StatusPrinter::phase_finished(const PhaseRecord& phase) {
     status = fmt::format("\033[{}m{}\033[0m", phase.ran() ? "31" : "2", status);
   std::string extra = phase.over_budget ? " (over budget)" : "";
   if (!phase.message.empty())
-    extra += " — " + phase.message;
-  write(fmt::format("[{}/{}] {} {} {}{}\n", phase.index + 1, total_, phase.name, status,
-                    !phase.ran() ? "" : human_seconds(phase.wall_s), extra));
+    extra += " — " + terminal_escape(phase.message);
+  write(fmt::format("[{}/{}] {} {} {}{}\n", phase.index + 1, total_, terminal_escape(phase.name),
+                    status, !phase.ran() ? "" : human_seconds(phase.wall_s), extra));
 }
 
 void StatusPrinter::note(const std::string& text) {
   if (style_.quiet && text.rfind("warning", 0) != 0)
     return;
   clear();
-  write("ciperf: " + text + "\n");
+  write("ciperf: " + terminal_escape(text) + "\n"); // notes quote names, paths and reasons
 }
 
 void StatusPrinter::clear() {

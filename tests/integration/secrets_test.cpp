@@ -52,3 +52,49 @@ phases:
   }
   CHECK_THAT(r.process.out, Catch::Matchers::Contains("password is ***"));
 }
+
+TEST_CASE("a secret in a phase or pipeline name reaches no file name, field or key", "[secrets]") {
+  Sandbox box;
+  auto r = box.run(R"(version: 1
+pipeline: svc-tok-0123456789
+secrets: [API_TOKEN, FIRST, SECOND]
+env: {API_TOKEN: "tok-0123456789", FIRST: "ABCDEF", SECOND: "DEFGHIJKLMNOP"}
+phases:
+  - name: deploy-tok-0123456789
+    run: |
+      echo deployed
+      echo "boots 3 s" >> "$CIPERF_METRICS"
+  - name: ready-ABCDEFGHIJKLMNOP
+    wait:
+      all: [{exec: "true"}]
+)");
+  REQUIRE(r.results.is_object());
+  CHECK(r.process.exit_code == 0);
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"results.json", read_file(r.run_dir / "results.json")},
+      {"stdout", r.process.out},
+      {"stderr", r.process.err},
+      {"store", read_file(box.store())},
+      {"store wal", read_file(box.store().string() + "-wal")},
+  };
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(r.run_dir))
+    outputs.emplace_back("file name", entry.path().string());
+  std::string id = r.results["run_id"];
+  outputs.emplace_back("show", box.ciperf({"show", id, "--store", box.store().string()}).out);
+  outputs.emplace_back("show --json",
+                       box.ciperf({"show", id, "--store", box.store().string(), "--json"}).out);
+  outputs.emplace_back("runs --json",
+                       box.ciperf({"runs", "--store", box.store().string(), "--json"}).out);
+  for (const auto& [where, text] : outputs) {
+    INFO(where << ": " << text.substr(0, 2000));
+    CHECK(text.find("tok-0123456789") == std::string::npos);
+    CHECK(text.find("ABCDEF") == std::string::npos);
+    CHECK(text.find("GHIJKLMNOP") == std::string::npos);
+  }
+  const auto& deploy = r.results["phases"][0];
+  CHECK(deploy["name"] == "deploy-***");
+  CHECK(deploy["log"] == "logs/01-deploy-___.log");
+  CHECK(std::filesystem::exists(r.run_dir / "logs/01-deploy-___.log"));
+  CHECK(std::filesystem::exists(r.run_dir / "metrics/01-deploy-___.txt"));
+  CHECK(r.results["phases"][1]["name"] == "ready-***");
+}

@@ -9,7 +9,9 @@ line per HTTP request (the monotonic time) to STATE_DIR/requests.
 
 Modes: listen (the port opens when ready), flip (503 until ready, then 200), hang (accepts and
 never answers), garbage (answers bytes that are not HTTP), bigbody (200 with a 1 GB body),
-bigheaders (1 MB of headers), redirect (redirects to itself forever), ok (200 at once).
+bigheaders (1 MB of headers), redirect (redirects to itself forever), ok (200 at once),
+longbody (200 with --body-bytes of 'x' followed by "ready"), hostile (503 whose reason phrase
+holds terminal escapes and a CI workflow command).
 """
 import argparse
 import os
@@ -30,6 +32,7 @@ def main():
     p.add_argument("--ready-after", type=float, default=0.0)
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--body-bytes", type=int, default=0)
     a = p.parse_args()
     a.state.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
@@ -71,7 +74,7 @@ def main():
             requests.write(f"{time.monotonic():.6f}\n")
             if data.startswith(b"HEAD "):
                 conn = HeadersOnly(conn)
-            respond(conn, a.mode, ready_at)
+            respond(conn, a.mode, ready_at, a.body_bytes)
         except (OSError, ssl.SSLError):
             pass
         finally:
@@ -107,7 +110,7 @@ class HeadersOnly:
         self.conn.close()
 
 
-def respond(conn, mode, ready_at):
+def respond(conn, mode, ready_at, body_bytes):
     if mode == "garbage":
         conn.sendall(b"\x00\x01garbage, not HTTP at all\r\n\r\n")
     elif mode == "flip" and time.monotonic() < ready_at:
@@ -122,6 +125,13 @@ def respond(conn, mode, ready_at):
         for i in range(1024):
             conn.sendall(b"X-Filler-%d: " % i + b"y" * 1000 + b"\r\n")
         conn.sendall(b"Content-Length: 2\r\nConnection: close\r\n\r\nok")
+    elif mode == "longbody":
+        body = b"x" * body_bytes + b"ready\n"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                     % len(body) + body)
+    elif mode == "hostile":
+        conn.sendall(b"HTTP/1.1 503 \x1b]0;owned\x07\x1b[2J::error::x\r\nContent-Length: 0\r\n"
+                     b"Connection: close\r\n\r\n")
     elif mode == "redirect":
         conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n"
                      b"Connection: close\r\n\r\n")

@@ -139,3 +139,18 @@ TEST_CASE("every format is an exporter or a page, never both", "[reports]") {
     CHECK(&report_format(f.name) == &f);
   }
 }
+
+TEST_CASE("markdown mentions in names notify nobody", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  run.pipeline = "@everyone deploy";
+  run.phases.front().name = "@here ping @octocat";
+  run.phases.front().tier = "team @org/admins";
+  std::string text = render("md", report);
+  for (const char* mention : {"@everyone", "@here", "@octocat", "@org"}) {
+    INFO(mention);
+    CHECK(text.find(mention) == std::string::npos);
+  }
+  CHECK(text.find("&#64;everyone deploy") != std::string::npos);
+  require_valid("md", text);
+}

@@ -73,3 +73,38 @@ TEST_CASE("truncation cuts at a character boundary and says so", "[escape]") {
   CHECK(truncate_utf8("ab✓cd", 3) == "ab…"); // ✓ is 3 bytes: not cut in half
   CHECK(truncate_utf8("ab✓cd", 5) == "ab✓…");
 }
+
+TEST_CASE("terminal text shows control characters instead of obeying them", "[escape]") {
+  CHECK(terminal_escape("build") == "build");
+  CHECK(terminal_escape("caf\xC3\xA9 \xE2\x9C\x93") == "caf\xC3\xA9 \xE2\x9C\x93");
+  CHECK(terminal_escape("a\x1b[31mred\x07") == "a\\x1b[31mred\\x07");
+  CHECK(terminal_escape("\x1b]0;owned\x07title") == "\\x1b]0;owned\\x07title"); // OSC
+  CHECK(terminal_escape("line\nforged\r") == "line\\x0aforged\\x0d");
+  CHECK(terminal_escape("del\x7f") == "del\\x7f");
+  CHECK(terminal_escape("c1 \xC2\x9B"
+                        "2J") == "c1 \\x9b2J"); // the 8-bit CSI
+  CHECK(terminal_escape("\xE2\x80\xAE"
+                        "evil") == "\\u202eevil"); // right-to-left override
+  CHECK(terminal_escape("bad \xFF byte") == "bad \xEF\xBF\xBD byte");
+  std::string escaped = terminal_escape(std::string("nul\0x", 5));
+  CHECK(escaped == "nul\\x00x");
+}
+
+TEST_CASE("terminal text cannot be run as a CI workflow command", "[escape]") {
+  CHECK(terminal_escape("::error::x") == "\\x3a:error::x");
+  CHECK(terminal_escape("  ::add-mask::secret") == "  \\x3a:add-mask::secret");
+  CHECK(terminal_escape("::set-output name=a::b") == "\\x3a:set-output name=a::b");
+  CHECK(terminal_escape("a::b") == "a::b"); // only a line's start is a command
+  CHECK(terminal_escape("##[error]x") == "\\x23#[error]x");
+  CHECK(terminal_escape("x ##vso[task.setvariable variable=a]b") ==
+        "x \\x23#vso[task.setvariable variable=a]b");
+  CHECK(terminal_escape("# heading ## two") == "# heading ## two");
+  // A line break inside a name cannot start a new line that begins with a command.
+  CHECK(terminal_escape("ok\n::error::x") == "ok\\x0a::error::x");
+}
+
+TEST_CASE("markdown mentions are not live", "[escape]") {
+  CHECK(markdown_escape("@everyone look") == "&#64;everyone look");
+  CHECK(markdown_escape("ping @here and @octocat") == "ping &#64;here and &#64;octocat");
+  CHECK(markdown_escape("a@b") == "a&#64;b");
+}
