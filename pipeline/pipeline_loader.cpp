@@ -209,7 +209,8 @@ private:
       auto phase = read_phase(node, p);
       if (!phase)
         continue;
-      if (!names.insert(phase->name).second)
+      // A phase without a name was reported as such; it has no `name` node to point at.
+      if (!phase->name.empty() && !names.insert(phase->name).second)
         yaml_.problem(node["name"].Mark(), fmt::format("duplicate phase name '{}': names must "
                                                        "be unique",
                                                        phase->name));

@@ -94,7 +94,8 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
       std::cerr << fmt::format("ciperf: session stopped: {} ({} run{} kept in the store; baseline "
                                "'{}' not written)\n",
                                prepare_failed ? "cold.prepare failed" : "a run did not pass",
-                               out.runs.size(), out.runs.size() == 1 ? "" : "s", name);
+                               out.runs.size(), out.runs.size() == 1 ? "" : "s",
+                               terminal_escape(name));
       out.exit_code = session_exit_code(outcome.exit_code);
       return out;
     }

@@ -246,3 +246,16 @@ TEST_CASE("a missing file is a clear error", "[pipeline]") {
   CHECK_THROWS_WITH(load_pipeline("/nonexistent/pipeline.yml"),
                     Contains("/nonexistent/pipeline.yml: cannot read the pipeline file"));
 }
+
+TEST_CASE("two phases without a name are two problems, not a crash", "[pipeline]") {
+  // Found by fuzz_pipeline: the duplicate check took both for the name "" and asked the
+  // missing `name` node for its position, which throws.
+  std::string text = problems(R"(version: 1
+phases:
+  - run: "true"
+  - run: "true"
+)");
+  CHECK_THAT(text, Contains("missing key 'name' in the phase at line 3"));
+  CHECK_THAT(text, Contains("missing key 'name' in the phase at line 4"));
+  CHECK(text.find("duplicate") == std::string::npos);
+}
