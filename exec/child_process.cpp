@@ -19,6 +19,7 @@ struct PhaseInit {
   const char* workdir;
   int output_fd;
   int devnull;
+  int cgroup_procs_fd;
 
   // Boost.Process 1.81 names paths with boost::filesystem (its std::filesystem switch does not
   // compile); the hooks are only found when their signature matches exactly.
@@ -30,6 +31,11 @@ struct PhaseInit {
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
+    // Into the run's cgroup first, before anything it starts can escape it. A failure leaves
+    // the phase outside the cgroup but still in its own group: not worth failing the phase.
+    if (cgroup_procs_fd >= 0) {
+      [[maybe_unused]] auto n = ::write(cgroup_procs_fd, "0", 1);
+    }
     // Our own group, so that a timeout or an interrupt reaches everything the phase started.
     if (::setpgid(0, 0) != 0 || ::chdir(workdir) != 0)
       return {errno, bp::system_category()};
@@ -93,7 +99,7 @@ pid_t launch_in_new_group(const LaunchSpec& spec) {
   int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull < 0)
     throw LaunchError(std::string("cannot open /dev/null: ") + std::strerror(errno));
-  PhaseInit init{envp.data(), spec.workdir.c_str(), spec.output_fd, devnull};
+  PhaseInit init{envp.data(), spec.workdir.c_str(), spec.output_fd, devnull, spec.cgroup_procs_fd};
   bp::error_code ec;
   bp::posix::default_launcher launcher;
   auto process = launcher(launch_context().get_executor(), ec,

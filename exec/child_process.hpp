@@ -14,6 +14,7 @@ struct LaunchSpec {
   std::filesystem::path workdir;
   std::vector<std::string> env; // NAME=value
   int output_fd = -1;           // becomes the child's stdout and stderr
+  int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
 };
 
 class LaunchError : public std::runtime_error {
@@ -22,7 +23,8 @@ public:
 };
 
 // Starts the process as the leader of a new process group (pgid == pid), stdin from /dev/null,
-// default signal dispositions, and SIGKILL if ciperf dies first. Throws LaunchError.
+// default signal dispositions, SIGKILL if ciperf dies first, and in the run's cgroup when there
+// is one (so that whatever it starts stays there). Throws LaunchError.
 pid_t launch_in_new_group(const LaunchSpec& spec);
 
 // Resolves a command name on `path_value` the way execvp would; a name with a slash is taken as
