@@ -1,5 +1,6 @@
 #pragma once
-// Starting a phase's process. The only file that includes Boost.Process (and with it Asio).
+// Starting a phase's process: clone(CLONE_VM | CLONE_VFORK), the way posix_spawn starts one, but
+// with the steps posix_spawn cannot take (the run's cgroup, the parent-death signal).
 #include <filesystem>
 #include <stdexcept>
 #include <string>
