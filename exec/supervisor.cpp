@@ -59,17 +59,27 @@ Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStre
   output->close_child_fd();
   entry.output = std::move(output);
   entries_.push_back(std::move(entry));
-  return entries_.size() - 1;
+  Handle h = entries_.size() - 1;
+  running_.emplace(entries_[h].state.pid, h);
+  reading_.push_back(h);
+  return h;
+}
+
+const std::vector<Supervisor::Handle>& Supervisor::reading() {
+  std::erase_if(reading_, [&](Handle h) {
+    const auto& output = entries_[h].output;
+    return !output || !output->open();
+  });
+  return reading_;
 }
 
 void Supervisor::step(Clock::duration timeout) {
   std::vector<pollfd> fds{{signals_.fd(), POLLIN, 0}};
   std::vector<OutputStream*> streams;
-  for (auto& e : entries_)
-    if (e.output && e.output->open()) {
-      fds.push_back({e.output->fd(), POLLIN, 0});
-      streams.push_back(e.output.get());
-    }
+  for (Handle h : reading()) {
+    fds.push_back({entries_[h].output->fd(), POLLIN, 0});
+    streams.push_back(entries_[h].output.get());
+  }
   timespec ts = to_timespec(timeout);
   if (::ppoll(fds.data(), fds.size(), &ts, nullptr) <= 0)
     return; // timeout or EINTR: the caller re-checks its conditions
@@ -88,9 +98,10 @@ void Supervisor::reap() {
   while ((pid = ::wait4(-1, &status, WNOHANG, &ru)) > 0) {
     auto now = Clock::now();
     Entry* owner = nullptr;
-    for (auto& e : entries_)
-      if (e.state.pid == pid && !e.state.exited)
-        owner = &e;
+    if (auto it = running_.find(pid); it != running_.end()) {
+      owner = &entries_[it->second];
+      running_.erase(it);
+    }
     if (owner) {
       owner->state.exited = true;
       owner->state.wait_status = status;
@@ -188,9 +199,7 @@ void Supervisor::note_detached() {
   std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
   pid_t pid;
   while (children >> pid) {
-    bool supervised = watchdog_ && pid == watchdog_->pid();
-    for (const auto& e : entries_)
-      supervised |= e.state.pid == pid;
+    bool supervised = running_.count(pid) > 0 || (watchdog_ && pid == watchdog_->pid());
     pid_t pgid = ::getpgid(pid);
     if (supervised || pgid <= 0 || !detached_.emplace(pid, pgid).second)
       continue;
@@ -209,22 +218,20 @@ void Supervisor::count_signals() {
       ++interrupts_;
 }
 
-std::vector<int> Supervisor::output_fds() const {
+std::vector<int> Supervisor::output_fds() {
   std::vector<int> fds;
-  for (const auto& e : entries_)
-    if (e.output && e.output->open())
-      fds.push_back(e.output->fd());
+  for (Handle h : reading())
+    fds.push_back(entries_[h].output->fd());
   return fds;
 }
 
 void Supervisor::pump_outputs() {
   std::vector<pollfd> fds;
   std::vector<OutputStream*> streams;
-  for (auto& e : entries_)
-    if (e.output && e.output->open()) {
-      fds.push_back({e.output->fd(), POLLIN, 0});
-      streams.push_back(e.output.get());
-    }
+  for (Handle h : reading()) {
+    fds.push_back({entries_[h].output->fd(), POLLIN, 0});
+    streams.push_back(entries_[h].output.get());
+  }
   if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0)
     return;
   for (size_t i = 0; i < fds.size(); ++i)
@@ -239,11 +246,10 @@ void Supervisor::settle_output(Handle h) {
 }
 
 void Supervisor::close_all() {
-  for (auto& e : entries_)
-    if (e.output) {
-      e.output->pump();
-      e.output->close();
-    }
+  for (Handle h : reading()) {
+    entries_[h].output->pump();
+    entries_[h].output->close();
+  }
 }
 
 } // namespace ciperf

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace ciperf {
@@ -73,7 +74,7 @@ public:
   void count_signals();
   // Also for those loops: the output pipes still open, and reading whatever they hold without
   // reaping. A background service that prints while a wait runs blocks on a full pipe otherwise.
-  std::vector<int> output_fds() const;
+  std::vector<int> output_fds();
   void pump_outputs();
 
   const ProcessState& state(Handle h) const { return entries_[h].state; }
@@ -92,7 +93,12 @@ private:
   void forget_group(pid_t pgid);
 
   SignalPipe& signals_;
+  // Which entries are still live, so that a loop turn costs the same at the 10,000th phase as at
+  // the first: main processes not yet reaped, by pid, and pipes still open.
+  const std::vector<Handle>& reading();
   std::vector<Entry> entries_;
+  std::unordered_map<pid_t, Handle> running_;
+  std::vector<Handle> reading_;
   std::optional<Handle> accounting_for_; // orphans reaped now are charged to this phase
   std::map<pid_t, pid_t> detached_;      // daemons that outlived the phase that started them: pgid
   RunCgroup* cgroup_ = nullptr;
