@@ -93,11 +93,13 @@ int command_wait(const WaitCommand& c) {
   }
   SignalPipe signals; // Ctrl-C ends the wait cleanly: exec probes' process groups are killed
   int interrupts = 0;
-  WaitHooks hooks{signals.fd(), [&] {
-                    for (int sig : signals.drain())
-                      interrupts += sig == SIGINT || sig == SIGTERM;
-                    return interrupts > 0;
-                  }};
+  WaitHooks hooks;
+  hooks.wake_fd = signals.fd();
+  hooks.should_stop = [&] {
+    for (int sig : signals.drain())
+      interrupts += is_interrupt(sig);
+    return interrupts > 0;
+  };
   WaitReport report = run_wait(spec, history, hooks);
   const WaitRecord& record = report.record;
   if (store && record.outcome != WaitOutcome::Interrupted)

@@ -1,62 +1,95 @@
 #include "exec/child_process.hpp"
 
-#include <boost/process/v2/process.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace ciperf {
-namespace bp = boost::process::v2;
 namespace fs = std::filesystem;
 namespace {
 
-// Runs in the parent before fork (environment) and in the child between fork and exec (the
-// rest). Only async-signal-safe calls after fork.
-struct PhaseInit {
-  const char* const* envp;
+// The child shares ciperf's memory (CLONE_VM) until it execs, and ciperf is suspended meanwhile
+// (CLONE_VFORK): no copy of ciperf's page tables, which cost more than running `true` once
+// ciperf holds a long pipeline. The price is that the child may make system calls only, and must
+// report failure through this shared struct rather than through its own memory.
+constexpr size_t kChildStack = 64 * 1024;
+
+struct ChildSetup {
+  const char* executable;
+  char* const* argv;
+  char* const* envp;
   const char* workdir;
   int output_fd;
   int devnull;
-
-  // Boost.Process 1.81 names paths with boost::filesystem (its std::filesystem switch does not
-  // compile); the hooks are only found when their signature matches exactly.
-  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                          const char* const*) {
-    launcher.env = envp;
-    return {};
-  }
-
-  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
-                               const char* const*) {
-    // Our own group, so that a timeout or an interrupt reaches everything the phase started.
-    if (::setpgid(0, 0) != 0 || ::chdir(workdir) != 0)
-      return {errno, bp::system_category()};
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGQUIT, SIGHUP})
-      ::signal(sig, SIG_DFL);
-    if (::dup2(devnull, STDIN_FILENO) < 0 || ::dup2(output_fd, STDOUT_FILENO) < 0 ||
-        ::dup2(output_fd, STDERR_FILENO) < 0)
-      return {errno, bp::system_category()};
-    return {};
-  }
+  int cgroup_procs_fd;
+  int error = 0; // errno of the step that failed, written by the child
+  const char* failed_step = nullptr;
 };
 
-boost::asio::io_context& launch_context() {
-  static boost::asio::io_context context; // Boost.Process needs an executor; nothing runs on it
-  return context;
+[[noreturn]] void fail(ChildSetup& s, const char* step) {
+  s.error = errno;
+  s.failed_step = step;
+  ::_exit(127);
 }
 
-std::vector<const char*> pointers(const std::vector<std::string>& strings) {
-  std::vector<const char*> out;
+// Default dispositions for every signal ciperf handles or ignores: a handler of ciperf's must
+// never run in the child, and SIGPIPE ignored by ciperf must not be ignored by the phase.
+void reset_signals() {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction current {};
+    if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL)
+      ::sigaction(sig, &dfl, nullptr); // fails harmlessly for SIGKILL, SIGSTOP and glibc's own
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+int child_main(void* arg) {
+  auto& s = *static_cast<ChildSetup*>(arg);
+  reset_signals();
+  // Into the run's cgroup first, before anything it starts can escape it. A failure leaves the
+  // phase outside the cgroup but still in its own group: not worth failing the phase.
+  if (s.cgroup_procs_fd >= 0) {
+    [[maybe_unused]] auto n = ::write(s.cgroup_procs_fd, "0", 1);
+  }
+  // Our own group, so that a timeout or an interrupt reaches everything the phase started.
+  if (::setpgid(0, 0) != 0)
+    fail(s, "setpgid");
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::chdir(s.workdir) != 0)
+    fail(s, "chdir");
+  if (::dup2(s.devnull, STDIN_FILENO) < 0 || ::dup2(s.output_fd, STDOUT_FILENO) < 0 ||
+      ::dup2(s.output_fd, STDERR_FILENO) < 0)
+    fail(s, "dup2");
+  // Nothing else of ciperf's: descriptors it inherited without close-on-exec (from a CI runner)
+  // must not keep a pipe open or leak into the phase. The child's table is its own copy.
+  ::close_range(3, ~0U, 0);
+  ::execve(s.executable, s.argv, s.envp);
+  fail(s, "exec");
+}
+
+// execve's arrays; it does not write through them.
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
   for (const auto& s : strings)
-    out.push_back(s.c_str());
+    out.push_back(const_cast<char*>(s.c_str()));
   out.push_back(nullptr);
   return out;
+}
+
+// Opened once: every phase's stdin.
+int devnull() {
+  static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
 }
 
 bool is_executable_file(const fs::path& p) {
@@ -89,23 +122,32 @@ std::string resolve_executable(const std::string& name, const std::string& path_
 }
 
 pid_t launch_in_new_group(const LaunchSpec& spec) {
-  auto envp = pointers(spec.env);
-  int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (devnull < 0)
+  if (devnull() < 0)
     throw LaunchError(std::string("cannot open /dev/null: ") + std::strerror(errno));
-  PhaseInit init{envp.data(), spec.workdir.c_str(), spec.output_fd, devnull};
-  bp::error_code ec;
-  bp::posix::default_launcher launcher;
-  auto process = launcher(launch_context().get_executor(), ec,
-                          bp::filesystem::path(spec.executable), spec.args, init);
-  ::close(devnull);
-  if (ec)
-    throw LaunchError("cannot start " + spec.executable + ": " + ec.message());
-  pid_t pid = process.id();
-  // Also from the parent: whichever of the two runs first, the group exists before we signal it.
-  ::setpgid(pid, pid);
-  process.detach(); // ciperf reaps it itself, with wait4, to get its resource usage
-  return pid;
+  std::vector<std::string> args{spec.executable};
+  args.insert(args.end(), spec.args.begin(), spec.args.end());
+  auto argv = pointers(args);
+  auto envp = pointers(spec.env);
+  ChildSetup setup{spec.executable.c_str(), argv.data(), envp.data(),         spec.workdir.c_str(),
+                   spec.output_fd,          devnull(),   spec.cgroup_procs_fd};
+  auto stack = std::make_unique<char[]>(kChildStack);
+  // No signal may be handled in the child before it resets the handlers: ciperf's handler would
+  // write into ciperf's signal pipe from the child.
+  sigset_t all, previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+  pid_t pid =
+      ::clone(child_main, stack.get() + kChildStack, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+  int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0)
+    throw LaunchError("cannot start " + spec.executable + ": " + std::strerror(clone_errno));
+  if (setup.failed_step) {
+    ::waitpid(pid, nullptr, 0); // it has exited already: _exit after a failed step
+    throw LaunchError("cannot start " + spec.executable + ": " + setup.failed_step + ": " +
+                      std::strerror(setup.error));
+  }
+  return pid; // CLONE_VFORK: the child has made its group and entered its cgroup by now
 }
 
 } // namespace ciperf

@@ -1,5 +1,6 @@
 #pragma once
-// Starting a phase's process. The only file that includes Boost.Process (and with it Asio).
+// Starting a phase's process: clone(CLONE_VM | CLONE_VFORK), the way posix_spawn starts one, but
+// with the steps posix_spawn cannot take (the run's cgroup, the parent-death signal).
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@ struct LaunchSpec {
   std::filesystem::path workdir;
   std::vector<std::string> env; // NAME=value
   int output_fd = -1;           // becomes the child's stdout and stderr
+  int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
 };
 
 class LaunchError : public std::runtime_error {
@@ -22,7 +24,8 @@ public:
 };
 
 // Starts the process as the leader of a new process group (pgid == pid), stdin from /dev/null,
-// default signal dispositions, and SIGKILL if ciperf dies first. Throws LaunchError.
+// default signal dispositions, SIGKILL if ciperf dies first, and in the run's cgroup when there
+// is one (so that whatever it starts stays there). Throws LaunchError.
 pid_t launch_in_new_group(const LaunchSpec& spec);
 
 // Resolves a command name on `path_value` the way execvp would; a name with a slash is taken as

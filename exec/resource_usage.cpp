@@ -16,13 +16,11 @@ double seconds(const timeval& tv) {
 
 // Parses "some avg10=… total=N\nfull avg10=… total=M\n". The cpu file of kernels before 5.13 has
 // no `full` line: that stall is then reported as 0, as those kernels define it.
-bool parse_pressure_file(const char* path, int64_t& some, int64_t& full) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+bool parse_pressure_file(int fd, int64_t& some, int64_t& full) {
   if (fd < 0)
     return false;
   char buf[256];
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
   if (n <= 0)
     return false;
   buf[n] = '\0';
@@ -41,6 +39,19 @@ bool parse_pressure_file(const char* path, int64_t& some, int64_t& full) {
     line = next + 1;
   }
   return true;
+}
+
+// Opened once and read at offset 0 each time (the kernel renders the file afresh): two
+// snapshots a phase made six opens and closes a phase.
+struct PressureFiles {
+  int cpu = ::open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
+  int io = ::open("/proc/pressure/io", O_RDONLY | O_CLOEXEC);
+  int memory = ::open("/proc/pressure/memory", O_RDONLY | O_CLOEXEC);
+};
+
+const PressureFiles& pressure_files() {
+  static const PressureFiles files;
+  return files;
 }
 
 } // namespace
@@ -69,9 +80,10 @@ Usage usage_since(const struct rusage& self_before, const struct rusage& childre
 
 std::optional<PressureSnapshot> read_pressure() {
   PressureSnapshot s;
-  if (!parse_pressure_file("/proc/pressure/cpu", s.us[0], s.us[1]) ||
-      !parse_pressure_file("/proc/pressure/io", s.us[2], s.us[3]) ||
-      !parse_pressure_file("/proc/pressure/memory", s.us[4], s.us[5]))
+  const auto& f = pressure_files();
+  if (!parse_pressure_file(f.cpu, s.us[0], s.us[1]) ||
+      !parse_pressure_file(f.io, s.us[2], s.us[3]) ||
+      !parse_pressure_file(f.memory, s.us[4], s.us[5]))
     return std::nullopt;
   return s;
 }

@@ -10,6 +10,7 @@ namespace ciperf {
 namespace {
 
 int g_write_fd = -1;
+constexpr int kHandled[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP};
 
 void on_signal(int sig) {
   int saved = errno;
@@ -19,6 +20,10 @@ void on_signal(int sig) {
 }
 
 } // namespace
+
+bool is_interrupt(int sig) {
+  return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
 
 SignalPipe::SignalPipe() {
   int fds[2];
@@ -30,13 +35,13 @@ SignalPipe::SignalPipe() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-  for (int sig : {SIGCHLD, SIGINT, SIGTERM})
+  for (int sig : kHandled)
     ::sigaction(sig, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN); // a closed console must not kill the run; children get SIG_DFL
 }
 
 SignalPipe::~SignalPipe() {
-  for (int sig : {SIGCHLD, SIGINT, SIGTERM})
+  for (int sig : kHandled)
     ::signal(sig, SIG_DFL);
   ::close(read_fd_);
   ::close(g_write_fd);

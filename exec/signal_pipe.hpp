@@ -5,9 +5,13 @@
 
 namespace ciperf {
 
+// The signals that stop a run: Ctrl-C, a kill, and SIGHUP (a CI runner closing the session
+// must get a torn-down, recorded run, not a process dead on the spot).
+bool is_interrupt(int sig);
+
 class SignalPipe {
 public:
-  // Installs handlers for SIGCHLD, SIGINT, SIGTERM and ignores SIGPIPE. One per process.
+  // Installs handlers for SIGCHLD and the interrupts below, and ignores SIGPIPE. One per process.
   SignalPipe();
   ~SignalPipe();
   SignalPipe(const SignalPipe&) = delete;

@@ -1,6 +1,8 @@
 #include "exec/supervisor.hpp"
 
+#include "exec/run_cgroup.hpp"
 #include "exec/signal_pipe.hpp"
+#include "exec/watchdog.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -39,25 +41,45 @@ Supervisor::~Supervisor() {
   close_all();
 }
 
+void Supervisor::contain(RunCgroup* cgroup, Watchdog* watchdog) {
+  cgroup_ = cgroup;
+  watchdog_ = watchdog;
+  if (cgroup_ && watchdog_)
+    watchdog_->watch_cgroup(cgroup_->path());
+}
+
 Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStream> output) {
   spec.output_fd = output->child_fd();
+  spec.cgroup_procs_fd = cgroup_ ? cgroup_->procs_fd() : -1;
   Entry entry;
   entry.state.started = Clock::now();
   entry.state.pid = launch_in_new_group(spec);
+  if (watchdog_ && !cgroup_)
+    watchdog_->watch_group(entry.state.pid);
   output->close_child_fd();
   entry.output = std::move(output);
   entries_.push_back(std::move(entry));
-  return entries_.size() - 1;
+  Handle h = entries_.size() - 1;
+  running_.emplace(entries_[h].state.pid, h);
+  reading_.push_back(h);
+  return h;
+}
+
+const std::vector<Supervisor::Handle>& Supervisor::reading() {
+  std::erase_if(reading_, [&](Handle h) {
+    const auto& output = entries_[h].output;
+    return !output || !output->open();
+  });
+  return reading_;
 }
 
 void Supervisor::step(Clock::duration timeout) {
   std::vector<pollfd> fds{{signals_.fd(), POLLIN, 0}};
   std::vector<OutputStream*> streams;
-  for (auto& e : entries_)
-    if (e.output && e.output->open()) {
-      fds.push_back({e.output->fd(), POLLIN, 0});
-      streams.push_back(e.output.get());
-    }
+  for (Handle h : reading()) {
+    fds.push_back({entries_[h].output->fd(), POLLIN, 0});
+    streams.push_back(entries_[h].output.get());
+  }
   timespec ts = to_timespec(timeout);
   if (::ppoll(fds.data(), fds.size(), &ts, nullptr) <= 0)
     return; // timeout or EINTR: the caller re-checks its conditions
@@ -76,15 +98,19 @@ void Supervisor::reap() {
   while ((pid = ::wait4(-1, &status, WNOHANG, &ru)) > 0) {
     auto now = Clock::now();
     Entry* owner = nullptr;
-    for (auto& e : entries_)
-      if (e.state.pid == pid && !e.state.exited)
-        owner = &e;
+    if (auto it = running_.find(pid); it != running_.end()) {
+      owner = &entries_[it->second];
+      running_.erase(it);
+    }
     if (owner) {
       owner->state.exited = true;
       owner->state.wait_status = status;
       owner->state.ended = now;
       owner->state.usage.add(ru);
-    } else if (detached_.erase(pid) == 0 && accounting_for_) {
+    } else if (auto it = detached_.find(pid); it != detached_.end()) {
+      forget_group(it->second);
+      detached_.erase(it);
+    } else if (accounting_for_) {
       entries_[*accounting_for_].state.usage.add(ru);
     }
   }
@@ -120,8 +146,11 @@ void Supervisor::terminate(Handle h, Clock::duration grace) {
   accounting_for_ = h;
   ::kill(-entries_[h].state.pid, SIGTERM);
   auto deadline = Clock::now() + grace;
+  int interrupts_before = interrupts_;
   reap();
-  while (group_alive(h) && Clock::now() < deadline)
+  // A signal that arrives during the grace period ends it: whoever pressed Ctrl-C again does not
+  // want to sit out a phase that ignores SIGTERM.
+  while (group_alive(h) && Clock::now() < deadline && interrupts_ == interrupts_before)
     step(std::min<Clock::duration>(deadline - Clock::now(), std::chrono::milliseconds(20)));
   kill_leftovers(h);
 }
@@ -138,7 +167,31 @@ void Supervisor::kill_leftovers(Handle h) {
     ::kill(-group, SIGKILL);
     step(std::chrono::milliseconds(5));
   }
+  if (!group_alive(h))
+    forget_group(group);
   note_detached();
+}
+
+void Supervisor::forget_group(pid_t pgid) {
+  if (watchdog_ && !cgroup_)
+    watchdog_->forget_group(pgid);
+}
+
+void Supervisor::kill_remaining() {
+  if (cgroup_) {
+    cgroup_->kill_all();
+    auto limit = Clock::now() + kReapLimit;
+    while (cgroup_->populated() && Clock::now() < limit)
+      step(std::chrono::milliseconds(5));
+    reap();
+    cgroup_->remove();
+    return;
+  }
+  for (const auto& [pid, pgid] : detached_)
+    ::kill(-pgid, SIGKILL);
+  auto limit = Clock::now() + kReapLimit;
+  while (!detached_.empty() && Clock::now() < limit)
+    step(std::chrono::milliseconds(5));
 }
 
 void Supervisor::note_detached() {
@@ -146,11 +199,12 @@ void Supervisor::note_detached() {
   std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
   pid_t pid;
   while (children >> pid) {
-    bool supervised = false;
-    for (const auto& e : entries_)
-      supervised |= e.state.pid == pid;
-    if (!supervised)
-      detached_.insert(pid);
+    bool supervised = running_.count(pid) > 0 || (watchdog_ && pid == watchdog_->pid());
+    pid_t pgid = ::getpgid(pid);
+    if (supervised || pgid <= 0 || !detached_.emplace(pid, pgid).second)
+      continue;
+    if (watchdog_ && !cgroup_)
+      watchdog_->watch_group(pgid); // its own session's group, out of reach of the phase's
   }
 }
 
@@ -160,8 +214,29 @@ int Supervisor::signal_fd() const {
 
 void Supervisor::count_signals() {
   for (int sig : signals_.drain())
-    if (sig == SIGINT || sig == SIGTERM)
+    if (is_interrupt(sig))
       ++interrupts_;
+}
+
+std::vector<int> Supervisor::output_fds() {
+  std::vector<int> fds;
+  for (Handle h : reading())
+    fds.push_back(entries_[h].output->fd());
+  return fds;
+}
+
+void Supervisor::pump_outputs() {
+  std::vector<pollfd> fds;
+  std::vector<OutputStream*> streams;
+  for (Handle h : reading()) {
+    fds.push_back({entries_[h].output->fd(), POLLIN, 0});
+    streams.push_back(entries_[h].output.get());
+  }
+  if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0)
+    return;
+  for (size_t i = 0; i < fds.size(); ++i)
+    if (fds[i].revents != 0)
+      streams[i]->pump();
 }
 
 void Supervisor::settle_output(Handle h) {
@@ -171,11 +246,10 @@ void Supervisor::settle_output(Handle h) {
 }
 
 void Supervisor::close_all() {
-  for (auto& e : entries_)
-    if (e.output) {
-      e.output->pump();
-      e.output->close();
-    }
+  for (Handle h : reading()) {
+    entries_[h].output->pump();
+    entries_[h].output->close();
+  }
 }
 
 } // namespace ciperf

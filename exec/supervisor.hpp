@@ -1,22 +1,25 @@
 #pragma once
 // The event loop under the orchestrator: starts process groups, reaps every child (ciperf is a
 // child subreaper, so orphans of a phase come back to it), pumps phase output into the logs,
-// enforces deadlines and notices SIGINT/SIGTERM. Single-threaded, one poll() loop, in the manner
-// of ninja's subprocess-posix.
+// enforces deadlines and notices interrupts (SIGINT, SIGTERM, SIGHUP). Single-threaded, one
+// poll() loop, in the manner of ninja's subprocess-posix.
 #include "exec/child_process.hpp"
 #include "exec/output_stream.hpp"
 #include "exec/resource_usage.hpp"
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
+#include <unordered_map>
 #include <vector>
 
 namespace ciperf {
 
 class SignalPipe;
+class RunCgroup;
+class Watchdog;
 using Clock = std::chrono::steady_clock;
 
 struct ProcessState {
@@ -36,15 +39,24 @@ public:
   explicit Supervisor(SignalPipe& signals);
   ~Supervisor();
 
+  // From now on, processes start in `cgroup` (may be null: the host has none to give) and the
+  // watchdog hears of what it must kill should ciperf die: the cgroup, or else each process
+  // group while it lives. Both must outlive the supervisor.
+  void contain(RunCgroup* cgroup, Watchdog* watchdog);
+  // At the end of a run: SIGKILL whatever is still running (daemons the pipeline did not stop),
+  // reap it, remove the cgroup. Nothing the run started survives it.
+  void kill_remaining();
+
   // Starts `spec` as a new process group writing into `output`. Throws LaunchError.
   Handle start(LaunchSpec spec, std::unique_ptr<OutputStream> output);
 
-  // Runs the loop until the main process of `h` exits, `deadline` passes, or SIGINT/SIGTERM
+  // Runs the loop until the main process of `h` exits, `deadline` passes, or an interrupt
   // arrives. `tick` is called about every `tick_every` while waiting (live status).
   Outcome wait(Handle h, Clock::time_point deadline, const std::function<void()>& tick = {},
                std::chrono::milliseconds tick_every = std::chrono::milliseconds(100));
 
-  // SIGTERM to the group; after `grace`, SIGKILL. Returns once the group is gone and reaped.
+  // SIGTERM to the group; after `grace`, or at once when another interrupt arrives meanwhile,
+  // SIGKILL. Returns once the group is gone and reaped.
   void terminate(Handle h, Clock::duration grace);
   // SIGKILL whatever is left in the group (a forgotten `sleep 1000 &`) and reap it. Then notes
   // the daemons the phase detached (own session, reparented to ciperf): their usage is charged
@@ -57,12 +69,16 @@ public:
   // Serves pending signals, reaping and output without waiting (between phases).
   void poll() { step(Clock::duration::zero()); }
   // For waits that run their own event loop: the descriptor to watch, and a way to count
-  // SIGINT/SIGTERM without reaping (the wait's exec probes reap their own children).
+  // interrupts without reaping (the wait's exec probes reap their own children).
   int signal_fd() const;
   void count_signals();
+  // Also for those loops: the output pipes still open, and reading whatever they hold without
+  // reaping. A background service that prints while a wait runs blocks on a full pipe otherwise.
+  std::vector<int> output_fds();
+  void pump_outputs();
 
   const ProcessState& state(Handle h) const { return entries_[h].state; }
-  // Signals SIGINT/SIGTERM received so far.
+  // Interrupts (SIGINT, SIGTERM, SIGHUP) received so far.
   int interrupts() const { return interrupts_; }
 
 private:
@@ -74,11 +90,19 @@ private:
   void reap();
   bool group_alive(Handle h) const;
   void note_detached();
+  void forget_group(pid_t pgid);
 
   SignalPipe& signals_;
+  // Which entries are still live, so that a loop turn costs the same at the 10,000th phase as at
+  // the first: main processes not yet reaped, by pid, and pipes still open.
+  const std::vector<Handle>& reading();
   std::vector<Entry> entries_;
+  std::unordered_map<pid_t, Handle> running_;
+  std::vector<Handle> reading_;
   std::optional<Handle> accounting_for_; // orphans reaped now are charged to this phase
-  std::set<pid_t> detached_;             // daemons that outlived the phase that started them
+  std::map<pid_t, pid_t> detached_;      // daemons that outlived the phase that started them: pgid
+  RunCgroup* cgroup_ = nullptr;
+  Watchdog* watchdog_ = nullptr;
   int interrupts_ = 0;
 };
 

@@ -11,6 +11,7 @@ namespace {
 
 constexpr size_t kMaxLine = 64 * 1024; // a longer line is matched on its first 64 KiB
 constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kChunksPerCheck = 256; // 16 MiB
 
 } // namespace
 
@@ -45,13 +46,20 @@ void LogWatch::drain_events() {
 bool LogWatch::check() {
   if (seen_)
     return true;
-  int file = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, and the wait would be
+  // deaf to its timeout and to signals meanwhile.
+  int file = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (file < 0) {
     reason_ = "file does not exist yet";
     return false;
   }
   struct stat st {};
-  ::fstat(file, &st);
+  if (::fstat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+    // A FIFO, a device or a directory has no "appended since" to read (and /dev/zero no end).
+    ::close(file);
+    reason_ = "not a regular file";
+    return false;
+  }
   if (st.st_ino != inode_ || st.st_size < offset_) {
     // Created after the wait began, replaced, or truncated: all of it is new.
     inode_ = st.st_ino;
@@ -68,7 +76,10 @@ bool LogWatch::check() {
 bool LogWatch::scan_new_bytes(int file) {
   char buf[kReadChunk];
   ssize_t n;
-  while ((n = ::pread(file, buf, sizeof buf, offset_)) > 0) {
+  // Bounded per check, so a file written faster than it is read cannot hold the loop: the rest
+  // is read at the next check.
+  for (size_t chunks = 0;
+       chunks < kChunksPerCheck && (n = ::pread(file, buf, sizeof buf, offset_)) > 0; ++chunks) {
     offset_ += n;
     for (ssize_t i = 0; i < n; ++i) {
       if (buf[i] != '\n') {

@@ -179,8 +179,16 @@ void Waiter::poll_once(Clock::time_point now) {
   }
   if (hooks_.wake_fd >= 0)
     fds.push_back({hooks_.wake_fd, POLLIN, 0});
+  std::vector<int> busy = hooks_.busy_fds ? hooks_.busy_fds() : std::vector<int>{};
+  for (int fd : busy)
+    fds.push_back({fd, POLLIN, 0});
   http_.poll(fds, std::chrono::duration_cast<Duration>(poll_timeout(now)));
   now = Clock::now();
+  for (int fd : busy)
+    if (fd_ready(fds, fd)) {
+      hooks_.service();
+      break; // one call reads every pipe that has something
+    }
   if (hooks_.wake_fd >= 0 && fd_ready(fds, hooks_.wake_fd) && hooks_.should_stop &&
       hooks_.should_stop())
     stop_requested_ = true;

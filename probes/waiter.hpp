@@ -40,6 +40,11 @@ struct WaitReport {
 struct WaitHooks {
   int wake_fd = -1;                  // watched with the probes (ciperf's signal pipe)
   std::function<bool()> should_stop; // asked when wake_fd is readable
+  // Descriptors of others that must keep flowing while the wait runs (background services'
+  // output pipes: unread, they fill and block the very service being waited for), and what
+  // reads them. Asked for on every turn of the loop, since they close as services exit.
+  std::function<std::vector<int>()> busy_fds;
+  std::function<void()> service;
 };
 
 // Throws UsageError when a target is invalid (bad regex, bad stack name).

@@ -2,7 +2,9 @@
 
 #include "common/errors.hpp"
 #include "exec/phase_runner.hpp"
+#include "exec/run_cgroup.hpp"
 #include "exec/signal_pipe.hpp"
+#include "exec/watchdog.hpp"
 #include "pipeline/wait_instance.hpp"
 #include "probes/wait_report.hpp"
 #include "reports/phase_table.hpp"
@@ -17,12 +19,17 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace ciperf {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr auto kCheckpointEvery = std::chrono::seconds(1);
+// A checkpoint writes every phase so far, so a fixed interval made a long pipeline quadratic
+// (10,000 phases: most of the time went to rewriting results.json). The interval grows with the
+// cost of the last write, keeping checkpoints under 1/kCheckpointShare of the run's time.
+constexpr int kCheckpointShare = 20;
 
 // Log and metrics files are named after the phase; keep the name safe as a file name.
 std::string file_stem(size_t index, size_t count, const std::string& name) {
@@ -71,6 +78,7 @@ public:
 
 private:
   void set_up_run_dir();
+  void contain();
   void init_record();
   bool cold_prepare();
   bool interrupted();
@@ -94,6 +102,10 @@ private:
   const RunOptions& options_;
   Store& store_;
   SignalPipe signals_;
+  // Declared before the supervisor, so they outlive it: the supervisor starts processes in the
+  // cgroup and tells the watchdog about them until it is gone.
+  std::optional<Watchdog> watchdog_;
+  std::unique_ptr<RunCgroup> cgroup_;
   Supervisor supervisor_;
   Redactor redactor_;
   PhaseRunner runner_;
@@ -102,7 +114,7 @@ private:
   RunRecord record_;
   fs::path run_dir_;
   Clock::time_point t0_;
-  Clock::time_point last_checkpoint_;
+  Clock::time_point next_checkpoint_;
   std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
@@ -132,6 +144,24 @@ void PipelineRun::set_up_run_dir() {
   if (ec)
     throw UsageError("cannot create run directory " + run_dir_.string() + ": " + ec.message());
   run_dir_ = fs::absolute(run_dir_);
+}
+
+// Nothing the run starts may outlive it, even when ciperf is SIGKILLed: a cgroup holds every
+// process of the run where the host gives one, and the watchdog kills it (or, without one, the
+// process groups it was told about) as soon as ciperf is gone.
+void PipelineRun::contain() {
+  std::string why;
+  cgroup_ = RunCgroup::create(fmt::format("ciperf-{}-{}", ::getpid(), record_.run_id), why);
+  if (!cgroup_ && options_.verbose)
+    status_.note(fmt::format("note: no cgroup for the run ({}): falling back to process groups; "
+                             "a process that leaves its group may outlive a killed ciperf",
+                             why));
+  try {
+    watchdog_.emplace();
+  } catch (const std::exception& e) {
+    status_.note(fmt::format("warning: {}; processes may outlive a killed ciperf", e.what()));
+  }
+  supervisor_.contain(cgroup_.get(), watchdog_ ? &*watchdog_ : nullptr);
 }
 
 void PipelineRun::init_record() {
@@ -293,10 +323,13 @@ void PipelineRun::run_wait_phase(size_t i) {
   std::string key = redactor_.apply(p_.name + "/" + spec.name);
   WaitHistory history;
   with_store([&] { history.earliest_ready_s = store_.earliest_ready(key); });
-  WaitHooks hooks{supervisor_.signal_fd(), [this, before = supervisor_.interrupts()] {
+  WaitHooks hooks{supervisor_.signal_fd(),
+                  [this, before = supervisor_.interrupts()] {
                     supervisor_.count_signals();
                     return supervisor_.interrupts() > before;
-                  }};
+                  },
+                  [this] { return supervisor_.output_fds(); },
+                  [this] { supervisor_.pump_outputs(); }};
   auto pressure_before = read_pressure();
   rusage self_before{}, children_before{};
   ::getrusage(RUSAGE_SELF, &self_before);
@@ -372,10 +405,9 @@ void PipelineRun::stop_backgrounds() {
 }
 
 void PipelineRun::checkpoint(bool force) {
-  auto now = Clock::now();
-  if (!force && now - last_checkpoint_ < kCheckpointEvery)
+  auto start = Clock::now();
+  if (!force && start < next_checkpoint_)
     return;
-  last_checkpoint_ = now;
   try {
     write_results_json(record_, run_dir_);
     results_error_.clear();
@@ -383,6 +415,9 @@ void PipelineRun::checkpoint(bool force) {
     results_error_ = e.what();
     status_.note(std::string("warning: ") + e.what());
   }
+  auto now = Clock::now();
+  next_checkpoint_ =
+      now + std::max<Clock::duration>(kCheckpointEvery, (now - start) * kCheckpointShare);
 }
 
 RunStatus PipelineRun::run_status() const {
@@ -413,6 +448,7 @@ void PipelineRun::finalise() {
 
 RunOutcome PipelineRun::execute() {
   record_.run_id = new_run_id(std::chrono::system_clock::now());
+  contain();
   set_up_run_dir();
   init_record();
   t0_ = Clock::now();
@@ -439,6 +475,7 @@ RunOutcome PipelineRun::execute() {
     for (const auto& phase : record_.phases)
       with_store([&] { store_.record_phase(record_.run_id, phase); });
   stop_backgrounds();
+  supervisor_.kill_remaining();
   supervisor_.close_all();
   finalise();
   status_.clear();

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <unistd.h>
 
 using namespace ciperf::test;
 
@@ -75,4 +76,105 @@ phases:
   for (int i = 0; i < 100 && process_alive(pid); ++i)
     ::usleep(10'000);
   CHECK_FALSE(process_alive(pid));
+}
+
+TEST_CASE("SIGHUP to ciperf is an interrupt: teardown runs, results are written, exits 130",
+          "[signals][serial]") {
+  check_interrupted(SIGHUP);
+}
+
+TEST_CASE("a second Ctrl-C kills a phase that sits out its grace period ignoring SIGTERM",
+          "[signals][serial]") {
+  Sandbox box;
+  ProcessOptions options;
+  options.signal = SIGINT;
+  options.signal_when_exists = box.dir / "started";
+  options.second_signal = SIGINT;
+  options.second_signal_when_exists = box.dir / "term-seen"; // the grace period has begun
+  auto r = box.run(R"(version: 1
+phases:
+  - name: stubborn
+    grace: 30s
+    run: "trap 'touch term-seen' TERM; touch started; while :; do sleep 0.05; done"
+  - {name: teardown, always: true, run: "touch teardown-ran"}
+)",
+                   {}, options);
+  CHECK(r.process.exit_code == 130);
+  CHECK(r.process.wall_s < 10); // not the 30 s grace
+  REQUIRE(r.results.is_object());
+  CHECK(phase(r.results, "stubborn")["status"] == "interrupted");
+  CHECK(std::filesystem::exists(box.dir / "teardown-ran"));
+}
+
+namespace {
+
+// A service and phases that leave grandchildren behind, in their group and in sessions of their
+// own, then ciperf is SIGKILLed while the last phase runs.
+constexpr const char* kLeavesGrandchildren = R"(version: 1
+phases:
+  - name: service
+    background: true
+    run: "sleep 1000 & echo $! > svc-child.pid; setsid sleep 1000 & echo $! > svc-daemon.pid; wait"
+  - {name: detach, run: "setsid sleep 1000 > /dev/null 2>&1 & echo $! > detached.pid"}
+  - name: long
+    run: "sleep 1000 & echo $! > child.pid; setsid sleep 1000 & echo $! > daemon.pid; sleep 0.2; touch started; wait"
+)";
+
+void check_dead(const Sandbox& box, const std::vector<const char*>& pid_files) {
+  for (const char* pid_file : pid_files) {
+    INFO(pid_file);
+    int pid = std::stoi(read_file(box.dir / pid_file));
+    for (int i = 0; i < 300 && process_alive(pid); ++i)
+      ::usleep(10'000);
+    CHECK_FALSE(process_alive(pid));
+  }
+}
+
+CiperfRun sigkill_while_long_runs(const Sandbox& box, bool as_nobody) {
+  ProcessOptions options;
+  options.signal = SIGKILL;
+  options.signal_when_exists = box.dir / "started";
+  options.as_nobody = as_nobody;
+  if (as_nobody)
+    std::filesystem::permissions(box.dir.path(), std::filesystem::perms::all);
+  auto r = box.run(kLeavesGrandchildren, {}, options);
+  CHECK(r.process.term_signal == SIGKILL);
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("SIGKILL to ciperf leaves no grandchild of a phase or a service alive",
+          "[signals][serial]") {
+  Sandbox box;
+  sigkill_while_long_runs(box, false);
+  // As root the run has a cgroup: even what left its session while its phase ran is gone.
+  check_dead(box, {"svc-child.pid", "svc-daemon.pid", "detached.pid", "child.pid", "daemon.pid"});
+}
+
+TEST_CASE("without a cgroup SIGKILL to ciperf still kills the groups and daemons it knew of",
+          "[signals][serial]") {
+  if (::geteuid() != 0)
+    return; // the case is that of `nobody`, whom root drops to; as another user it is the above
+  Sandbox box;
+  sigkill_while_long_runs(box, true);
+  // Not root: no cgroup. The watchdog knows the running groups and the daemons that outlived
+  // the phase that started them; a process that leaves its session while its phase still runs
+  // is out of its reach (README).
+  check_dead(box, {"svc-child.pid", "detached.pid", "child.pid"});
+  auto daemon = std::stoi(read_file(box.dir / "daemon.pid"));
+  auto svc_daemon = std::stoi(read_file(box.dir / "svc-daemon.pid"));
+  ::kill(daemon, SIGKILL);
+  ::kill(svc_daemon, SIGKILL);
+}
+
+TEST_CASE("a daemon the pipeline did not stop is killed when the run ends", "[signals][serial]") {
+  Sandbox box;
+  auto r = box.run(R"(version: 1
+phases:
+  - {name: start, run: "setsid sleep 1000 > /dev/null 2>&1 & echo $! > daemon.pid"}
+)");
+  CHECK(r.process.exit_code == 0);
+  int pid = std::stoi(read_file(box.dir / "daemon.pid"));
+  CHECK_FALSE(process_alive(pid)); // gone by the time ciperf exited, not some time after
 }

@@ -105,3 +105,22 @@ phases:
              Contains("not ready after 300ms: tcp://127.0.0.1:1 — Connection refused"));
   CHECK_THAT(r.process.err, Contains("not ready after 300ms"));
 }
+
+TEST_CASE("a wait phase keeps a chatty background service's output flowing",
+          "[wait-phase][serial]") {
+  Sandbox box;
+  // The service prints 2 MB before it is ready: far more than a pipe holds. Unread, it would
+  // block on the full pipe and never get to `ready`.
+  auto r = box.run(R"(version: 1
+phases:
+  - {name: service, background: true, run: "yes chatter | head -c 2000000; touch ready; exec sleep 1000"}
+  - name: ready
+    wait: {all: [{exec: test -f ready}], interval: 50ms, timeout: 5s}
+)");
+  CHECK(r.process.exit_code == 0);
+  REQUIRE(r.results.is_object());
+  CHECK(phase(r.results, "ready")["status"] == "passed");
+  std::error_code ec;
+  CHECK(std::filesystem::file_size(
+            r.run_dir / phase(r.results, "service")["log"].get<std::string>(), ec) >= 2000000);
+}

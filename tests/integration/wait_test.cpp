@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <sys/stat.h>
 
 using namespace ciperf::test;
 using Catch::Matchers::Contains;
@@ -182,6 +183,32 @@ TEST_CASE("a log file that does not exist yet, or is truncated while watched", "
   auto missing = wait({"log:" + (dir / "never.log").string() + ":x", "--timeout", "200ms"});
   CHECK(missing.exit_code == 124);
   CHECK_THAT(missing.err, Contains("file does not exist yet"));
+}
+
+TEST_CASE("a log target on a FIFO or a device never blocks the wait", "[wait]") {
+  TempDir dir;
+  auto fifo = dir / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  ProcessOptions options;
+  options.timeout_s = 10; // a blocking open or an endless read would hang past it
+  for (std::string path : {fifo.string(), std::string("/dev/zero")}) {
+    auto r = wait({"log:" + path + ":x", "--timeout", "300ms"}, options);
+    CHECK(r.exit_code == 124);
+    CHECK(r.wall_s < 3);
+    CHECK_THAT(r.err, Contains("not a regular file"));
+  }
+}
+
+TEST_CASE("SIGHUP ends a wait with exit 130", "[wait]") {
+  ProcessOptions options;
+  options.signal = SIGHUP;
+  TempDir dir;
+  auto started = dir / "started";
+  options.signal_when_exists = started;
+  auto r = wait({"tcp://127.0.0.1:" + std::to_string(free_port()),
+                 "exec:touch " + started.string() + "; exit 1"},
+                options);
+  CHECK(r.exit_code == 130);
 }
 
 TEST_CASE("an exec probe that hangs or forks leaves nothing behind", "[wait]") {

@@ -78,6 +78,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   if (pid == 0)
     exec_child(plan);
   bool signalled = false;
+  bool signalled_again = false;
   int status = 0;
   rusage ru{};
   while (true) {
@@ -96,6 +97,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
          std::filesystem::exists(options.signal_when_exists))) {
       ::kill(pid, *options.signal);
       signalled = true;
+    } else if (signalled && options.second_signal && !signalled_again &&
+               std::filesystem::exists(options.second_signal_when_exists)) {
+      ::kill(pid, *options.second_signal);
+      signalled_again = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }

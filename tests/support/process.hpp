@@ -15,6 +15,9 @@ struct ProcessOptions {
   // Send `signal` once `signal_when_exists` exists (or at once if empty and signal set).
   std::optional<int> signal;
   std::filesystem::path signal_when_exists;
+  // Then `second_signal` once `second_signal_when_exists` exists (a second Ctrl-C).
+  std::optional<int> second_signal;
+  std::filesystem::path second_signal_when_exists;
   double timeout_s = 120;
   bool as_nobody = false; // drop to uid/gid 65534 (for permission tests run as root)
 };

@@ -1,0 +1,54 @@
+#pragma once
+// A cgroup v2 directory that holds every process of one run, so that "kill everything the run
+// started" reaches daemons that left their process group and session, and grandchildren whose
+// parent died. It is created under ciperf's own cgroup; ciperf itself stays outside it. Later
+// per-phase accounting creates children of it (create_child) and reads their cpu.stat and
+// *.pressure files.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ciperf {
+
+class RunCgroup {
+public:
+  // ciperf's own cgroup v2 directory: the cgroup2 mount from /proc/self/mountinfo (wherever it
+  // is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 controllers) joined with the
+  // `0::` line of /proc/self/cgroup. nullopt, with the reason in `why`, when there is none.
+  static std::optional<std::filesystem::path> own_cgroup(std::string& why);
+  // Creates `name` under ciperf's own cgroup. nullptr, with the reason in `why`, when the host
+  // does not allow it (no cgroup v2, not root, a read-only mount).
+  static std::unique_ptr<RunCgroup> create(const std::string& name, std::string& why);
+
+  ~RunCgroup(); // kills what is left and removes the directory
+  RunCgroup(const RunCgroup&) = delete;
+  RunCgroup& operator=(const RunCgroup&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // cgroup.procs, open for writing and close-on-exec: a child between fork and exec writes "0"
+  // into it to enter the cgroup (async-signal-safe, unlike anything that builds a path).
+  int procs_fd() const { return procs_fd_; }
+  // A child cgroup (for one phase): its path. Throws std::runtime_error.
+  std::filesystem::path create_child(const std::string& name);
+  // SIGKILL to every process in the cgroup and its children.
+  void kill_all() const;
+  // True while any process is in the cgroup or its children.
+  bool populated() const;
+  // Removes the children and the cgroup once they are empty; false if some is still populated.
+  bool remove();
+
+private:
+  explicit RunCgroup(std::filesystem::path path, int procs_fd);
+  std::filesystem::path path_;
+  int procs_fd_ = -1;
+  bool removed_ = false;
+};
+
+// Kills every process in the cgroup at `dir` and its children: `1` into cgroup.kill (kernel
+// 5.14+), else SIGKILL to each pid listed in cgroup.procs. Then removes the directories, waiting
+// up to about `patience_ms` for the killed processes to go. Uses only system calls, no
+// allocation: the watchdog calls it in a process forked from a threaded one.
+void kill_cgroup_tree(const char* dir, int patience_ms);
+
+} // namespace ciperf
