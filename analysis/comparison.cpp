@@ -17,12 +17,29 @@ PhaseComparison describe(const PhaseSamples& s, const CompareOptions& o) {
   if (o.change_ci)
     c.change_ci = stats::relative_change_ci(s.base, s.candidate);
   c.p = stats::mann_whitney(s.base, s.candidate).p;
-  // Noise from both sides: the larger CV is the honest one for planning.
-  double noise = std::fmax(stats::cv(s.base), stats::cv(s.candidate)); // fmax skips a NaN side
-  c.min_detectable_change =
-      stats::min_detectable_change(noise, c.n_base, c.n_candidate, o.alpha, o.power);
-  c.runs_needed = stats::runs_needed(noise, o.threshold, o.alpha, o.power);
+  // Noise from both sides: the larger robust CV is the honest one for planning.
+  c.noise = std::fmax(robust_cv(s.base), robust_cv(s.candidate)); // fmax skips a NaN side
+  c.outliers_base = count_outliers(s.base);
+  c.outliers_candidate = count_outliers(s.candidate);
   return c;
+}
+
+// Once the number of tested phases is known: what this comparison could have seen.
+void assess(PhaseComparison& c, int tested, const CompareOptions& o) {
+  c.detectability = assess_detectability(c.noise, c.n_base, c.n_candidate,
+                                         {o.alpha, o.threshold, o.power, tested, o.min_runs});
+  c.min_detectable_change = c.detectability.min_detectable_change;
+  c.runs_needed = c.detectability.runs_needed;
+}
+
+Verdict judge(const PhaseComparison& c, const CompareOptions& o) {
+  if (c.p_adjusted > o.alpha)
+    return Verdict::Unchanged;
+  if (c.change > o.threshold)
+    return Verdict::Regressed;
+  if (c.change < -o.threshold)
+    return Verdict::Improved;
+  return Verdict::BelowThreshold;
 }
 
 std::vector<double> adjust(const std::vector<double>& p, Correction correction) {
@@ -47,8 +64,22 @@ const char* verdict_name(Verdict v) {
     return "improved";
   case Verdict::Unchanged:
     return "unchanged";
+  case Verdict::BelowThreshold:
+    return "below threshold";
   case Verdict::NotEnoughData:
     return "not enough data";
+  }
+  return "?";
+}
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+  case Outcome::NoRegression:
+    return "no regression";
+  case Outcome::Regressed:
+    return "regressed";
+  case Outcome::Inconclusive:
+    return "inconclusive";
   }
   return "?";
 }
@@ -70,14 +101,10 @@ std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& pha
   for (size_t k = 0; k < tested.size(); ++k) {
     PhaseComparison& c = out[tested[k]];
     c.p_adjusted = adjusted[k];
-    bool significant = c.p_adjusted <= o.alpha;
-    if (significant && c.change > o.threshold)
-      c.verdict = Verdict::Regressed;
-    else if (significant && c.change < -o.threshold)
-      c.verdict = Verdict::Improved;
-    else
-      c.verdict = Verdict::Unchanged;
+    c.verdict = judge(c, o);
   }
+  for (auto& c : out)
+    assess(c, std::max<int>(1, static_cast<int>(tested.size())), o);
   return out;
 }
 
@@ -86,6 +113,19 @@ bool any_regressed(const std::vector<PhaseComparison>& comparisons) {
     if (c.verdict == Verdict::Regressed)
       return true;
   return false;
+}
+
+Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons) {
+  if (any_regressed(comparisons))
+    return Outcome::Regressed;
+  for (const auto& c : comparisons) {
+    bool on_both_sides = c.n_base > 0 && c.n_candidate > 0;
+    // A phase that found a change was not blind, whatever the noise model said.
+    bool blind = c.verdict == Verdict::Unchanged && c.detectability.blind;
+    if (on_both_sides && (c.verdict == Verdict::NotEnoughData || blind))
+      return Outcome::Inconclusive;
+  }
+  return Outcome::NoRegression;
 }
 
 } // namespace ciperf
