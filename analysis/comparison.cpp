@@ -1,5 +1,6 @@
 #include "analysis/comparison.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ciperf {
@@ -54,6 +55,25 @@ std::vector<double> adjust(const std::vector<double>& p, Correction correction) 
   return p;
 }
 
+// A code change rarely moves most phases at once; a busier or slower host does. When at least 3
+// tested phases, and 70% of them, moved the same way past the threshold, their verdicts are the
+// host's, not the code's.
+void recast_host_shift(std::vector<PhaseComparison>& out, const std::vector<size_t>& tested,
+                       const CompareOptions& o) {
+  int up = 0, down = 0;
+  for (size_t i : tested) {
+    up += out[i].change > o.threshold;
+    down += out[i].change < -o.threshold;
+  }
+  int moved = std::max(up, down);
+  if (moved < 3 || moved < 0.7 * static_cast<double>(tested.size()))
+    return;
+  Verdict along = up > down ? Verdict::Regressed : Verdict::Improved;
+  for (size_t i : tested)
+    if (out[i].verdict == along)
+      out[i].verdict = Verdict::MovedWithHost;
+}
+
 } // namespace
 
 const char* verdict_name(Verdict v) {
@@ -68,6 +88,8 @@ const char* verdict_name(Verdict v) {
     return "below threshold";
   case Verdict::NotEnoughData:
     return "not enough data";
+  case Verdict::MovedWithHost:
+    return "moved with the host";
   }
   return "?";
 }
@@ -103,6 +125,7 @@ std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& pha
     c.p_adjusted = adjusted[k];
     c.verdict = judge(c, o);
   }
+  recast_host_shift(out, tested, o);
   for (auto& c : out)
     assess(c, std::max<int>(1, static_cast<int>(tested.size())), o);
   return out;
@@ -122,10 +145,16 @@ Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons) {
     bool on_both_sides = c.n_base > 0 && c.n_candidate > 0;
     // A phase that found a change was not blind, whatever the noise model said.
     bool blind = c.verdict == Verdict::Unchanged && c.detectability.blind;
-    if (on_both_sides && (c.verdict == Verdict::NotEnoughData || blind))
+    bool untrusted = c.verdict == Verdict::NotEnoughData || c.verdict == Verdict::MovedWithHost;
+    if (on_both_sides && (untrusted || blind))
       return Outcome::Inconclusive;
   }
   return Outcome::NoRegression;
+}
+
+bool host_changed(const std::vector<PhaseComparison>& comparisons) {
+  return std::any_of(comparisons.begin(), comparisons.end(),
+                     [](const PhaseComparison& c) { return c.verdict == Verdict::MovedWithHost; });
 }
 
 } // namespace ciperf

@@ -19,7 +19,9 @@ struct PhaseSamples {
 };
 
 // BelowThreshold: significant, but smaller than the threshold. NotEnoughData: not tested.
-enum class Verdict { Regressed, Improved, Unchanged, BelowThreshold, NotEnoughData };
+// MovedWithHost: past the threshold and significant, but most phases moved the same way: the
+// host changed (load, CPU frequency, a neighbour), more likely than the code.
+enum class Verdict { Regressed, Improved, Unchanged, BelowThreshold, NotEnoughData, MovedWithHost };
 const char* verdict_name(Verdict v);
 
 // Inconclusive: nothing regressed, but some phase's comparison could not have flagged a change of
@@ -61,8 +63,9 @@ std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& pha
                                             const CompareOptions& options = {});
 
 bool any_regressed(const std::vector<PhaseComparison>& comparisons);
-// Regressed if any phase regressed; else inconclusive if a phase on both sides was not tested or
-// could not have seen a threshold-sized change; else no regression.
+// Regressed if any phase regressed; else inconclusive if a phase on both sides was not tested,
+// could not have seen a threshold-sized change, or moved with the host; else no regression.
 Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons);
+bool host_changed(const std::vector<PhaseComparison>& comparisons);
 
 } // namespace ciperf

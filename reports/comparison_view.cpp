@@ -90,6 +90,7 @@ json comparison_json(const CandidateGroup& g, const std::vector<PhaseComparison>
   return {{"pipeline", g.pipeline},
           {"mode", to_string(g.mode)},
           {"candidate_runs", g.runs.size()},
+          {"host_changed", host_changed(rows)},
           {"phases", phases}};
 }
 
@@ -120,6 +121,9 @@ void print_group(const CandidateGroup& g, const std::vector<PhaseComparison>& ro
                       fmt::format("{}/{}", c.outliers_base, c.outliers_candidate),
                       detectable_text(c), c.runs_needed > 0 ? std::to_string(c.runs_needed) : "-"});
   out << t.render() << "\n";
+  if (host_changed(rows))
+    out << "the host changed (most phases moved together): these moves are not called code "
+           "regressions or improvements\n\n";
 }
 
 } // namespace
@@ -132,8 +136,8 @@ void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& 
     out << "verdict: " << outcome_name(outcome) << "\n";
     if (outcome == Outcome::Inconclusive)
       out << fmt::format("  no regression found, but this comparison could not have seen a {:g}% "
-                         "change in every phase (too few runs for the phases tested, or too "
-                         "much noise): see \"runs for {:g}%\"\n",
+                         "change in every phase (too few runs for the phases tested, too much "
+                         "noise, or a host that changed): see \"runs for {:g}%\"\n",
                          100 * threshold, 100 * threshold);
     return;
   }

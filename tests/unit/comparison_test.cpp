@@ -158,3 +158,24 @@ TEST_CASE("zero spread is noise below the timer's resolution, not 0%", "[compare
   CHECK(r[0].noise == 0);
   CHECK(r[0].runs_needed >= 3);
 }
+
+TEST_CASE("most phases moving together is the host, not the code", "[compare]") {
+  // 4 phases, all 30% slower and clear of the baseline: a slower host, not 4 regressions.
+  std::vector<PhaseSamples> all_slower;
+  for (auto s : phases(4, 10, 10)) {
+    for (double& v : s.candidate)
+      v *= 1.3;
+    all_slower.push_back(s);
+  }
+  auto r = compare_phases(all_slower);
+  for (const auto& c : r)
+    CHECK(c.verdict == Verdict::MovedWithHost);
+  CHECK_FALSE(any_regressed(r));
+  CHECK(host_changed(r));
+  CHECK(overall_outcome(r) == Outcome::Inconclusive);
+  // One phase of 4 slower is a regression of that phase.
+  auto one = compare_phases(phases(4, 10, 10, 0.3));
+  CHECK(one[0].verdict == Verdict::Regressed);
+  CHECK_FALSE(host_changed(one));
+  CHECK(overall_outcome(one) == Outcome::Regressed);
+}
