@@ -1,5 +1,6 @@
 #include "analysis/comparison.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ciperf {
@@ -17,12 +18,29 @@ PhaseComparison describe(const PhaseSamples& s, const CompareOptions& o) {
   if (o.change_ci)
     c.change_ci = stats::relative_change_ci(s.base, s.candidate);
   c.p = stats::mann_whitney(s.base, s.candidate).p;
-  // Noise from both sides: the larger CV is the honest one for planning.
-  double noise = std::fmax(stats::cv(s.base), stats::cv(s.candidate)); // fmax skips a NaN side
-  c.min_detectable_change =
-      stats::min_detectable_change(noise, c.n_base, c.n_candidate, o.alpha, o.power);
-  c.runs_needed = stats::runs_needed(noise, o.threshold, o.alpha, o.power);
+  // Noise from both sides: the larger robust CV is the honest one for planning.
+  c.noise = std::fmax(robust_cv(s.base), robust_cv(s.candidate)); // fmax skips a NaN side
+  c.outliers_base = count_outliers(s.base);
+  c.outliers_candidate = count_outliers(s.candidate);
   return c;
+}
+
+// Once the number of tested phases is known: what this comparison could have seen.
+void assess(PhaseComparison& c, int tested, const CompareOptions& o) {
+  c.detectability = assess_detectability(c.noise, c.n_base, c.n_candidate,
+                                         {o.alpha, o.threshold, o.power, tested, o.min_runs});
+  c.min_detectable_change = c.detectability.min_detectable_change;
+  c.runs_needed = c.detectability.runs_needed;
+}
+
+Verdict judge(const PhaseComparison& c, const CompareOptions& o) {
+  if (c.p_adjusted > o.alpha)
+    return Verdict::Unchanged;
+  if (c.change > o.threshold)
+    return Verdict::Regressed;
+  if (c.change < -o.threshold)
+    return Verdict::Improved;
+  return Verdict::BelowThreshold;
 }
 
 std::vector<double> adjust(const std::vector<double>& p, Correction correction) {
@@ -37,6 +55,25 @@ std::vector<double> adjust(const std::vector<double>& p, Correction correction) 
   return p;
 }
 
+// A code change rarely moves most phases at once; a busier or slower host does. When at least 3
+// tested phases, and 70% of them, moved the same way past the threshold, their verdicts are the
+// host's, not the code's.
+void recast_host_shift(std::vector<PhaseComparison>& out, const std::vector<size_t>& tested,
+                       const CompareOptions& o) {
+  int up = 0, down = 0;
+  for (size_t i : tested) {
+    up += out[i].change > o.threshold;
+    down += out[i].change < -o.threshold;
+  }
+  int moved = std::max(up, down);
+  if (moved < 3 || moved < 0.7 * static_cast<double>(tested.size()))
+    return;
+  Verdict along = up > down ? Verdict::Regressed : Verdict::Improved;
+  for (size_t i : tested)
+    if (out[i].verdict == along)
+      out[i].verdict = Verdict::MovedWithHost;
+}
+
 } // namespace
 
 const char* verdict_name(Verdict v) {
@@ -47,8 +84,24 @@ const char* verdict_name(Verdict v) {
     return "improved";
   case Verdict::Unchanged:
     return "unchanged";
+  case Verdict::BelowThreshold:
+    return "below threshold";
   case Verdict::NotEnoughData:
     return "not enough data";
+  case Verdict::MovedWithHost:
+    return "moved with the host";
+  }
+  return "?";
+}
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+  case Outcome::NoRegression:
+    return "no regression";
+  case Outcome::Regressed:
+    return "regressed";
+  case Outcome::Inconclusive:
+    return "inconclusive";
   }
   return "?";
 }
@@ -70,14 +123,11 @@ std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& pha
   for (size_t k = 0; k < tested.size(); ++k) {
     PhaseComparison& c = out[tested[k]];
     c.p_adjusted = adjusted[k];
-    bool significant = c.p_adjusted <= o.alpha;
-    if (significant && c.change > o.threshold)
-      c.verdict = Verdict::Regressed;
-    else if (significant && c.change < -o.threshold)
-      c.verdict = Verdict::Improved;
-    else
-      c.verdict = Verdict::Unchanged;
+    c.verdict = judge(c, o);
   }
+  recast_host_shift(out, tested, o);
+  for (auto& c : out)
+    assess(c, std::max<int>(1, static_cast<int>(tested.size())), o);
   return out;
 }
 
@@ -86,6 +136,25 @@ bool any_regressed(const std::vector<PhaseComparison>& comparisons) {
     if (c.verdict == Verdict::Regressed)
       return true;
   return false;
+}
+
+Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons) {
+  if (any_regressed(comparisons))
+    return Outcome::Regressed;
+  for (const auto& c : comparisons) {
+    bool on_both_sides = c.n_base > 0 && c.n_candidate > 0;
+    // A phase that found a change was not blind, whatever the noise model said.
+    bool blind = c.verdict == Verdict::Unchanged && c.detectability.blind;
+    bool untrusted = c.verdict == Verdict::NotEnoughData || c.verdict == Verdict::MovedWithHost;
+    if (on_both_sides && (untrusted || blind))
+      return Outcome::Inconclusive;
+  }
+  return Outcome::NoRegression;
+}
+
+bool host_changed(const std::vector<PhaseComparison>& comparisons) {
+  return std::any_of(comparisons.begin(), comparisons.end(),
+                     [](const PhaseComparison& c) { return c.verdict == Verdict::MovedWithHost; });
 }
 
 } // namespace ciperf

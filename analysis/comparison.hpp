@@ -1,7 +1,9 @@
 #pragma once
 // Per-phase verdicts of a candidate sample against a baseline sample: a phase is regressed (or
 // improved) only when its median moved by more than the threshold AND the move is significant
-// after correcting for testing many phases at once.
+// after correcting for testing many phases at once. Each phase also says whether the comparison
+// could have seen a threshold-sized change at all; the overall outcome is inconclusive if not.
+#include "analysis/detectability.hpp"
 #include "analysis/statistics.hpp"
 
 #include <optional>
@@ -16,8 +18,16 @@ struct PhaseSamples {
   std::vector<double> candidate; // seconds, one per candidate run
 };
 
-enum class Verdict { Regressed, Improved, Unchanged, NotEnoughData };
+// BelowThreshold: significant, but smaller than the threshold. NotEnoughData: not tested.
+// MovedWithHost: past the threshold and significant, but most phases moved the same way: the
+// host changed (load, CPU frequency, a neighbour), more likely than the code.
+enum class Verdict { Regressed, Improved, Unchanged, BelowThreshold, NotEnoughData, MovedWithHost };
 const char* verdict_name(Verdict v);
+
+// Inconclusive: nothing regressed, but some phase's comparison could not have flagged a change of
+// the threshold's size (too few runs for the number of phases, or too much noise).
+enum class Outcome { NoRegression, Regressed, Inconclusive };
+const char* outcome_name(Outcome o);
 
 enum class Correction { Holm, BenjaminiHochberg, None };
 
@@ -43,11 +53,19 @@ struct PhaseComparison {
   double p_adjusted = 1;            // after the correction across phases
   double min_detectable_change = 0; // NaN when it cannot be estimated
   int runs_needed = -1;             // per side, to detect the threshold
+  double noise = 0;                 // robust CV (MAD-based), NaN when unknown
+  int outliers_base = 0;            // beyond 3 robust SDs of the side's median
+  int outliers_candidate = 0;
+  Detectability detectability;
 };
 
 std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& phases,
                                             const CompareOptions& options = {});
 
 bool any_regressed(const std::vector<PhaseComparison>& comparisons);
+// Regressed if any phase regressed; else inconclusive if a phase on both sides was not tested,
+// could not have seen a threshold-sized change, or moved with the host; else no regression.
+Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons);
+bool host_changed(const std::vector<PhaseComparison>& comparisons);
 
 } // namespace ciperf

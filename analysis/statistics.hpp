@@ -40,9 +40,13 @@ struct MannWhitney {
   double p = 1; // two-sided
   bool exact = false;
 };
-// Two-sided Mann-Whitney U test: exact distribution for small samples without ties, normal
-// approximation with tie and continuity correction otherwise. p = 1 when either side is empty.
+// Two-sided Mann-Whitney U test: the exact permutation distribution (average ranks for ties) up to
+// 20 values a side, the normal approximation with tie and continuity correction past that.
+// p = 1 when either side is empty.
 MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
+// The smallest two-sided p the test can give at these sample sizes (complete separation, no
+// ties): below alpha / m, no amount of change can be called significant among m phases.
+double smallest_attainable_p(int n1, int n2);
 
 // Adjusted p-values, in the order given.
 std::vector<double> holm(std::span<const double> p);

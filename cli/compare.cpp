@@ -39,6 +39,15 @@ std::string baseline_name(Store& store, const CompareCommand& c, const std::stri
   return *newest;
 }
 
+// Across groups: a regression anywhere wins, then any blind spot.
+Outcome worse(Outcome a, Outcome b) {
+  if (a == Outcome::Regressed || b == Outcome::Regressed)
+    return Outcome::Regressed;
+  if (a == Outcome::Inconclusive || b == Outcome::Inconclusive)
+    return Outcome::Inconclusive;
+  return Outcome::NoRegression;
+}
+
 } // namespace
 
 int command_compare(const CompareCommand& c) {
@@ -55,16 +64,24 @@ int command_compare(const CompareCommand& c) {
     throw UsageError("no baseline named '" + name + "' in " + store.path());
   CompareOptions options;
   options.threshold = c.threshold / 100;
-  bool regressed = false;
+  Outcome outcome = Outcome::NoRegression;
   std::vector<ComparedGroup> compared;
   for (auto& [key, g] : groups) {
     attach_baseline(g, *base);
     compared.push_back({&g, compare_phases(g.phases, options)});
-    regressed = regressed || any_regressed(compared.back().rows);
+    outcome = worse(outcome, overall_outcome(compared.back().rows));
   }
-  write_comparison(compared, *base, options.threshold, regressed,
+  write_comparison(compared, *base, options.threshold, outcome,
                    c.json ? ViewFormat::Json : ViewFormat::Text, std::cout);
-  return regressed ? kExitFailed : kExitPassed;
+  switch (outcome) {
+  case Outcome::Regressed:
+    return kExitFailed;
+  case Outcome::Inconclusive:
+    return kExitInconclusive;
+  case Outcome::NoRegression:
+    break;
+  }
+  return kExitPassed;
 }
 
 } // namespace ciperf

@@ -11,7 +11,8 @@ enum ExitCode : int {
   kExitPassed = 0,
   kExitFailed = 1,
   kExitUsage = 2,
-  kExitInternal = 3, // ciperf could not do its own work: the store, a file it writes, a launch
+  kExitInternal = 3,     // ciperf could not do its own work: the store, a file it writes, a launch
+  kExitInconclusive = 4, // compare: no regression found, but it could not have seen one
   kExitTimeout = 124,
   kExitInterrupted = 130,
 };

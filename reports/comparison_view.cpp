@@ -4,6 +4,7 @@
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,12 +15,48 @@ namespace {
 
 using nlohmann::json;
 
+constexpr double kSmallestP = 1e-16; // 1 − Φ(z) has no correct digits below this
+
 std::string verdict_text(const PhaseComparison& c) {
   if (c.n_base == 0)
     return "new phase (not in the baseline)";
   if (c.n_candidate == 0)
     return "missing from the candidate runs";
   return verdict_name(c.verdict);
+}
+
+bool blind(const PhaseComparison& c) {
+  return c.verdict == Verdict::Unchanged && c.detectability.blind;
+}
+
+std::string verdict_cell(const PhaseComparison& c) {
+  return blind(c) ? verdict_text(c) + " (blind)" : verdict_text(c);
+}
+
+// The p-values are computed as 1 − Φ(z) or as a ratio of counts: below 1e-6 the digits say
+// nothing a CI user acts on, and 0 would claim a certainty no finite sample gives.
+std::string p_text(double p) {
+  return p < 1e-6 ? "< 1e-6" : fmt::format("{:.3g}", p);
+}
+
+std::string noise_text(const PhaseComparison& c) {
+  if (c.detectability.below_resolution)
+    return "< timer resolution";
+  return std::isnan(c.noise) ? "-" : fmt::format("{:.1f}%", 100 * c.noise);
+}
+
+std::string detectable_text(const PhaseComparison& c) {
+  if (c.verdict == Verdict::NotEnoughData)
+    return "-";
+  if (!c.detectability.attainable)
+    return "none"; // no p can clear alpha / m at these run counts
+  return std::isnan(c.min_detectable_change)
+             ? "-"
+             : fmt::format("{:.1f}%", 100 * c.min_detectable_change);
+}
+
+json number_or_null(double v) {
+  return std::isnan(v) ? json(nullptr) : json(v);
 }
 
 std::string ci_text(const PhaseComparison& c) {
@@ -41,14 +78,20 @@ json comparison_json(const CandidateGroup& g, const std::vector<PhaseComparison>
           std::isnan(c.candidate_median) ? json(nullptr) : json(c.candidate_median)},
          {"change", c.change},
          {"change_ci", c.change_ci ? json{c.change_ci->low, c.change_ci->high} : json(nullptr)},
-         {"p", c.p},
-         {"p_adjusted", c.p_adjusted},
-         {"min_detectable_change",
-          std::isnan(c.min_detectable_change) ? json(nullptr) : json(c.min_detectable_change)},
-         {"runs_needed", c.runs_needed}});
+         {"p", std::max(c.p, kSmallestP)},
+         {"p_adjusted", std::max(c.p_adjusted, kSmallestP)},
+         {"min_detectable_change", number_or_null(c.min_detectable_change)},
+         {"runs_needed", c.runs_needed},
+         {"noise", number_or_null(c.noise)},
+         {"noise_below_resolution", c.detectability.below_resolution},
+         {"outliers_base", c.outliers_base},
+         {"outliers_candidate", c.outliers_candidate},
+         {"power_at_threshold", c.detectability.power_at_threshold},
+         {"blind", blind(c)}});
   return {{"pipeline", g.pipeline},
           {"mode", to_string(g.mode)},
           {"candidate_runs", g.runs.size()},
+          {"host_changed", host_changed(rows)},
           {"phases", phases}};
 }
 
@@ -60,30 +103,44 @@ void print_group(const CandidateGroup& g, const std::vector<PhaseComparison>& ro
                      g.runs.size() == 1 ? "" : "s", to_string(baseline_mode(g.mode)),
                      terminal_escape(base.name), base.runs_per_mode);
   TextTable t;
-  t.header = {"phase",   "baseline",   "candidate",
-              "change",  "95% CI",     "p (Holm)",
-              "verdict", "detectable", "runs for " + fmt::format("{:g}%", 100 * threshold)};
-  t.right_aligned = {false, true, true, true, true, true, false, true, true};
+  t.header = {"phase",
+              "baseline",
+              "candidate",
+              "change",
+              "95% CI",
+              "p (Holm)",
+              "verdict",
+              "noise",
+              "outliers",
+              "detectable",
+              "runs for " + fmt::format("{:g}%", 100 * threshold)};
+  t.right_aligned = {false, true, true, true, true, true, false, true, true, true, true};
   for (const auto& c : rows)
     t.rows.push_back({c.phase, c.n_base ? human_seconds(c.base_median) : "-",
                       c.n_candidate ? human_seconds(c.candidate_median) : "-",
                       c.n_base && c.n_candidate ? fmt::format("{:+.1f}%", 100 * c.change) : "-",
-                      ci_text(c), fmt::format("{:.3g}", c.p_adjusted), verdict_text(c),
-                      std::isnan(c.min_detectable_change)
-                          ? "-"
-                          : fmt::format("{:.1f}%", 100 * c.min_detectable_change),
-                      c.runs_needed > 0 ? std::to_string(c.runs_needed) : "-"});
+                      ci_text(c), p_text(c.p_adjusted), verdict_cell(c), noise_text(c),
+                      fmt::format("{}/{}", c.outliers_base, c.outliers_candidate),
+                      detectable_text(c), c.runs_needed > 0 ? std::to_string(c.runs_needed) : "-"});
   out << t.render() << "\n";
+  if (host_changed(rows))
+    out << "the host changed (most phases moved together): these moves are not called code "
+           "regressions or improvements\n\n";
 }
 
 } // namespace
 
 void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& baseline,
-                      double threshold, bool regressed, ViewFormat format, std::ostream& out) {
+                      double threshold, Outcome outcome, ViewFormat format, std::ostream& out) {
   if (format == ViewFormat::Text) {
     for (const auto& g : groups)
       print_group(*g.group, g.rows, baseline, threshold, out);
-    out << (regressed ? "verdict: regressed\n" : "verdict: no regression\n");
+    out << "verdict: " << outcome_name(outcome) << "\n";
+    if (outcome == Outcome::Inconclusive)
+      out << fmt::format("  no regression found, but this comparison could not have seen a {:g}% "
+                         "change in every phase (too few runs for the phases tested, too much "
+                         "noise, or a host that changed): see \"runs for {:g}%\"\n",
+                         100 * threshold, 100 * threshold);
     return;
   }
   json list = json::array();
@@ -91,7 +148,9 @@ void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& 
     list.push_back(comparison_json(*g.group, g.rows));
   out << json{{"baseline", baseline.name},
               {"threshold", threshold},
-              {"regressed", regressed},
+              {"verdict", outcome_name(outcome)},
+              {"regressed", outcome == Outcome::Regressed},
+              {"inconclusive", outcome == Outcome::Inconclusive},
               {"groups", list}}
              .dump(2)
       << "\n";

@@ -14,6 +14,6 @@ struct ComparedGroup {
 };
 
 void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& baseline,
-                      double threshold, bool regressed, ViewFormat format, std::ostream& out);
+                      double threshold, Outcome outcome, ViewFormat format, std::ostream& out);
 
 } // namespace ciperf

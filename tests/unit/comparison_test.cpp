@@ -22,7 +22,7 @@ TEST_CASE("a clear, large change is a regression, a small one is not", "[compare
   CHECK(r[0].change == Approx(0.2));
   REQUIRE(r[0].change_ci);
   CHECK(r[0].change_ci->low > 0.15);
-  CHECK(r[1].verdict == Verdict::Unchanged); // 2% < the 5% threshold, however significant
+  CHECK(r[1].verdict == Verdict::BelowThreshold); // significant, but 2% < the 5% threshold
   CHECK(r[2].verdict == Verdict::NotEnoughData);
   CHECK(any_regressed(r));
   CHECK(r[1].runs_needed >= 2);
@@ -62,10 +62,9 @@ TEST_CASE("zero-variance samples: equal is unchanged, apart is a verdict", "[com
   CHECK(same[0].p == 1);
   auto apart = compare_phases({{"a", ones, twos}});
   CHECK(apart[0].verdict == Verdict::Regressed);
-  // All tied within each side: the normal approximation with tie correction, U = 0,
-  // variance 25/12 × (11 − 240/90) = 17.36, z = (12.5 − 0.5) / 4.167 = 2.88.
-  CHECK_FALSE(stats::mann_whitney(ones, twos).exact);
-  CHECK(apart[0].p == Approx(0.003977).epsilon(1e-3));
+  // All tied within each side: the exact distribution, one draw of C(10, 5) in each tail.
+  CHECK(stats::mann_whitney(ones, twos).exact);
+  CHECK(apart[0].p == Approx(2.0 / 252));
   CHECK(std::isnan(apart[0].min_detectable_change) == false);
 }
 
@@ -73,5 +72,110 @@ TEST_CASE("a single sample on either side is not enough data", "[compare]") {
   auto r = compare_phases({{"a", {1.0}, {1.0, 1.1, 0.9}}, {"b", {1.0, 1.1, 0.9}, {5.0}}});
   CHECK(r[0].verdict == Verdict::NotEnoughData);
   CHECK(r[1].verdict == Verdict::NotEnoughData);
-  CHECK(r[1].runs_needed >= 2); // it still says how many runs would do
+  CHECK(r[1].runs_needed >= 3);                       // it still says how many runs would do
+  CHECK(overall_outcome(r) == Outcome::Inconclusive); // nothing was tested
+}
+
+namespace {
+
+// m phases of `base_runs` and `candidate_runs` values around 10 s with a 1% spread, the first
+// phase's candidates shifted by `shift`.
+std::vector<PhaseSamples> phases(int m, int base_runs, int candidate_runs, double shift = 0) {
+  std::vector<PhaseSamples> out;
+  for (int p = 0; p < m; ++p) {
+    PhaseSamples s{"p" + std::to_string(p), {}, {}};
+    for (int i = 0; i < base_runs; ++i)
+      s.base.push_back(10 * (1 + 0.01 * ((i % 5) - 2)));
+    for (int i = 0; i < candidate_runs; ++i)
+      s.candidate.push_back(10 * (1 + (p == 0 ? shift : 0)) * (1 + 0.01 * ((i % 3) - 1)));
+    out.push_back(s);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("10 baseline runs against 3 candidates over 8 phases cannot pass the gate", "[compare]") {
+  // The smallest attainable p, 2 / C(13, 3) = 0.007, times 8 exceeds 0.05: even a 50% slowdown
+  // could not be called, so "no regression" would be a blind pass.
+  auto quiet = compare_phases(phases(8, 10, 3));
+  CHECK(overall_outcome(quiet) == Outcome::Inconclusive);
+  CHECK_FALSE(quiet[0].detectability.attainable);
+  CHECK(std::isnan(quiet[0].min_detectable_change));
+  auto slow = compare_phases(phases(8, 10, 3, 0.5));
+  CHECK(slow[0].verdict == Verdict::Unchanged);
+  CHECK(overall_outcome(slow) == Outcome::Inconclusive);
+  // Runs needed: enough for an attainable p among 8 phases, never below 3.
+  CHECK(quiet[0].runs_needed >= 5);
+  // The same noise with enough runs on both sides can see 5%: no regression.
+  auto enough = compare_phases(phases(8, 10, 10));
+  CHECK(enough[0].detectability.attainable);
+  CHECK(overall_outcome(enough) == Outcome::NoRegression);
+}
+
+TEST_CASE("runs needed never falls below the 3-run minimum", "[compare]") {
+  CompareOptions loose;
+  loose.threshold = 0.5; // huge next to a 1% noise
+  auto r = compare_phases(phases(1, 10, 10), loose);
+  CHECK(r[0].runs_needed >= 3);
+}
+
+TEST_CASE("detectable change counts the phases tested (Holm)", "[compare]") {
+  CompareOptions fine; // a threshold small enough that the test, not it, limits detection
+  fine.threshold = 0.01;
+  auto one = compare_phases(phases(1, 10, 10), fine);
+  auto twenty = compare_phases(phases(20, 10, 10), fine);
+  CHECK(twenty[0].min_detectable_change > one[0].min_detectable_change);
+  CHECK(twenty[0].runs_needed >= one[0].runs_needed);
+}
+
+TEST_CASE("a significant change under the threshold is its own verdict", "[compare]") {
+  std::vector<double> base = {5, 5.01, 4.99, 5.02, 4.98, 5, 5.01, 4.99}, cand;
+  for (double v : base)
+    cand.push_back(v * 1.02 + 0.05); // clear of every baseline value, +3%
+  auto r = compare_phases({{"test", base, cand}});
+  CHECK(r[0].p_adjusted < 0.001);
+  CHECK(r[0].verdict == Verdict::BelowThreshold);
+  CHECK(overall_outcome(r) == Outcome::NoRegression);
+}
+
+TEST_CASE("one outlier does not make the planning numbers absurd", "[compare]") {
+  std::vector<double> base = {10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 10, 100};
+  std::vector<double> cand = {10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 10, 10.05};
+  auto r = compare_phases({{"deploy", base, cand}});
+  CHECK(r[0].outliers_base == 1);
+  CHECK(r[0].outliers_candidate == 0);
+  CHECK(r[0].noise < 0.02);                // the SD-based CV is 2.8
+  CHECK(r[0].min_detectable_change < 0.1); // was 192%
+  CHECK(r[0].runs_needed < 20);            // was in the thousands
+  CHECK(overall_outcome(r) == Outcome::NoRegression);
+}
+
+TEST_CASE("zero spread is noise below the timer's resolution, not 0%", "[compare]") {
+  std::vector<double> ones(5, 1.0);
+  auto r = compare_phases({{"a", ones, ones}});
+  CHECK(r[0].detectability.below_resolution);
+  CHECK(r[0].noise == 0);
+  CHECK(r[0].runs_needed >= 3);
+}
+
+TEST_CASE("most phases moving together is the host, not the code", "[compare]") {
+  // 4 phases, all 30% slower and clear of the baseline: a slower host, not 4 regressions.
+  std::vector<PhaseSamples> all_slower;
+  for (auto s : phases(4, 10, 10)) {
+    for (double& v : s.candidate)
+      v *= 1.3;
+    all_slower.push_back(s);
+  }
+  auto r = compare_phases(all_slower);
+  for (const auto& c : r)
+    CHECK(c.verdict == Verdict::MovedWithHost);
+  CHECK_FALSE(any_regressed(r));
+  CHECK(host_changed(r));
+  CHECK(overall_outcome(r) == Outcome::Inconclusive);
+  // One phase of 4 slower is a regression of that phase.
+  auto one = compare_phases(phases(4, 10, 10, 0.3));
+  CHECK(one[0].verdict == Verdict::Regressed);
+  CHECK_FALSE(host_changed(one));
+  CHECK(overall_outcome(one) == Outcome::Regressed);
 }

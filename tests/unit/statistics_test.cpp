@@ -60,7 +60,7 @@ TEST_CASE("the median's confidence interval comes from binomial ranks", "[stats]
   CHECK(six->high == 6);
 }
 
-TEST_CASE("Mann-Whitney U: exact for small samples, normal with ties", "[stats]") {
+TEST_CASE("Mann-Whitney U: exact for small samples, ties included", "[stats]") {
   auto separated = mann_whitney(std::vector<double>{1, 2, 3}, std::vector<double>{4, 5, 6});
   CHECK(separated.exact);
   CHECK(separated.u == 0);
@@ -70,12 +70,36 @@ TEST_CASE("Mann-Whitney U: exact for small samples, normal with ties", "[stats]"
   auto mixed = mann_whitney(std::vector<double>{1, 3, 5}, std::vector<double>{2, 4, 6});
   CHECK(mixed.u == 3); // rank sum 1 + 3 + 5 = 9, minus 3 × 4 / 2
   CHECK(mixed.p == Approx(0.7));
-  // Ties: ranks 1.5, 1.5, 4, 4 | 4, 7, 7, 7; U = 11 − 10 = 1; variance 16/12 × (9 − 54/56);
-  // z = (7 − 0.5) / sqrt(10.7143) = 1.98578.
+  // Ties: ranks 1.5, 1.5, 4, 4 | 4, 7, 7, 7; U = 11 − 10 = 1. Of the C(8, 4) = 70 ways to draw
+  // four ranks, 3 have a sum <= 11 ({1.5, 1.5, 4, 4} three ways): p = 2 × 3 / 70. The normal
+  // approximation said 0.047, a false "significant".
   auto tied = mann_whitney(std::vector<double>{1, 1, 2, 2}, std::vector<double>{2, 3, 3, 3});
-  CHECK_FALSE(tied.exact);
+  CHECK(tied.exact);
   CHECK(tied.u == 1);
-  CHECK(tied.p == Approx(0.0470574463));
+  CHECK(tied.p == Approx(6.0 / 70));
+}
+
+TEST_CASE("all-tied sides get the exact p, not the normal approximation's", "[stats]") {
+  // Ranks 2, 2, 2 | 5, 5, 5: one of C(6, 3) = 20 draws has a sum as small: p = 2 / 20 (the
+  // normal approximation said 0.047).
+  auto three = mann_whitney(std::vector<double>{1, 1, 1}, std::vector<double>{2, 2, 2});
+  CHECK(three.exact);
+  CHECK(three.p == Approx(0.1));
+  auto five = mann_whitney(std::vector<double>(5, 1.0), std::vector<double>(5, 2.0));
+  CHECK(five.p == Approx(2.0 / 252)); // C(10, 5) = 252
+  // Past 20 a side, the normal approximation: still never 0 for a finite sample here.
+  auto large = mann_whitney(std::vector<double>(30, 1.0), std::vector<double>(30, 2.0));
+  CHECK_FALSE(large.exact);
+  CHECK(large.p > 0);
+  CHECK(large.p < 1e-6);
+}
+
+TEST_CASE("the smallest attainable p bounds what a few runs can show", "[stats]") {
+  CHECK(smallest_attainable_p(3, 3) == Approx(0.1));        // 2 / C(6, 3)
+  CHECK(smallest_attainable_p(10, 3) == Approx(2.0 / 286)); // 0.007: × 8 phases > 0.05
+  CHECK(smallest_attainable_p(10, 10) == Approx(2.0 / 184756));
+  CHECK(smallest_attainable_p(0, 5) == 1);
+  CHECK(smallest_attainable_p(40, 40) < 1e-9);
 }
 
 TEST_CASE("Holm and Benjamini-Hochberg adjust p-values in their order", "[stats]") {
@@ -97,7 +121,7 @@ TEST_CASE("normal distribution and detectable change", "[stats]") {
   CHECK(normal_quantile(0.975) == Approx(1.959964).epsilon(1e-6));
   // (1.959964 + 0.841621) × 0.03 × sqrt((1/10 + 1/10) / (3/π)) = 0.038464
   CHECK(min_detectable_change(0.03, 10, 10) == Approx(0.038464).epsilon(1e-4));
-  CHECK(runs_needed(0.03, 0.10, 0.05, 0.9) == 2);
+  CHECK(runs_needed(0.03, 0.10, 0.05, 0.9) == 3);  // 1.2 by the formula; 3 is the minimum
   CHECK(runs_needed(0.10, 0.05, 0.05, 0.8) == 66); // 2 × (2.801585 × 2)² × π/3 = 65.7
 }
 
