@@ -21,7 +21,7 @@ struct ProbeTarget {
   std::string url;
   std::string method = "GET";       // GET or HEAD
   std::vector<std::string> headers; // "Name: value"
-  std::vector<StatusRange> status{{200, 399}};
+  std::vector<StatusRange> status = std::vector<StatusRange>(1, StatusRange{200, 399});
   std::optional<std::string> body_regex; // PCRE2, searched in the first kBodyCap bytes
   std::string ca_file;
   bool insecure = false;
