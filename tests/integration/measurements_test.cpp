@@ -46,9 +46,11 @@ TEST_CASE("CPU of the whole process tree is counted, not just the main process",
     return p["user_s"].get<double>() + p["sys_s"].get<double>();
   };
   // The same work twice, done by grandchildren the main shell only waits for: about twice the
-  // CPU, however loaded the machine is (the main shell itself uses next to none).
+  // CPU (the main shell itself uses next to none). Two burners on the two hyperthreads of one
+  // core each take longer per iteration (2.42x seen on a CI machine), so the upper bound only
+  // rules out counting the tree twice (4x).
   CHECK(cpu("two") > 1.6 * cpu("one"));
-  CHECK(cpu("two") < 2.4 * cpu("one"));
+  CHECK(cpu("two") < 3.0 * cpu("one"));
 }
 
 TEST_CASE("a phase writing 100 MB to disk shows it in write bytes", "[measure]") {
