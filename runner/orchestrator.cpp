@@ -69,8 +69,8 @@ void redact(PhaseRecord& p, const Redactor& r) {
 class PipelineRun {
 public:
   PipelineRun(const Pipeline& pipeline, const RunOptions& options, Store& store)
-      : p_(pipeline), options_(options), store_(store), supervisor_(signals_),
-        redactor_(secret_values(pipeline)), runner_(supervisor_, redactor_, options.verbose),
+      : p_(pipeline), options_(options), store_(store), redactor_(secret_values(pipeline)),
+        supervisor_(signals_), runner_(supervisor_, redactor_, options.verbose),
         status_(ConsoleStyle::detect(options.verbose, options.quiet), pipeline.phases.size()),
         base_env_(process_environment()) {}
 
@@ -102,12 +102,13 @@ private:
   const RunOptions& options_;
   Store& store_;
   SignalPipe signals_;
+  // Outlives the supervisor: the output streams it still holds redact their last line with it.
+  Redactor redactor_;
   // Declared before the supervisor, so they outlive it: the supervisor starts processes in the
   // cgroup and tells the watchdog about them until it is gone.
   std::optional<Watchdog> watchdog_;
   std::unique_ptr<RunCgroup> cgroup_;
   Supervisor supervisor_;
-  Redactor redactor_;
   PhaseRunner runner_;
   StatusPrinter status_;
   EnvMap base_env_;
