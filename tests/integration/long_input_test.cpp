@@ -17,12 +17,16 @@ ProcessResult wait(const std::vector<std::string>& args) {
   return run_process(argv, {});
 }
 
+// A wait counts only lines appended after it began, so the writer starts after ciperf is up:
+// about 0.35 s later under sanitizers.
+constexpr double kWriterDelayS = 0.2 + 3 * kSanitizerStartS;
+
 // Appends one line of `bytes` 'x' followed by "ready" to `log` a little after the wait began.
 std::unique_ptr<BackgroundProcess> write_long_line(const std::filesystem::path& log, size_t bytes) {
-  return std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{"/bin/sh", "-c",
-                               "sleep 0.2; { head -c " + std::to_string(bytes) +
-                                   " /dev/zero | tr '\\0' x; echo ready; } >> " + log.string()});
+  return std::make_unique<BackgroundProcess>(std::vector<std::string>{
+      "/bin/sh", "-c",
+      "sleep " + std::to_string(kWriterDelayS) + "; { head -c " + std::to_string(bytes) +
+          " /dev/zero | tr '\\0' x; echo ready; } >> " + log.string()});
 }
 
 } // namespace
@@ -66,7 +70,9 @@ TEST_CASE("a log line of 1 MB ends the wait at the timeout, without a crash", "[
   TempDir dir;
   auto log = dir / "huge.log";
   auto writer = write_long_line(log, 1 << 20);
-  auto r = wait({"log:" + log.string() + ":.*ready", "--timeout", "1s"});
+  // The timeout falls a second after the line was written.
+  auto timeout_ms = std::to_string(static_cast<int>((kWriterDelayS + 1) * 1000)) + "ms";
+  auto r = wait({"log:" + log.string() + ":.*ready", "--timeout", timeout_ms});
   CHECK(r.term_signal == 0);
   CHECK(r.exit_code == 124);
   CHECK_THAT(r.err, Contains("no matching line yet"));
