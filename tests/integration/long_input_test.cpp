@@ -17,9 +17,8 @@ ProcessResult wait(const std::vector<std::string>& args) {
   return run_process(argv, {});
 }
 
-// A wait counts only lines appended after it began, so the writer starts after ciperf is up:
-// about 0.35 s later under sanitizers.
-constexpr double kWriterDelayS = 0.2 + 3 * kSanitizerStartS;
+// A wait counts only lines appended after it began, so the writer starts after ciperf is up.
+constexpr double kWriterDelayS = 0.2 + kCiperfUpS;
 
 // Appends one line of `bytes` 'x' followed by "ready" to `log` a little after the wait began.
 std::unique_ptr<BackgroundProcess> write_long_line(const std::filesystem::path& log, size_t bytes) {

@@ -162,22 +162,26 @@ TEST_CASE("a log line is seen as soon as it is written, only if written after th
   TempDir dir;
   auto log = dir / "server.log";
   std::ofstream(log) << "service ready (an old line)\n";
+  // Written once the wait is up (which takes longer under sanitizers).
+  double delay = 0.3 + kCiperfUpS;
   BackgroundProcess writer(
-      {"/bin/sh", "-c", "sleep 0.3; echo 'listening: service ready' >> " + log.string()});
+      {"/bin/sh", "-c",
+       "sleep " + std::to_string(delay) + "; echo 'listening: service ready' >> " + log.string()});
   auto start = steady_now();
   auto r = wait({"log:" + log.string() + ":service ready$", "--timeout", "5s"});
   CHECK(r.exit_code == 0);
   double took = steady_now() - start;
-  CHECK(took >= 0.29);
-  CHECK(took < 0.4 + kSanitizerSlackS);
+  CHECK(took >= delay - 0.01);
+  CHECK(took < delay + 0.1 + kSanitizerSlackS);
 }
 
 TEST_CASE("a log file that does not exist yet, or is truncated while watched", "[wait]") {
   TempDir dir;
   auto log = dir / "later.log";
-  BackgroundProcess creator(
-      {"/bin/sh", "-c",
-       "sleep 0.2; echo starting > " + log.string() + "; sleep 0.1; echo up > " + log.string()});
+  // Created, then truncated and rewritten, once the wait is up.
+  BackgroundProcess creator({"/bin/sh", "-c",
+                             "sleep " + std::to_string(0.2 + kCiperfUpS) + "; echo starting > " +
+                                 log.string() + "; sleep 0.1; echo up > " + log.string()});
   auto r = wait({"log:" + log.string() + ":^up$", "--timeout", "5s", "--json"});
   CHECK(r.exit_code == 0);
   auto missing = wait({"log:" + (dir / "never.log").string() + ":x", "--timeout", "200ms"});

@@ -69,6 +69,9 @@ inline constexpr double kSanitizerStartS = 0.5; // ciperf's start
 inline constexpr double kSanitizerSlackS = 0;
 inline constexpr double kSanitizerStartS = 0;
 #endif
+// How long a test lets a ciperf it just started get going before acting on what ciperf watches
+// (a log line it must see as new): three sanitizer starts, for a loaded machine.
+inline constexpr double kCiperfUpS = 3 * kSanitizerStartS;
 inline constexpr const char* kSmallQuarantine = "ASAN_OPTIONS=quarantine_size_mb=4";
 
 // True while a process with this pid exists and is not a zombie.
