@@ -152,15 +152,69 @@ void ResourceBuilder::add(const PhaseSample& s) {
     order_.push_back(s.name);
   Figures& f = it->second;
   f.wall.push_back(s.wall_s);
-  f.cores.push_back((s.user_s + s.sys_s) / s.wall_s);
-  f.rate.push_back(static_cast<double>(s.read_bytes + s.write_bytes) / s.wall_s / (1 << 20));
+  f.cores.push_back(s.cpu_s() / s.wall_s);
+  int64_t bytes = s.tree_read_bytes && s.tree_write_bytes ? *s.tree_read_bytes + *s.tree_write_bytes
+                                                          : s.read_bytes + s.write_bytes;
+  f.rate.push_back(static_cast<double>(bytes) / s.wall_s / (1 << 20));
   f.psi = f.psi && s.pressure.has_value();
+  f.own = f.own && s.own_pressure.has_value();
   if (s.pressure) {
-    f.cpu.push_back(s.pressure->cpu_some_s / s.wall_s);
-    f.io.push_back(s.pressure->io_some_s / s.wall_s);
-    f.memory.push_back(s.pressure->memory_some_s / s.wall_s);
+    f.host_cpu.push_back(s.pressure->cpu_some_s / s.wall_s);
+    f.host_io.push_back(s.pressure->io_some_s / s.wall_s);
+    f.host_memory.push_back(s.pressure->memory_some_s / s.wall_s);
   }
+  if (s.own_pressure) {
+    f.own_cpu.push_back(s.own_pressure->cpu_some_s / s.wall_s);
+    f.own_io.push_back(s.own_pressure->io_some_s / s.wall_s);
+    f.own_memory.push_back(s.own_pressure->memory_some_s / s.wall_s);
+  }
+  for (const auto& c : s.services)
+    f.services[c.name].push_back((c.user_s + c.sys_s) / s.wall_s);
 }
+
+namespace {
+
+// The first rule that holds decides; its figures are the reason given. With the phase's own
+// stalls (a cgroup per phase) a stall is the phase's; with host-wide ones only, it may be a
+// co-tenant's, and the reason says so.
+void decide(ResourceRow& r, bool psi) {
+  bool own = psi && r.own_stalls;
+  std::string whose = own ? "" : "host ";
+  std::string rate = fmt::format("{:.1f} MiB/s", r.io_mib_per_s);
+  if (psi && r.memory_stall >= 0.10) {
+    r.bound = "memory-bound";
+    r.because = whose + "memory stall " + percent(r.memory_stall) + " of its time";
+  } else if (own && r.io_stall >= 0.2) {
+    // Before the CPU rule: an fsync loop spends half a core in the kernel and still waits on
+    // the disk most of its time.
+    r.bound = "I/O-bound";
+    r.because =
+        fmt::format("I/O stall {}, {}, uses {:.2f} cores", percent(r.io_stall), rate, r.cores);
+  } else if (r.cores >= 0.5 || (own && r.cpu_stall >= 0.3)) {
+    r.bound = "CPU-bound";
+    r.because = fmt::format("uses {:.2f} cores", r.cores);
+    if (psi && r.cpu_stall >= 0.2)
+      r.because += fmt::format(", {}CPU stall {} ({})", whose, percent(r.cpu_stall),
+                               own ? "it waited for a core: too few, or a co-tenant's"
+                                   : "too few cores, or a co-tenant");
+  } else if (!own && ((psi && r.io_stall >= 0.2) || r.io_mib_per_s >= 20)) {
+    r.bound = "I/O-bound";
+    r.because = psi ? fmt::format("host I/O stall {}, {}", percent(r.io_stall), rate) : rate;
+  } else {
+    r.bound = "waiting";
+    r.because = fmt::format("uses {:.2f} cores", r.cores);
+    if (own && r.io_mib_per_s >= 20)
+      r.because += ", " + rate + " without I/O stall (the page cache absorbed it)";
+    if (psi && !own && r.cpu_stall >= 0.3)
+      r.because += ", but the host's CPU is stalled " + percent(r.cpu_stall);
+  }
+  if (psi && own && r.host_cpu_stall >= 0.3 && r.cpu_stall < 0.1)
+    r.because += ", host CPU stall " + percent(r.host_cpu_stall) + " was others'";
+  if (!own)
+    r.because += psi ? " (host-wide figures only)" : " (no PSI)";
+}
+
+} // namespace
 
 std::vector<ResourceRow> ResourceBuilder::finish() {
   std::vector<ResourceRow> rows;
@@ -171,29 +225,20 @@ std::vector<ResourceRow> ResourceBuilder::finish() {
     r.wall_median = stats::median(f.wall);
     r.cores = stats::median(f.cores);
     r.io_mib_per_s = stats::median(f.rate);
-    r.cpu_stall = f.psi ? stats::median(f.cpu) : std::nan("");
-    r.io_stall = f.psi ? stats::median(f.io) : std::nan("");
-    r.memory_stall = f.psi ? stats::median(f.memory) : std::nan("");
-    // The first rule that holds decides; its figures are the reason given.
-    if (f.psi && r.memory_stall >= 0.10) {
-      r.bound = "memory-bound";
-      r.because = "memory stall " + percent(r.memory_stall) + " of its time";
-    } else if (r.cores >= 0.5) {
-      r.bound = "CPU-bound";
-      r.because = fmt::format("uses {:.2f} cores", r.cores);
-      if (f.psi && r.cpu_stall >= 0.2)
-        r.because += ", CPU stall " + percent(r.cpu_stall) + " (too few cores)";
-    } else if ((f.psi && r.io_stall >= 0.2) || r.io_mib_per_s >= 20) {
-      r.bound = "I/O-bound";
-      r.because =
-          f.psi ? fmt::format("I/O stall {}, {:.1f} MiB/s", percent(r.io_stall), r.io_mib_per_s)
-                : fmt::format("{:.1f} MiB/s", r.io_mib_per_s);
-    } else {
-      r.bound = "waiting";
-      r.because = fmt::format("uses {:.2f} cores", r.cores);
-      if (f.psi && r.cpu_stall >= 0.3)
-        r.because += ", but the host's CPU is stalled " + percent(r.cpu_stall);
-    }
+    r.own_stalls = f.own && !f.own_cpu.empty();
+    bool psi = r.own_stalls || (f.psi && !f.host_cpu.empty());
+    auto stall = [&](const std::vector<double>& own, const std::vector<double>& host) {
+      return !psi ? std::nan("") : stats::median(r.own_stalls ? own : host);
+    };
+    r.cpu_stall = stall(f.own_cpu, f.host_cpu);
+    r.io_stall = stall(f.own_io, f.host_io);
+    r.memory_stall = stall(f.own_memory, f.host_memory);
+    r.host_cpu_stall = f.host_cpu.empty() ? std::nan("") : stats::median(f.host_cpu);
+    for (const auto& [service, cores] : f.services)
+      r.services.push_back({service, stats::median(cores)});
+    std::stable_sort(r.services.begin(), r.services.end(),
+                     [](const ServiceLoad& a, const ServiceLoad& b) { return a.cores > b.cores; });
+    decide(r, psi);
     rows.push_back(std::move(r));
   }
   return rows;

@@ -81,16 +81,29 @@ private:
 
 ColdWarmGap cold_vs_warm(const std::vector<PhaseSample>& samples);
 
+// What a live service spent while a phase ran: the median over runs of its CPU seconds per wall
+// second of the phase.
+struct ServiceLoad {
+  std::string service;
+  double cores = 0;
+};
+
 struct ResourceRow {
   std::string phase;
   std::string bound; // CPU-bound | I/O-bound | memory-bound | waiting
   double wall_median = 0;
-  double cores = 0;     // CPU seconds per wall second of the phase's own processes
-  double cpu_stall = 0; // host stall shares over the phase (some), NaN without PSI
+  double cores = 0; // CPU seconds per wall second of the phase's processes (its whole tree
+                    // where a cgroup counted it)
+  // Stall shares over the phase (some): the phase's own where every run had a cgroup per
+  // phase (`own_stalls`), else host-wide; NaN without PSI.
+  bool own_stalls = false;
+  double cpu_stall = 0;
   double io_stall = 0;
   double memory_stall = 0;
+  double host_cpu_stall = 0; // host-wide, for telling "the phase stalled" from "the host was busy"
   double io_mib_per_s = 0;
-  std::string because; // the figures that decided
+  std::vector<ServiceLoad> services; // busiest first
+  std::string because;               // the figures that decided
 };
 
 class ResourceBuilder {
@@ -100,8 +113,11 @@ public:
 
 private:
   struct Figures {
-    std::vector<double> wall, cores, rate, cpu, io, memory;
+    std::vector<double> wall, cores, rate;
+    std::vector<double> host_cpu, host_io, host_memory, own_cpu, own_io, own_memory;
     bool psi = true;
+    bool own = true; // every run had the phase's own figures (a cgroup per phase)
+    std::map<std::string, std::vector<double>> services;
   };
   std::vector<std::string> order_;
   std::map<std::string, Figures> phases_;

@@ -69,6 +69,9 @@ void add_run(CLI::App& app, RunCommand& c) {
   run->add_option("--out", c.out, "Run directory (default .ciperf/runs/<run-id>)");
   run->add_option("--label", c.labels, "Label k=v (repeatable)");
   run->add_flag("-v,--verbose", c.verbose, "Stream phase output to the console too");
+  add_enum_option(run, "--accounting", c.accounting,
+                  "cgroup (a cgroup per phase, where the host allows; the default) or rusage "
+                  "(wait4 only); default $CIPERF_ACCOUNTING");
 }
 
 void add_runs(CLI::App& app, RunsCommand& c) {

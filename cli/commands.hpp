@@ -16,6 +16,7 @@ struct RunCommand {
   std::string out;
   std::vector<std::string> labels; // k=v
   bool verbose = false;
+  std::optional<Accounting> accounting;
 };
 
 struct RunsCommand {

@@ -23,6 +23,7 @@ int command_run(const RunCommand& c) {
   options.out_dir = c.out;
   options.labels = parse_labels(c.labels);
   options.verbose = c.verbose;
+  options.accounting = c.accounting;
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
   RunOutcome outcome = run_pipeline(pipeline, options, store);
   auto style = ConsoleStyle::detect(c.verbose);

@@ -28,6 +28,7 @@ struct ChildSetup {
   int output_fd;
   int devnull;
   int cgroup_procs_fd;
+  int memory_procs_fd;
   int error = 0; // errno of the step that failed, written by the child
   const char* failed_step = nullptr;
 };
@@ -58,9 +59,10 @@ int child_main(void* arg) {
   reset_signals();
   // Into the run's cgroup first, before anything it starts can escape it. A failure leaves the
   // phase outside the cgroup but still in its own group: not worth failing the phase.
-  if (s.cgroup_procs_fd >= 0) {
-    [[maybe_unused]] auto n = ::write(s.cgroup_procs_fd, "0", 1);
-  }
+  for (int procs : {s.cgroup_procs_fd, s.memory_procs_fd})
+    if (procs >= 0) {
+      [[maybe_unused]] auto n = ::write(procs, "0", 1);
+    }
   // Our own group, so that a timeout or an interrupt reaches everything the phase started.
   if (::setpgid(0, 0) != 0)
     fail(s, "setpgid");
@@ -128,8 +130,9 @@ pid_t launch_in_new_group(const LaunchSpec& spec) {
   args.insert(args.end(), spec.args.begin(), spec.args.end());
   auto argv = pointers(args);
   auto envp = pointers(spec.env);
-  ChildSetup setup{spec.executable.c_str(), argv.data(), envp.data(),         spec.workdir.c_str(),
-                   spec.output_fd,          devnull(),   spec.cgroup_procs_fd};
+  ChildSetup setup{spec.executable.c_str(), argv.data(),         envp.data(),
+                   spec.workdir.c_str(),    spec.output_fd,      devnull(),
+                   spec.cgroup_procs_fd,    spec.memory_procs_fd};
   auto stack = std::make_unique<char[]>(kChildStack);
   // No signal may be handled in the child before it resets the handlers: ciperf's handler would
   // write into ciperf's signal pipe from the child.

@@ -16,6 +16,7 @@ struct LaunchSpec {
   std::vector<std::string> env; // NAME=value
   int output_fd = -1;           // becomes the child's stdout and stderr
   int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
+  int memory_procs_fd = -1;     // the same in a cgroup v1 memory hierarchy (-1: none)
 };
 
 class LaunchError : public std::runtime_error {

@@ -42,13 +42,28 @@ void append_to_log(const fs::path& log, const std::string& line) {
 Supervisor::Handle PhaseRunner::launch(const ExecRequest& request) {
   LaunchSpec spec = launch_spec(request); // resolve first: a missing command makes no empty log
   auto output = std::make_unique<OutputStream>(request.log.string(), redactor_, echo_);
-  return supervisor_.start(std::move(spec), std::move(output));
+  return supervisor_.start(std::move(spec), std::move(output), request.cgroup_name);
+}
+
+// The phase's whole tree from its cgroup, which began empty. A cgroup nothing runs in any more
+// is released; one that holds a daemon stays, for the services' cost of later phases.
+std::optional<TreeUsage> PhaseRunner::tree_usage(Supervisor::Handle h) {
+  PhaseCgroup* group = supervisor_.group(h);
+  if (!group)
+    return std::nullopt;
+  CgroupReading empty; // the cgroup was made for the phase: every counter started at zero
+  empty.pressure = PressureSnapshot{};
+  TreeUsage usage = usage_between(empty, group->read());
+  if (!group->populated())
+    supervisor_.release_group(h);
+  return usage;
 }
 
 Execution PhaseRunner::collect(Supervisor::Handle h, PhaseStatus status, Clock::time_point t0) {
   const ProcessState& state = supervisor_.state(h);
   Execution e;
   e.status = status;
+  e.handle = h;
   e.usage = state.usage;
   auto end = state.exited ? state.ended : Clock::now();
   e.wall_s = std::chrono::duration<double>(end - t0).count();
@@ -68,8 +83,7 @@ Execution PhaseRunner::run(const ExecRequest& request, const std::function<void(
   } catch (const std::exception& error) {
     std::string message = redactor_.apply(error.what());
     append_to_log(request.log, message);
-    Execution e{PhaseStatus::Failed, 127, std::nullopt, message, 0, {}, std::nullopt};
-    return e;
+    return Execution::not_started(message);
   }
   auto outcome = supervisor_.wait(h, t0 + request.timeout, tick);
   PhaseStatus status = PhaseStatus::Passed;
@@ -84,6 +98,7 @@ Execution PhaseRunner::run(const ExecRequest& request, const std::function<void(
   }
   supervisor_.settle_output(h);
   Execution e = collect(h, status, t0);
+  e.tree = tree_usage(h);
   if (group_gone) // a stopped phase lasts until its whole group is gone, grace period included
     e.wall_s = std::chrono::duration<double>(*group_gone - t0).count();
   if (status == PhaseStatus::Passed && e.exit_code != 0) {
@@ -114,6 +129,7 @@ Execution PhaseRunner::stop_background(Supervisor::Handle h, Duration grace) {
   supervisor_.terminate(h, grace);
   supervisor_.settle_output(h);
   Execution e = collect(h, PhaseStatus::Passed, state.started);
+  e.tree = tree_usage(h);
   if (died_early && e.exit_code != 0) {
     e.status = PhaseStatus::Failed;
     e.message = e.exit_code ? fmt::format("service exited early with code {}", *e.exit_code)

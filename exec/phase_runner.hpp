@@ -4,6 +4,7 @@
 #include "common/duration.hpp"
 #include "common/redactor.hpp"
 #include "exec/command.hpp"
+#include "exec/phase_cgroup.hpp"
 #include "exec/phase_env.hpp"
 #include "exec/supervisor.hpp"
 #include "model/run_record.hpp"
@@ -21,6 +22,17 @@ struct Execution {
   double wall_s = 0;
   Usage usage;
   std::optional<Pressure> pressure;
+  std::optional<TreeUsage> tree;            // from the phase's own cgroup, when it had one
+  std::optional<Supervisor::Handle> handle; // the phase's process, once started
+
+  // A phase that never started: exit code 127, as a shell says of a command it could not run.
+  static Execution not_started(std::string why) {
+    Execution e;
+    e.status = PhaseStatus::Failed;
+    e.exit_code = 127;
+    e.message = std::move(why);
+    return e;
+  }
 };
 
 struct ExecRequest {
@@ -30,6 +42,7 @@ struct ExecRequest {
   std::filesystem::path log;
   Duration timeout{};
   Duration grace{};
+  std::string cgroup_name; // the phase's own cgroup, under the run's (empty: none)
 };
 
 class PhaseRunner {
@@ -49,6 +62,7 @@ public:
 private:
   Supervisor::Handle launch(const ExecRequest& request);
   Execution collect(Supervisor::Handle h, PhaseStatus status, Clock::time_point t0);
+  std::optional<TreeUsage> tree_usage(Supervisor::Handle h);
 
   Supervisor& supervisor_;
   const Redactor& redactor_;

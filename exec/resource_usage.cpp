@@ -78,14 +78,18 @@ Usage usage_since(const struct rusage& self_before, const struct rusage& childre
   return u;
 }
 
-std::optional<PressureSnapshot> read_pressure() {
+std::optional<PressureSnapshot> read_pressure(int cpu_fd, int io_fd, int memory_fd) {
   PressureSnapshot s;
-  const auto& f = pressure_files();
-  if (!parse_pressure_file(f.cpu, s.us[0], s.us[1]) ||
-      !parse_pressure_file(f.io, s.us[2], s.us[3]) ||
-      !parse_pressure_file(f.memory, s.us[4], s.us[5]))
+  if (!parse_pressure_file(cpu_fd, s.us[0], s.us[1]) ||
+      !parse_pressure_file(io_fd, s.us[2], s.us[3]) ||
+      !parse_pressure_file(memory_fd, s.us[4], s.us[5]))
     return std::nullopt;
   return s;
+}
+
+std::optional<PressureSnapshot> read_pressure() {
+  const auto& f = pressure_files();
+  return read_pressure(f.cpu, f.io, f.memory);
 }
 
 std::optional<Pressure> pressure_between(const std::optional<PressureSnapshot>& before,

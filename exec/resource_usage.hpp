@@ -31,6 +31,8 @@ struct PressureSnapshot {
   int64_t us[6] = {}; // cpu some, cpu full, io some, io full, memory some, memory full
 };
 std::optional<PressureSnapshot> read_pressure();
+// The same from pressure files open at these descriptors (a cgroup's own *.pressure).
+std::optional<PressureSnapshot> read_pressure(int cpu_fd, int io_fd, int memory_fd);
 // Seconds of stall between two snapshots; nullopt if either is missing.
 std::optional<Pressure> pressure_between(const std::optional<PressureSnapshot>& before,
                                          const std::optional<PressureSnapshot>& after);

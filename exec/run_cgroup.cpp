@@ -1,5 +1,7 @@
 #include "exec/run_cgroup.hpp"
 
+#include "exec/phase_cgroup.hpp"
+
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -137,6 +139,40 @@ std::optional<std::pair<std::string, std::string>> cgroup2_mount() {
   return std::nullopt;
 }
 
+// ciperf's cgroup in the cgroup v1 memory hierarchy, when there is one: the mount whose super
+// options name `memory`, joined with the `N:memory:/path` line of /proc/self/cgroup.
+std::optional<fs::path> own_memory_v1() {
+  std::optional<std::string> mount_point;
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  while (!mount_point && std::getline(mounts, line)) {
+    auto dash = line.find(" - cgroup ");
+    if (dash == std::string::npos)
+      continue;
+    std::istringstream options(line.substr(dash + 10));
+    std::string source, super;
+    options >> source >> super;
+    std::istringstream fields(line.substr(0, dash));
+    std::string id, parent, device, root, point;
+    if ((',' + super + ',').find(",memory,") != std::string::npos &&
+        fields >> id >> parent >> device >> root >> point && root == "/")
+      mount_point = point;
+  }
+  if (!mount_point)
+    return std::nullopt;
+  std::ifstream groups("/proc/self/cgroup");
+  while (std::getline(groups, line)) {
+    auto first = line.find(':');
+    auto second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (second == std::string::npos)
+      continue;
+    std::string controllers = ',' + line.substr(first + 1, second - first - 1) + ',';
+    if (controllers.find(",memory,") != std::string::npos)
+      return fs::path(*mount_point) / fs::path(line.substr(second + 1)).relative_path();
+  }
+  return std::nullopt;
+}
+
 // The `0::/path` line of /proc/self/cgroup: ciperf's cgroup in the v2 hierarchy.
 std::optional<std::string> own_v2_path() {
   std::ifstream in("/proc/self/cgroup");
@@ -159,6 +195,12 @@ void kill_cgroup_tree(const char* dir, int patience_ms) {
       return;
     ::nanosleep(&tick, nullptr);
   }
+}
+
+void remove_cgroup_dirs(const char* dir, int patience_ms) {
+  const timespec tick{0, 10'000'000};
+  for (int waited = 0; !remove_tree(dir) && waited < patience_ms; waited += 10)
+    ::nanosleep(&tick, nullptr);
 }
 
 std::optional<fs::path> RunCgroup::own_cgroup(std::string& why) {
@@ -196,7 +238,10 @@ std::unique_ptr<RunCgroup> RunCgroup::create(const std::string& name, std::strin
     ::rmdir(dir.c_str());
     return nullptr;
   }
-  return std::unique_ptr<RunCgroup>(new RunCgroup(dir, fd));
+  auto run = std::unique_ptr<RunCgroup>(new RunCgroup(dir, fd));
+  if (auto memory = own_memory_v1(); memory && ::mkdir((*memory / name).c_str(), 0755) == 0)
+    run->memory_v1_ = *memory / name;
+  return run;
 }
 
 RunCgroup::RunCgroup(fs::path path, int procs_fd) : path_(std::move(path)), procs_fd_(procs_fd) {}
@@ -205,13 +250,15 @@ RunCgroup::~RunCgroup() {
   ::close(procs_fd_);
   if (!removed_)
     kill_cgroup_tree(path_.c_str(), 5000);
+  if (memory_v1_) // its processes are those of the v2 tree, all gone now
+    remove_cgroup_dirs(memory_v1_->c_str(), 1000);
 }
 
-fs::path RunCgroup::create_child(const std::string& name) {
-  fs::path dir = path_ / name;
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    throw std::runtime_error("cannot create " + dir.string() + ": " + std::strerror(errno));
-  return dir;
+std::unique_ptr<PhaseCgroup> RunCgroup::create_phase(const std::string& name) {
+  std::optional<fs::path> memory;
+  if (memory_v1_)
+    memory = *memory_v1_ / name;
+  return std::make_unique<PhaseCgroup>(path_ / name, memory);
 }
 
 void RunCgroup::kill_all() const {

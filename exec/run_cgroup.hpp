@@ -1,15 +1,16 @@
 #pragma once
 // A cgroup v2 directory that holds every process of one run, so that "kill everything the run
 // started" reaches daemons that left their process group and session, and grandchildren whose
-// parent died. It is created under ciperf's own cgroup; ciperf itself stays outside it. Later
-// per-phase accounting creates children of it (create_child) and reads their cpu.stat and
-// *.pressure files.
+// parent died. It is created under ciperf's own cgroup; ciperf itself stays outside it. Each
+// phase gets a child of it (exec/phase_cgroup.hpp) for its own figures.
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace ciperf {
+
+class PhaseCgroup;
 
 class RunCgroup {
 public:
@@ -26,11 +27,14 @@ public:
   RunCgroup& operator=(const RunCgroup&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // The run's directory in a cgroup v1 memory hierarchy, where phases get a memory peak from.
+  const std::optional<std::filesystem::path>& memory_v1() const { return memory_v1_; }
   // cgroup.procs, open for writing and close-on-exec: a child between fork and exec writes "0"
   // into it to enter the cgroup (async-signal-safe, unlike anything that builds a path).
   int procs_fd() const { return procs_fd_; }
-  // A child cgroup (for one phase): its path. Throws std::runtime_error.
-  std::filesystem::path create_child(const std::string& name);
+  // A child cgroup for one phase, with a companion in the cgroup v1 memory hierarchy where v2
+  // has no memory controller but v1 has one. Throws std::runtime_error.
+  std::unique_ptr<PhaseCgroup> create_phase(const std::string& name);
   // SIGKILL to every process in the cgroup and its children.
   void kill_all() const;
   // True while any process is in the cgroup or its children.
@@ -41,6 +45,7 @@ public:
 private:
   explicit RunCgroup(std::filesystem::path path, int procs_fd);
   std::filesystem::path path_;
+  std::optional<std::filesystem::path> memory_v1_; // the run's directory in a v1 memory hierarchy
   int procs_fd_ = -1;
   bool removed_ = false;
 };
@@ -50,5 +55,9 @@ private:
 // up to about `patience_ms` for the killed processes to go. Uses only system calls, no
 // allocation: the watchdog calls it in a process forked from a threaded one.
 void kill_cgroup_tree(const char* dir, int patience_ms);
+// Removes the cgroup directory `dir` and its children once their processes are gone, trying for
+// up to about `patience_ms` (a v1 memory hierarchy's, whose processes the v2 kill ended). System
+// calls only, as above.
+void remove_cgroup_dirs(const char* dir, int patience_ms);
 
 } // namespace ciperf

@@ -1,5 +1,6 @@
 #include "exec/supervisor.hpp"
 
+#include "exec/phase_cgroup.hpp"
 #include "exec/run_cgroup.hpp"
 #include "exec/signal_pipe.hpp"
 #include "exec/watchdog.hpp"
@@ -41,17 +42,31 @@ Supervisor::~Supervisor() {
   close_all();
 }
 
-void Supervisor::contain(RunCgroup* cgroup, Watchdog* watchdog) {
+void Supervisor::contain(RunCgroup* cgroup, Watchdog* watchdog, bool per_phase) {
   cgroup_ = cgroup;
   watchdog_ = watchdog;
-  if (cgroup_ && watchdog_)
+  per_phase_ = per_phase;
+  if (cgroup_ && watchdog_) {
     watchdog_->watch_cgroup(cgroup_->path());
+    if (cgroup_->memory_v1())
+      watchdog_->watch_memory_cgroup(*cgroup_->memory_v1());
+  }
 }
 
-Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStream> output) {
+Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStream> output,
+                                     const std::string& group_name) {
   spec.output_fd = output->child_fd();
   spec.cgroup_procs_fd = cgroup_ ? cgroup_->procs_fd() : -1;
   Entry entry;
+  if (per_phase_cgroups() && !group_name.empty()) {
+    try {
+      entry.group = cgroup_->create_phase(group_name);
+      spec.cgroup_procs_fd = entry.group->procs_fd();
+      spec.memory_procs_fd = entry.group->memory_procs_fd();
+    } catch (const std::exception&) {
+      // The phase runs in the run's cgroup and its own figures stay null: never made up.
+    }
+  }
   entry.state.started = Clock::now();
   entry.state.pid = launch_in_new_group(spec);
   if (watchdog_ && !cgroup_)
@@ -170,6 +185,10 @@ void Supervisor::kill_leftovers(Handle h) {
   if (!group_alive(h))
     forget_group(group);
   note_detached();
+}
+
+void Supervisor::release_group(Handle h) {
+  entries_[h].group.reset();
 }
 
 void Supervisor::forget_group(pid_t pgid) {

@@ -19,6 +19,7 @@ namespace ciperf {
 
 class SignalPipe;
 class RunCgroup;
+class PhaseCgroup;
 class Watchdog;
 using Clock = std::chrono::steady_clock;
 
@@ -42,13 +43,22 @@ public:
   // From now on, processes start in `cgroup` (may be null: the host has none to give) and the
   // watchdog hears of what it must kill should ciperf die: the cgroup, or else each process
   // group while it lives. Both must outlive the supervisor.
-  void contain(RunCgroup* cgroup, Watchdog* watchdog);
+  // With `per_phase`, each process started with a group name gets a cgroup of its own under
+  // `cgroup` (see exec/phase_cgroup.hpp).
+  void contain(RunCgroup* cgroup, Watchdog* watchdog, bool per_phase);
+  bool per_phase_cgroups() const { return cgroup_ && per_phase_; }
   // At the end of a run: SIGKILL whatever is still running (daemons the pipeline did not stop),
   // reap it, remove the cgroup. Nothing the run started survives it.
   void kill_remaining();
 
-  // Starts `spec` as a new process group writing into `output`. Throws LaunchError.
-  Handle start(LaunchSpec spec, std::unique_ptr<OutputStream> output);
+  // Starts `spec` as a new process group writing into `output`, in a cgroup of its own named
+  // `group_name` when per-phase cgroups are on (else in the run's). Throws LaunchError.
+  Handle start(LaunchSpec spec, std::unique_ptr<OutputStream> output,
+               const std::string& group_name = {});
+  // The process's own cgroup, or null (none was made, or it was released).
+  PhaseCgroup* group(Handle h) const { return entries_[h].group.get(); }
+  // Closes the cgroup's files, and removes it if nothing runs in it any more.
+  void release_group(Handle h);
 
   // Runs the loop until the main process of `h` exits, `deadline` passes, or an interrupt
   // arrives. `tick` is called about every `tick_every` while waiting (live status).
@@ -85,6 +95,7 @@ private:
   struct Entry {
     ProcessState state;
     std::unique_ptr<OutputStream> output;
+    std::unique_ptr<PhaseCgroup> group;
   };
   void step(Clock::duration timeout);
   void reap();
@@ -103,6 +114,7 @@ private:
   std::map<pid_t, pid_t> detached_;      // daemons that outlived the phase that started them: pgid
   RunCgroup* cgroup_ = nullptr;
   Watchdog* watchdog_ = nullptr;
+  bool per_phase_ = false;
   int interrupts_ = 0;
 };
 

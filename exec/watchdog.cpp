@@ -22,6 +22,7 @@ constexpr size_t kMaxGroups = 4096; // more running at once would be a fork bomb
 
 struct Watched {
   char cgroup[PATH_MAX] = {};
+  char memory_cgroup[PATH_MAX] = {}; // a v1 memory hierarchy's companion of `cgroup`
   pid_t groups[kMaxGroups] = {};
   size_t group_count = 0;
 
@@ -36,13 +37,14 @@ struct Watched {
         return;
       }
   }
-  // One line: `c PATH`, `+ PGID` or `- PGID`.
+  // One line: `c PATH`, `m PATH`, `+ PGID` or `- PGID`.
   void apply(const char* line, size_t len) {
     if (len < 2)
       return;
-    if (line[0] == 'c' && len - 2 < sizeof cgroup) {
-      std::memcpy(cgroup, line + 2, len - 2);
-      cgroup[len - 2] = '\0';
+    if ((line[0] == 'c' || line[0] == 'm') && len - 2 < sizeof cgroup) {
+      char* path = line[0] == 'c' ? cgroup : memory_cgroup;
+      std::memcpy(path, line + 2, len - 2);
+      path[len - 2] = '\0';
     } else if (line[0] == '+' || line[0] == '-') {
       pid_t pgid = static_cast<pid_t>(std::strtol(line + 2, nullptr, 10)); // no allocation
       if (pgid > 1)
@@ -54,6 +56,8 @@ struct Watched {
       ::kill(-groups[i], SIGKILL);
     if (cgroup[0] != '\0')
       kill_cgroup_tree(cgroup, 5000);
+    if (memory_cgroup[0] != '\0')
+      remove_cgroup_dirs(memory_cgroup, 1000);
   }
 };
 
@@ -129,6 +133,10 @@ Watchdog::~Watchdog() {
 
 void Watchdog::watch_cgroup(const std::filesystem::path& dir) {
   send('c', dir.string());
+}
+
+void Watchdog::watch_memory_cgroup(const std::filesystem::path& dir) {
+  send('m', dir.string());
 }
 
 void Watchdog::watch_group(pid_t pgid) {

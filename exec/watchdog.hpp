@@ -22,6 +22,8 @@ public:
 
   pid_t pid() const { return pid_; }
   void watch_cgroup(const std::filesystem::path& dir);
+  // Its v1 memory companion, whose directories go once the cgroup's processes are killed.
+  void watch_memory_cgroup(const std::filesystem::path& dir);
   void watch_group(pid_t pgid);
   void forget_group(pid_t pgid); // the group is gone: its id may be reused by someone else
 

@@ -9,15 +9,17 @@ namespace {
 
 using nlohmann::json;
 
+// `key` ("pressure", "own_pressure") of the object `f`: null or absent when not measured.
 std::optional<Pressure> read_pressure(const JsonFields& f, const std::string& file,
-                                      const std::string& where) {
-  const json* p = f.object("pressure");
+                                      const std::string& where, const char* key = "pressure") {
+  const json* p = f.object(key);
   if (!p)
     return std::nullopt;
   Pressure out;
+  std::string at = where + "." + key;
   auto read = [&](const char* resource, double& some, double& full) {
-    if (const json* r = JsonFields(*p, file, where + ".pressure").object(resource)) {
-      JsonFields rf(*r, file, where + ".pressure." + resource);
+    if (const json* r = JsonFields(*p, file, at).object(resource)) {
+      JsonFields rf(*r, file, at + "." + resource);
       some = rf.seconds("some_s");
       full = rf.seconds("full_s");
     }
@@ -57,6 +59,18 @@ PhaseRecord ciperf_phase(const json& phase, const std::string& file, size_t inde
   p.index = static_cast<int>(index);
   f.read_flat(phase_fields(), p);
   p.pressure = read_pressure(f, file, where);
+  p.own_pressure = read_pressure(f, file, where, "own_pressure");
+  if (const json* services = f.array("services"))
+    for (size_t i = 0; i < services->size() && i < 1000; ++i) {
+      std::string at = where + ".services[" + std::to_string(i) + "]";
+      JsonFields c((*services)[i], file, at);
+      ServiceCost& cost = p.services.emplace_back();
+      cost.service = static_cast<int>(c.integer("phase"));
+      cost.name = c.text("name");
+      cost.user_s = c.seconds("user_s");
+      cost.sys_s = c.seconds("sys_s");
+      cost.pressure = read_pressure(c, file, at);
+    }
   if (const json* metrics = f.object("metrics"))
     for (const auto& [name, value] : metrics->items()) {
       JsonFields m(value, file, where + ".metrics." + name);

@@ -18,6 +18,9 @@ enum class PhaseKind { Deploy, Wait, Build, Test, Teardown, Other };
 enum class RunMode { Normal, Cold, Warm };
 enum class WaitOutcome { Ready, Timeout, Failed, Interrupted };
 enum class ProbeKind { Http, Tcp, Exec, Log, Swarm };
+// Where a run's per-phase figures come from: each phase's own cgroup (its whole process tree,
+// daemons included, and its own pressure stalls), or wait4's rusage of the processes ciperf reaped.
+enum class Accounting { Rusage, Cgroup };
 
 template <typename E> struct EnumNames;
 template <> struct EnumNames<PhaseStatus> {
@@ -41,6 +44,10 @@ template <> struct EnumNames<WaitOutcome> {
 };
 template <> struct EnumNames<ProbeKind> {
   static constexpr std::array<std::string_view, 5> names = {"http", "tcp", "exec", "log", "swarm"};
+};
+
+template <> struct EnumNames<Accounting> {
+  static constexpr std::array<std::string_view, 2> names = {"rusage", "cgroup"};
 };
 
 template <typename E>

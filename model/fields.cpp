@@ -127,20 +127,25 @@ template <auto Outer, auto Inner> constexpr Field<RecordOf<Outer>> nested(std::s
           JsonKey::None, &get_nested<Outer, Inner>, &set_nested<Outer, Inner>};
 }
 
-// A figure of the phase's optional pressure: all six are null together when the kernel has no
-// PSI, so a non-null one engages the pressure.
-template <auto Figure> FieldValue get_pressure(const PhaseRecord& p) {
-  return p.pressure ? FieldValue((*p.pressure).*Figure) : FieldValue{};
+// A figure of one of the phase's optional pressures: all six are null together when the kernel
+// has no PSI (or, for the phase's own, there was no cgroup), so a non-null one engages it.
+template <auto Which, auto Figure> FieldValue get_pressure(const PhaseRecord& p) {
+  return (p.*Which) ? FieldValue((*(p.*Which)).*Figure) : FieldValue{};
 }
-template <auto Figure> bool set_pressure(PhaseRecord& p, const FieldValue& v) {
+template <auto Which, auto Figure> bool set_pressure(PhaseRecord& p, const FieldValue& v) {
   if (std::holds_alternative<std::monostate>(v))
     return true;
-  if (!p.pressure)
-    p.pressure.emplace();
-  return from_value(v, (*p.pressure).*Figure);
+  if (!(p.*Which))
+    (p.*Which).emplace();
+  return from_value(v, (*(p.*Which)).*Figure);
 }
-template <auto Figure> constexpr Field<PhaseRecord> pressure(std::string_view name) {
-  return {name, FieldType::Real, true, JsonKey::None, &get_pressure<Figure>, &set_pressure<Figure>};
+template <auto Which, auto Figure> constexpr Field<PhaseRecord> pressure(std::string_view name) {
+  return {name,
+          FieldType::Real,
+          true,
+          JsonKey::None,
+          &get_pressure<Which, Figure>,
+          &set_pressure<Which, Figure>};
 }
 
 FieldValue get_marks(const WaitTargetRecord& t) {
@@ -165,6 +170,7 @@ const Field<RunRecord> kRunFields[] = {
     member<&R::pipeline_file>("pipeline_file", J::Always),
     member<&R::mode>("mode", J::Always),
     member<&R::status>("status", J::Required),
+    member<&R::accounting>("accounting", J::Always),
     member<&R::started_at>("started_at", J::Required),
     member<&R::finished_at>("finished_at", J::Always),
     member<&R::wall_s>("wall_s", J::Always),
@@ -194,12 +200,23 @@ const Field<PhaseRecord> kPhaseFields[] = {
     member<&P::max_rss_bytes>("max_rss_bytes", J::Always),
     member<&P::read_bytes>("read_bytes", J::Always),
     member<&P::write_bytes>("write_bytes", J::Always),
-    pressure<&Pressure::cpu_some_s>("cpu_some_s"),
-    pressure<&Pressure::cpu_full_s>("cpu_full_s"),
-    pressure<&Pressure::io_some_s>("io_some_s"),
-    pressure<&Pressure::io_full_s>("io_full_s"),
-    pressure<&Pressure::memory_some_s>("memory_some_s"),
-    pressure<&Pressure::memory_full_s>("memory_full_s"),
+    pressure<&P::pressure, &Pressure::cpu_some_s>("cpu_some_s"),
+    pressure<&P::pressure, &Pressure::cpu_full_s>("cpu_full_s"),
+    pressure<&P::pressure, &Pressure::io_some_s>("io_some_s"),
+    pressure<&P::pressure, &Pressure::io_full_s>("io_full_s"),
+    pressure<&P::pressure, &Pressure::memory_some_s>("memory_some_s"),
+    pressure<&P::pressure, &Pressure::memory_full_s>("memory_full_s"),
+    member<&P::tree_user_s>("tree_user_s", J::Always),
+    member<&P::tree_sys_s>("tree_sys_s", J::Always),
+    member<&P::tree_memory_peak_bytes>("tree_memory_peak_bytes", J::Always),
+    member<&P::tree_read_bytes>("tree_read_bytes", J::Always),
+    member<&P::tree_write_bytes>("tree_write_bytes", J::Always),
+    pressure<&P::own_pressure, &Pressure::cpu_some_s>("own_cpu_some_s"),
+    pressure<&P::own_pressure, &Pressure::cpu_full_s>("own_cpu_full_s"),
+    pressure<&P::own_pressure, &Pressure::io_some_s>("own_io_some_s"),
+    pressure<&P::own_pressure, &Pressure::io_full_s>("own_io_full_s"),
+    pressure<&P::own_pressure, &Pressure::memory_some_s>("own_memory_some_s"),
+    pressure<&P::own_pressure, &Pressure::memory_full_s>("own_memory_full_s"),
     member<&P::budget_s>("budget_s", J::Omittable),
     member<&P::over_budget>("over_budget", J::Omittable), // results.json: only with a budget
     member<&P::log>("log", J::Always),

@@ -12,11 +12,22 @@
 
 namespace ciperf {
 
-// Stall seconds from /proc/pressure over a phase; absent when the kernel has no PSI.
+// Stall seconds over a phase: host-wide from /proc/pressure, or a cgroup's own from its
+// *.pressure files. Absent when the kernel has no PSI.
 struct Pressure {
   double cpu_some_s = 0, cpu_full_s = 0;
   double io_some_s = 0, io_full_s = 0;
   double memory_some_s = 0, memory_full_s = 0;
+
+  // The six figures in the order above, for code that treats them alike (a store row).
+  static constexpr int kFigures = 6;
+  double& figure(int i) { return this->*kMembers[i]; }
+  double figure(int i) const { return this->*kMembers[i]; }
+
+private:
+  static constexpr double Pressure::*kMembers[kFigures] = {
+      &Pressure::cpu_some_s, &Pressure::cpu_full_s,    &Pressure::io_some_s,
+      &Pressure::io_full_s,  &Pressure::memory_some_s, &Pressure::memory_full_s};
 };
 
 struct Metric {
@@ -55,6 +66,15 @@ struct WaitRecord {
   std::vector<WaitTargetRecord> targets;
 };
 
+// What a service (a background phase, or a daemon an earlier phase left running) spent while a
+// later phase ran: read from the service's own cgroup at the phase's start and end.
+struct ServiceCost {
+  int service = 0;  // index of the phase that started it
+  std::string name; // that phase's name
+  double user_s = 0, sys_s = 0;
+  std::optional<Pressure> pressure; // the service's own stalls
+};
+
 struct PhaseRecord {
   int index = 0; // position in the pipeline, from 0
   std::string name;
@@ -72,8 +92,16 @@ struct PhaseRecord {
   int64_t max_rss_bytes = 0;
   int64_t read_bytes = 0;
   int64_t write_bytes = 0;
-  std::optional<Pressure> pressure;
-  std::string log; // relative to the run directory
+  std::optional<Pressure> pressure; // host-wide: every process on the host, co-tenants included
+  // From the phase's own cgroup (cgroup accounting only; null otherwise): CPU of every process of
+  // the phase, daemons that left its process group included; the stalls of those processes
+  // alone; and, where the memory and io controllers are there, the tree's memory peak (page
+  // cache included) and block I/O.
+  std::optional<double> tree_user_s, tree_sys_s;
+  std::optional<Pressure> own_pressure;
+  std::optional<int64_t> tree_memory_peak_bytes, tree_read_bytes, tree_write_bytes;
+  std::vector<ServiceCost> services; // what the live services spent while this phase ran
+  std::string log;                   // relative to the run directory
   std::vector<Metric> metrics;
   std::optional<double> budget_s;
   bool over_budget = false;
@@ -84,6 +112,10 @@ struct PhaseRecord {
   bool failed() const { return ciperf::failed(status); }
   // Took time of its own in the run: ran, and is not a background service.
   bool counts_toward_total() const { return ran() && !background; }
+  // CPU seconds of the phase: its whole tree where a cgroup counted it, else what wait4 saw.
+  double cpu_s() const {
+    return tree_user_s ? *tree_user_s + tree_sys_s.value_or(0) : user_s + sys_s;
+  }
 };
 
 struct HostInfo {
@@ -106,6 +138,7 @@ struct RunRecord {
   std::string pipeline_file;
   RunMode mode = RunMode::Normal;
   RunStatus status = RunStatus::Incomplete;
+  Accounting accounting = Accounting::Rusage;
   std::string started_at;  // RFC 3339 UTC
   std::string finished_at; // RFC 3339 UTC
   double wall_s = 0;

@@ -88,32 +88,48 @@ void write_gap(const ColdWarmGap& g, ViewFormat format, std::ostream& out) {
       << t.render();
 }
 
+std::string service_loads(const std::vector<ServiceLoad>& services) {
+  std::string text;
+  for (const auto& s : services)
+    text += fmt::format("{}{} {:.2f}", text.empty() ? "" : ", ", s.service, s.cores);
+  return text.empty() ? "-" : text;
+}
+
 void write_resources(const std::vector<ResourceRow>& rows, ViewFormat format, std::ostream& out) {
   if (format == ViewFormat::Json) {
     json list = json::array();
-    for (const auto& r : rows)
+    for (const auto& r : rows) {
+      json services = json::array();
+      for (const auto& s : r.services)
+        services.push_back({{"service", s.service}, {"cores", s.cores}});
       list.push_back({{"phase", r.phase},
                       {"bound", r.bound},
                       {"wall_median_s", r.wall_median},
                       {"cores", r.cores},
+                      {"stalls", r.own_stalls ? "own" : "host"},
                       {"cpu_stall", number_or_null(r.cpu_stall)},
                       {"io_stall", number_or_null(r.io_stall)},
                       {"memory_stall", number_or_null(r.memory_stall)},
+                      {"host_cpu_stall", number_or_null(r.host_cpu_stall)},
                       {"io_mib_per_s", r.io_mib_per_s},
+                      {"services", services},
                       {"because", r.because}});
+    }
     out << list.dump(2) << "\n";
     return;
   }
   TextTable t;
-  t.header = {"phase", "bound", "wall", "cores", "stall c/io/m", "I/O", "because"};
-  t.right_aligned = {false, false, true, true, true, true, false};
+  t.header = {"phase",  "bound", "wall", "cores", "stall c/io/m", "I/O", "services (cores)",
+              "because"};
+  t.right_aligned = {false, false, true, true, true, true, false, false};
   for (const auto& r : rows)
     t.rows.push_back(
         {r.phase, r.bound, human_seconds(r.wall_median), fmt::format("{:.2f}", r.cores),
-         std::isnan(r.cpu_stall) ? "n/a"
-                                 : fmt::format("{:.0f}/{:.0f}/{:.0f}%", 100 * r.cpu_stall,
-                                               100 * r.io_stall, 100 * r.memory_stall),
-         fmt::format("{:.1f}MiB/s", r.io_mib_per_s), r.because});
+         std::isnan(r.cpu_stall)
+             ? "n/a"
+             : fmt::format("{:.0f}/{:.0f}/{:.0f}% {}", 100 * r.cpu_stall, 100 * r.io_stall,
+                           100 * r.memory_stall, r.own_stalls ? "own" : "host"),
+         fmt::format("{:.1f}MiB/s", r.io_mib_per_s), service_loads(r.services), r.because});
   out << t.render();
 }
 

@@ -16,5 +16,7 @@ void write_pareto(const Pareto& pareto, const std::string& what, ViewFormat form
 // Throws UsageError when the gap lacks cold or warm runs.
 void write_gap(const ColdWarmGap& gap, ViewFormat format, std::ostream& out);
 void write_resources(const std::vector<ResourceRow>& rows, ViewFormat format, std::ostream& out);
+// "postgres 1.40, nginx 0.02": the services busy while a phase ran, busiest first; "-" if none.
+std::string service_loads(const std::vector<ServiceLoad>& services);
 
 } // namespace ciperf

@@ -2,6 +2,7 @@
 // forbids any), readable offline. The newest run as a waterfall and a table, then the analyses
 // of the selection: Pareto chart, cold vs warm box plots, trends, resource classification.
 #include "common/text_escape.hpp"
+#include "reports/attribution_view.hpp"
 #include "reports/html_charts.hpp"
 #include "reports/human_units.hpp"
 #include "reports/report_format.hpp"
@@ -94,8 +95,7 @@ void write_phase_table(const ReportRun& run, std::string& out) {
                        "</tr>\n",
                        e(p.name), p.background ? " <span class=\"note\">(service)</span>" : "",
                        e(to_string(p.kind)), e(p.tier), status, human_seconds(p.wall_s),
-                       share > 0 ? percent(share) : "-", 100 * share,
-                       human_seconds(p.user_s + p.sys_s),
+                       share > 0 ? percent(share) : "-", 100 * share, human_seconds(p.cpu_s()),
                        p.max_rss_bytes > 0 ? human_bytes(p.max_rss_bytes) : "-", budget);
   }
   out += "</table>\n";
@@ -207,17 +207,19 @@ void write_resources(const Report& report, std::string& out) {
   if (report.resources.empty())
     return;
   out += "<h2>What bounds each phase</h2>\n<table><tr><th>phase</th><th>bound</th><th>wall</th>"
-         "<th>cores</th><th>stall CPU/IO/mem</th><th>I/O</th><th>because</th></tr>\n";
+         "<th>cores</th><th>stall CPU/IO/mem</th><th>I/O</th><th>services (cores)</th>"
+         "<th>because</th></tr>\n";
   for (const auto& r : report.resources)
     out += fmt::format("<tr><td>{}</td><td class=\"bound\">{}</td><td class=\"n\">{}</td>"
                        "<td class=\"n\">{:.2f}</td><td class=\"n\">{}</td><td class=\"n\">"
-                       "{:.1f} MiB/s</td><td class=\"note\">{}</td></tr>\n",
+                       "{:.1f} MiB/s</td><td>{}</td><td class=\"note\">{}</td></tr>\n",
                        e(r.phase), e(r.bound), human_seconds(r.wall_median), r.cores,
                        std::isnan(r.cpu_stall)
                            ? std::string("n/a")
-                           : fmt::format("{:.0f}/{:.0f}/{:.0f}%", 100 * r.cpu_stall,
-                                         100 * r.io_stall, 100 * r.memory_stall),
-                       r.io_mib_per_s, e(r.because));
+                           : fmt::format("{:.0f}/{:.0f}/{:.0f}% {}", 100 * r.cpu_stall,
+                                         100 * r.io_stall, 100 * r.memory_stall,
+                                         r.own_stalls ? "own" : "host"),
+                       r.io_mib_per_s, e(service_loads(r.services)), e(r.because));
   out += "</table>\n";
 }
 

@@ -99,8 +99,7 @@ void write_run(const RunRecord& r, std::string& out) {
             : fmt::format("**{}**: {}", to_string(p.status), cell(failure_summary(p)));
     table.row(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, cell(p.tier), status,
                           ran ? human_seconds(p.wall_s) : "-", share > 0 ? percent(share) : "-",
-                          share_bar(share), ran ? human_seconds(p.user_s + p.sys_s) : "-",
-                          budget_flag(p)));
+                          share_bar(share), ran ? human_seconds(p.cpu_s()) : "-", budget_flag(p)));
   }
   table.close("phases");
   std::string over;

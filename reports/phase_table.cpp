@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <vector>
 
 namespace ciperf {
@@ -23,14 +24,24 @@ std::string colored(const std::string& status, bool color) {
   return fmt::format("\033[{}m{}\033[0m", code, status);
 }
 
-std::string stall(const PhaseRecord& p) {
-  if (!p.pressure)
+// The phase's own stalls where its cgroup gave them, else the host's: the header says which,
+// and a phase of a cgroup run without its own (a wait, which runs inside ciperf) says "host".
+std::string stall(const PhaseRecord& p, bool own_header) {
+  const auto& pressure = p.own_pressure ? p.own_pressure : p.pressure;
+  if (!pressure)
     return "n/a";
   if (p.wall_s <= 0)
     return "-";
   auto pct = [&](double s) { return static_cast<int>(std::lround(100.0 * s / p.wall_s)); };
-  return fmt::format("{}/{}/{}%", pct(p.pressure->cpu_some_s), pct(p.pressure->io_some_s),
-                     pct(p.pressure->memory_some_s));
+  return fmt::format("{}/{}/{}%{}", pct(pressure->cpu_some_s), pct(pressure->io_some_s),
+                     pct(pressure->memory_some_s), own_header && !p.own_pressure ? " host" : "");
+}
+
+// The tree's memory peak where a memory controller measured it, else the largest process's.
+std::string memory(const PhaseRecord& p) {
+  if (p.tree_memory_peak_bytes)
+    return human_bytes(*p.tree_memory_peak_bytes);
+  return p.kind == PhaseKind::Wait && p.max_rss_bytes == 0 ? "-" : human_bytes(p.max_rss_bytes);
 }
 
 std::string budget(const PhaseRecord& p) {
@@ -39,7 +50,7 @@ std::string budget(const PhaseRecord& p) {
   return fmt::format("{} {}", p.over_budget ? "OVER" : "ok", human_seconds(*p.budget_s));
 }
 
-Row phase_row(const PhaseRecord& p, double run_wall) {
+Row phase_row(const PhaseRecord& p, double run_wall, bool own_header) {
   bool ran = p.ran();
   std::string share = ran && !p.background && run_wall > 0
                           ? fmt::format("{:.1f}%", 100.0 * p.wall_s / run_wall)
@@ -51,9 +62,9 @@ Row phase_row(const PhaseRecord& p, double run_wall) {
           to_string(p.status),
           human_seconds(p.wall_s),
           share,
-          human_seconds(p.user_s + p.sys_s),
-          p.kind == PhaseKind::Wait && p.max_rss_bytes == 0 ? "-" : human_bytes(p.max_rss_bytes),
-          stall(p),
+          human_seconds(p.cpu_s()),
+          memory(p),
+          stall(p, own_header),
           budget(p)};
 }
 
@@ -61,13 +72,44 @@ Row phase_row(const PhaseRecord& p, double run_wall) {
 
 std::string phase_table(const RunRecord& run, const TableStyle& style) {
   TextTable table;
-  table.header = {"phase", "status", "wall", "share", "cpu", "peak rss", "stall c/io/m", "budget"};
+  bool own = run.accounting == Accounting::Cgroup;
+  table.header = {"phase",
+                  "status",
+                  "wall",
+                  "share",
+                  "cpu",
+                  own ? "peak mem" : "peak rss",
+                  own ? "own stall c/io/m" : "stall c/io/m",
+                  "budget"};
   table.right_aligned = {false, false, true, true, true, true, true, false};
   for (const auto& p : run.phases)
-    table.rows.push_back(phase_row(p, run.wall_s));
+    table.rows.push_back(phase_row(p, run.wall_s, own));
   return table.render([](size_t column, const std::string& cell,
                          bool color) { return column == 1 ? colored(cell, color) : cell; },
-                      style.color);
+                      style.color) +
+         service_totals(run);
+}
+
+std::string service_totals(const RunRecord& run) {
+  struct Total {
+    double cpu_s = 0;
+    int phases = 0;
+  };
+  std::map<int, std::pair<std::string, Total>> totals; // by the index of the starting phase
+  for (const auto& p : run.phases)
+    for (const auto& c : p.services) {
+      auto& [name, total] = totals[c.service];
+      name = c.name;
+      total.cpu_s += c.user_s + c.sys_s;
+      ++total.phases;
+    }
+  std::string text;
+  for (const auto& [index, entry] : totals) {
+    const auto& [name, total] = entry;
+    text += fmt::format("service {}: {} CPU while {} later phase{} ran\n", terminal_escape(name),
+                        human_seconds(total.cpu_s), total.phases, total.phases == 1 ? "" : "s");
+  }
+  return text;
 }
 
 std::string run_summary_line(const RunRecord& run) {

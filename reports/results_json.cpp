@@ -66,11 +66,26 @@ json probe_json(const WaitRecord& w) {
   return out;
 }
 
+json services_json(const std::vector<ServiceCost>& services) {
+  json out = json::array();
+  for (const auto& c : services)
+    out.push_back({{"phase", c.service},
+                   {"name", c.name},
+                   {"user_s", c.user_s},
+                   {"sys_s", c.sys_s},
+                   {"pressure", pressure_json(c.pressure)}});
+  return out;
+}
+
 json phase_json(const PhaseRecord& p) {
   json metrics = json::object();
   for (const auto& m : p.metrics)
     metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
-  json out = {{"pressure", pressure_json(p.pressure)}, {"metrics", metrics}};
+  json out = {{"pressure", pressure_json(p.pressure)},
+              {"own_pressure", pressure_json(p.own_pressure)},
+              {"metrics", metrics}};
+  if (!p.services.empty())
+    out["services"] = services_json(p.services);
   put_flat(out, phase_fields(), p);
   if (!p.budget_s)
     out.erase("over_budget"); // said only of a phase that has a budget

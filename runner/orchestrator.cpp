@@ -1,6 +1,7 @@
 #include "runner/orchestrator.hpp"
 
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "exec/phase_runner.hpp"
 #include "exec/run_cgroup.hpp"
 #include "exec/signal_pipe.hpp"
@@ -39,6 +40,18 @@ std::string file_stem(size_t index, size_t count, const std::string& name) {
         (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
   int width = count >= 100 ? 3 : 2;
   return fmt::format("{:0{}}-{}", index + 1, width, safe.substr(0, 64));
+}
+
+Accounting requested_accounting(const RunOptions& options) {
+  if (options.accounting)
+    return *options.accounting;
+  const char* env = std::getenv("CIPERF_ACCOUNTING");
+  if (!env || !*env)
+    return Accounting::Cgroup;
+  if (auto parsed = parse_enum<Accounting>(env))
+    return *parsed;
+  throw UsageError(
+      fmt::format("CIPERF_ACCOUNTING is '{}': use cgroup or rusage", terminal_escape(env)));
 }
 
 std::vector<std::string> secret_values(const Pipeline& p) {
@@ -87,6 +100,9 @@ private:
   EnvMap ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const;
   void start_background(size_t i);
   void stop_backgrounds();
+  std::vector<CgroupReading> read_services() const;
+  std::vector<ServiceCost> service_costs(const std::vector<CgroupReading>& before);
+  void track_services(size_t i, const Execution& e);
   void fill(PhaseRecord& record, const Execution& e);
   void finish_phase(PhaseRecord& record);
   ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics);
@@ -126,6 +142,13 @@ private:
     std::optional<PressureSnapshot> pressure;
   };
   std::vector<Background> backgrounds_;
+  // What keeps running after its phase, read around every later phase: background phases and
+  // daemons left in a foreground phase's cgroup.
+  struct LiveService {
+    size_t index;
+    Supervisor::Handle handle;
+  };
+  std::vector<LiveService> services_;
 };
 
 template <typename F> void PipelineRun::with_store(F&& action) {
@@ -162,7 +185,54 @@ void PipelineRun::contain() {
   } catch (const std::exception& e) {
     status_.note(fmt::format("warning: {}; processes may outlive a killed ciperf", e.what()));
   }
-  supervisor_.contain(cgroup_.get(), watchdog_ ? &*watchdog_ : nullptr);
+  Accounting wanted = requested_accounting(options_);
+  bool per_phase = cgroup_ && wanted == Accounting::Cgroup;
+  record_.accounting = per_phase ? Accounting::Cgroup : Accounting::Rusage;
+  if (!per_phase && wanted == Accounting::Cgroup)
+    status_.note(fmt::format("note: no cgroup per phase ({}): figures from wait4 of the reaped "
+                             "processes; own pressure and detached daemons are not measured",
+                             why));
+  supervisor_.contain(cgroup_.get(), watchdog_ ? &*watchdog_ : nullptr, per_phase);
+}
+
+// Each live service's counters now, to be subtracted from at the end of a phase.
+std::vector<CgroupReading> PipelineRun::read_services() const {
+  std::vector<CgroupReading> readings;
+  for (const auto& s : services_) {
+    const PhaseCgroup* group = supervisor_.group(s.handle);
+    readings.push_back(group ? group->read() : CgroupReading{});
+  }
+  return readings;
+}
+
+// What each service that was live at the phase's start spent since: `before` holds their
+// readings then (services_ may have grown since; those started during the phase are left out).
+std::vector<ServiceCost> PipelineRun::service_costs(const std::vector<CgroupReading>& before) {
+  std::vector<ServiceCost> costs;
+  for (size_t k = 0; k < before.size(); ++k) {
+    const PhaseCgroup* group = supervisor_.group(services_[k].handle);
+    if (!group)
+      continue;
+    TreeUsage u = usage_between(before[k], group->read());
+    size_t phase = services_[k].index;
+    costs.push_back(
+        {static_cast<int>(phase), record_.phases[phase].name, u.user_s, u.sys_s, u.pressure});
+  }
+  return costs;
+}
+
+// After a foreground phase: a daemon it left running in its cgroup is a service from now on.
+// Services whose processes have all gone stop being read.
+void PipelineRun::track_services(size_t i, const Execution& e) {
+  if (e.handle && supervisor_.group(*e.handle))
+    services_.push_back({i, *e.handle});
+  std::erase_if(services_, [&](const LiveService& s) {
+    const PhaseCgroup* group = supervisor_.group(s.handle);
+    bool gone = !group || (!p_.phases[s.index].background && !group->populated());
+    if (gone && group)
+      supervisor_.release_group(s.handle);
+    return gone;
+  });
 }
 
 void PipelineRun::init_record() {
@@ -225,6 +295,7 @@ ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
   r.log = run_dir_ / log;
   r.timeout = phase.timeout;
   r.grace = phase.grace;
+  r.cgroup_name = fs::path(log).stem().string(); // unique in the run, file-safe and redacted
   return r;
 }
 
@@ -273,11 +344,18 @@ void PipelineRun::fill(PhaseRecord& record, const Execution& e) {
   record.read_bytes = e.usage.read_bytes;
   record.write_bytes = e.usage.write_bytes;
   record.pressure = e.pressure;
-  if (record.pressure) // stall time over an interval cannot exceed it (snapshots are not atomic)
-    for (double* stall : {&record.pressure->cpu_some_s, &record.pressure->cpu_full_s,
-                          &record.pressure->io_some_s, &record.pressure->io_full_s,
-                          &record.pressure->memory_some_s, &record.pressure->memory_full_s})
-      *stall = std::min(*stall, std::max(0.0, record.wall_s));
+  if (e.tree) {
+    record.tree_user_s = e.tree->user_s;
+    record.tree_sys_s = e.tree->sys_s;
+    record.own_pressure = e.tree->pressure;
+    record.tree_memory_peak_bytes = e.tree->memory_peak_bytes;
+    record.tree_read_bytes = e.tree->read_bytes;
+    record.tree_write_bytes = e.tree->write_bytes;
+  }
+  for (auto* pressure : {&record.pressure, &record.own_pressure})
+    if (*pressure) // stall time over an interval cannot exceed it (snapshots are not atomic)
+      for (int f = 0; f < Pressure::kFigures; ++f)
+        (*pressure)->figure(f) = std::min((*pressure)->figure(f), std::max(0.0, record.wall_s));
   if (record.budget_s)
     record.over_budget = record.wall_s > *record.budget_s;
 }
@@ -302,8 +380,11 @@ void PipelineRun::run_phase(size_t i) {
   fs::path metrics = metrics_path(i); // created by the phase if it has metrics to give
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   status_.phase_started(record);
+  auto services_before = read_services();
   Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
   fill(record, e);
+  record.services = service_costs(services_before);
+  track_services(i, e);
   if (e.status != PhaseStatus::Passed) {
     if (stopped_ && e.status != PhaseStatus::Interrupted)
       other_failure_ = true; // an always phase failing after the run already stopped
@@ -331,6 +412,7 @@ void PipelineRun::run_wait_phase(size_t i) {
                   },
                   [this] { return supervisor_.output_fds(); },
                   [this] { supervisor_.pump_outputs(); }};
+  auto services_before = read_services();
   auto pressure_before = read_pressure();
   rusage self_before{}, children_before{};
   ::getrusage(RUSAGE_SELF, &self_before);
@@ -353,6 +435,7 @@ void PipelineRun::run_wait_phase(size_t i) {
   e.usage = usage_since(self_before, children_before);
   e.pressure = pressure_between(pressure_before, read_pressure());
   fill(record, e);
+  record.services = service_costs(services_before);
   if (record.probe)
     for (auto& t : record.probe->targets) {
       t.target = redactor_.apply(t.target);
@@ -381,11 +464,12 @@ void PipelineRun::start_background(size_t i) {
   auto handle = runner_.start_background(request(spec, record.log, metrics), failure);
   if (handle) {
     backgrounds_.push_back({i, *handle, pressure});
+    services_.push_back({i, *handle});
     status_.note(
         fmt::format("[{}/{}] {} started in the background", i + 1, p_.phases.size(), record.name));
     return;
   }
-  fill(record, Execution{PhaseStatus::Failed, 127, std::nullopt, failure, 0, {}, std::nullopt});
+  fill(record, Execution::not_started(failure));
   note_failure(PhaseStatus::Failed);
   finish_phase(record);
 }

@@ -7,6 +7,7 @@
 #include "store/sqlite_db.hpp"
 #include "store/store_schema.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -205,6 +206,29 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
     metric.bind(1, run).bind(2, p.index).bind(3, m.name).bind(4, m.value).bind(5, m.unit).run();
     metric.reset();
   }
+  insert_service_costs(run, p);
+}
+
+void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
+  Statement& cost = db_->cached(
+      "INSERT INTO service_costs (run, phase_idx, service_idx, name, user_s, sys_s, cpu_some_s, "
+      "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s) VALUES (?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?) ON CONFLICT (run, phase_idx, service_idx) DO UPDATE SET "
+      "user_s = excluded.user_s, sys_s = excluded.sys_s, cpu_some_s = excluded.cpu_some_s, "
+      "cpu_full_s = excluded.cpu_full_s, io_some_s = excluded.io_some_s, "
+      "io_full_s = excluded.io_full_s, memory_some_s = excluded.memory_some_s, "
+      "memory_full_s = excluded.memory_full_s");
+  for (const auto& c : p.services) {
+    cost.bind(1, run).bind(2, p.index).bind(3, c.service).bind(4, c.name);
+    cost.bind(5, c.user_s).bind(6, c.sys_s);
+    for (int i = 0; i < Pressure::kFigures; ++i)
+      if (c.pressure)
+        cost.bind(7 + i, c.pressure->figure(i));
+      else
+        cost.bind_null(7 + i);
+    cost.run();
+    cost.reset();
+  }
 }
 
 void Store::record_phase(const std::string& run_id, const PhaseRecord& p) {
@@ -339,6 +363,27 @@ void Store::for_each_run(const RunFilter& filter, const std::function<void(RunRe
   }
 }
 
+void Store::load_service_costs(Statement& q, int64_t id, RunRecord& run) {
+  q.reset();
+  q.bind(1, id);
+  while (q.step()) {
+    auto phase = std::find_if(run.phases.begin(), run.phases.end(),
+                              [&](const PhaseRecord& p) { return p.index == q.integer(0); });
+    if (phase == run.phases.end())
+      continue;
+    ServiceCost& c = phase->services.emplace_back();
+    c.service = static_cast<int>(q.integer(1));
+    c.name = q.text(2);
+    c.user_s = q.real(3);
+    c.sys_s = q.real(4);
+    if (!q.is_null(5)) {
+      c.pressure.emplace();
+      for (int i = 0; i < Pressure::kFigures; ++i)
+        c.pressure->figure(i) = q.real(5 + i);
+    }
+  }
+}
+
 void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
   q.labels.reset();
   q.labels.bind(1, id);
@@ -357,6 +402,7 @@ void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
     for (auto& p : run.phases)
       if (p.index == q.metrics.integer(0))
         p.metrics.push_back({q.metrics.text(1), q.metrics.real(2), q.metrics.text(3)});
+  load_service_costs(q.services, id, run);
   q.prepare.reset();
   q.prepare.bind(1, id);
   if (q.prepare.step())

@@ -14,6 +14,7 @@
 namespace ciperf {
 
 class Database;
+class Statement;
 
 struct RunFilter {
   std::optional<std::string> pipeline;
@@ -91,6 +92,8 @@ private:
   int64_t insert_run_row(const RunRecord& run, RunStatus status);
   // The phase's row and its metrics, replacing what the run had at that index.
   void insert_phase_row(int64_t run, const PhaseRecord& phase);
+  void insert_service_costs(int64_t run, const PhaseRecord& phase);
+  static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
   struct DetailQueries;
   // Labels, phases, waits, metrics and prepare of the run with row id `id`.
   void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -138,6 +138,33 @@ CREATE INDEX phases_by_run_status ON phases (run, status);
     // space-separated seconds from the wait's start, a leading + on a success.
     R"sql(
 ALTER TABLE wait_targets ADD COLUMN marks TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5: per-phase cgroups. Where each run's figures come from; each phase's own tree (CPU,
+    // own stalls, memory peak, block I/O: NULL where not measured); what each live service
+    // spent while a phase ran.
+    R"sql(
+ALTER TABLE runs ADD COLUMN accounting TEXT NOT NULL DEFAULT 'rusage';
+ALTER TABLE phases ADD COLUMN tree_user_s REAL;
+ALTER TABLE phases ADD COLUMN tree_sys_s REAL;
+ALTER TABLE phases ADD COLUMN tree_memory_peak_bytes INTEGER;
+ALTER TABLE phases ADD COLUMN tree_read_bytes INTEGER;
+ALTER TABLE phases ADD COLUMN tree_write_bytes INTEGER;
+ALTER TABLE phases ADD COLUMN own_cpu_some_s REAL;
+ALTER TABLE phases ADD COLUMN own_cpu_full_s REAL;
+ALTER TABLE phases ADD COLUMN own_io_some_s REAL;
+ALTER TABLE phases ADD COLUMN own_io_full_s REAL;
+ALTER TABLE phases ADD COLUMN own_memory_some_s REAL;
+ALTER TABLE phases ADD COLUMN own_memory_full_s REAL;
+CREATE TABLE service_costs (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER NOT NULL,
+  service_idx INTEGER NOT NULL,      -- the phase that started the service
+  name TEXT NOT NULL,
+  user_s REAL NOT NULL, sys_s REAL NOT NULL,
+  cpu_some_s REAL, cpu_full_s REAL, io_some_s REAL, io_full_s REAL,
+  memory_some_s REAL, memory_full_s REAL,
+  PRIMARY KEY (run, phase_idx, service_idx)
+);
 )sql",
 };
 

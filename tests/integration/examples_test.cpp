@@ -85,6 +85,16 @@ TEST_CASE("examples/postgres.yml runs initdb, pgbench and stop for real", "[exam
   CHECK(bench["metrics"]["tps"]["value"].get<double>() > 0);
   CHECK(phase(r.results, "stop")["status"] == "passed");
   CHECK_FALSE(std::filesystem::exists("/tmp/ciperf-postgres-example"));
+  if (r.results["accounting"] == "cgroup") {
+    // The postmaster left `start`'s process group and stayed in its cgroup: a service, whose CPU
+    // while pgbench ran is pgbench-run's service cost, apart from pgbench's own.
+    REQUIRE(bench.contains("services"));
+    REQUIRE(bench["services"].size() == 1);
+    const auto& postgres = bench["services"][0];
+    CHECK(postgres["name"] == "start");
+    CHECK(postgres["user_s"].get<double>() + postgres["sys_s"].get<double>() > 0.5);
+    CHECK_THAT(r.process.out, Catch::Matchers::Contains("service start: "));
+  }
 }
 
 TEST_CASE("examples/postgres.yml fails fast on a real FATAL, not on its own probe's",

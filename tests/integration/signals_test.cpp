@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <fstream>
 #include <unistd.h>
 
 using namespace ciperf::test;
@@ -142,14 +143,44 @@ CiperfRun sigkill_while_long_runs(const Sandbox& box, bool as_nobody) {
   return r;
 }
 
+// cgroup directories named after `run_id` beside the test's own cgroups (v2, and v1 memory).
+int cgroup_dirs_of(const std::string& run_id) {
+  std::vector<std::filesystem::path> parents;
+  std::ifstream groups("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(groups, line)) {
+    auto second = line.find(':', line.find(':') + 1);
+    std::string controllers = line.substr(line.find(':') + 1, second - line.find(':') - 1);
+    std::filesystem::path own = std::filesystem::path(line.substr(second + 1)).relative_path();
+    if (controllers.empty())
+      for (const char* v2 : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+        parents.push_back(std::filesystem::path(v2) / own);
+    else if (controllers == "memory")
+      parents.push_back(std::filesystem::path("/sys/fs/cgroup/memory") / own);
+  }
+  int found = 0;
+  std::error_code ec;
+  for (const auto& parent : parents)
+    for (const auto& entry : std::filesystem::directory_iterator(parent, ec))
+      if (entry.path().filename().string().find(run_id) != std::string::npos)
+        ++found;
+  return found;
+}
+
 } // namespace
 
 TEST_CASE("SIGKILL to ciperf leaves no grandchild of a phase or a service alive",
           "[signals][serial]") {
   Sandbox box;
-  sigkill_while_long_runs(box, false);
+  auto r = sigkill_while_long_runs(box, false);
   // As root the run has a cgroup: even what left its session while its phase ran is gone.
   check_dead(box, {"svc-child.pid", "svc-daemon.pid", "detached.pid", "child.pid", "daemon.pid"});
+  // And so are the run's cgroups, the phases' and their v1 memory companions included.
+  REQUIRE(r.results.is_object());
+  std::string run_id = r.results["run_id"];
+  for (int i = 0; i < 300 && cgroup_dirs_of(run_id) > 0; ++i)
+    ::usleep(10'000);
+  CHECK(cgroup_dirs_of(run_id) == 0);
 }
 
 TEST_CASE("without a cgroup SIGKILL to ciperf still kills the groups and daemons it knew of",

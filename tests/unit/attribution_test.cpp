@@ -88,16 +88,66 @@ TEST_CASE("resource classification follows CPU use and stall shares", "[attribut
   auto rows = classify_resources({cpu, io, mem, wait, starved});
   REQUIRE(rows.size() == 5);
   CHECK(rows[0].bound == "CPU-bound");
-  CHECK(rows[0].because == "uses 1.80 cores");
+  CHECK(rows[0].because == "uses 1.80 cores (host-wide figures only)");
   CHECK(rows[1].bound == "I/O-bound");
-  CHECK(rows[1].because == "I/O stall 65%, 0.0 MiB/s");
+  CHECK(rows[1].because == "host I/O stall 65%, 0.0 MiB/s (host-wide figures only)");
   CHECK(rows[2].bound == "memory-bound");
   CHECK(rows[3].bound == "waiting");
   CHECK(rows[4].bound == "waiting");
-  CHECK(rows[4].because == "uses 0.02 cores, but the host's CPU is stalled 50%");
+  CHECK(rows[4].because ==
+        "uses 0.02 cores, but the host's CPU is stalled 50% (host-wide figures only)");
   auto no_psi = sample("r1", "warm", "x", 10, 1);
   no_psi.pressure.reset();
   CHECK(std::isnan(classify_resources({no_psi})[0].io_stall));
+  CHECK(classify_resources({no_psi})[0].because == "uses 0.10 cores (no PSI)");
+}
+
+TEST_CASE("with each phase's own cgroup figures, verdicts rest on the phase's own stalls",
+          "[attribute]") {
+  // The three verdicts the host-wide rules got wrong.
+  auto fsync = sample("r1", "warm", "fsync-writes", 10, 0);
+  fsync.tree_user_s = 0.5; // half a core in the kernel, and waiting on the disk most of the time
+  fsync.tree_sys_s = 4.5;
+  fsync.own_pressure = Pressure{};
+  fsync.own_pressure->io_some_s = 7;
+  fsync.tree_read_bytes = 0;
+  fsync.tree_write_bytes = int64_t{900} << 20;
+  auto starved = sample("r1", "warm", "cpu-loop", 10, 0);
+  starved.tree_user_s = 4; // a CPU loop that got 0.4 of a core from a co-tenant
+  starved.tree_sys_s = 0;
+  starved.own_pressure = Pressure{};
+  starved.own_pressure->cpu_some_s = 6;
+  auto cached = sample("r1", "warm", "page-cache-writes", 10, 0);
+  cached.tree_user_s = 0.1;
+  cached.tree_sys_s = 0.9;
+  cached.own_pressure = Pressure{};
+  cached.tree_read_bytes = 0;
+  cached.tree_write_bytes = int64_t{500} << 20;
+  auto idle = sample("r1", "warm", "idle", 10, 0);
+  idle.tree_user_s = idle.tree_sys_s = 0;
+  idle.own_pressure = Pressure{};
+  idle.pressure->cpu_some_s = 8; // the host was busy, the phase was not
+  idle.services = {{0, "postgres", 12, 2, std::nullopt}, {1, "nginx", 0.1, 0.1, std::nullopt}};
+  auto rows = classify_resources({fsync, starved, cached, idle});
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].bound == "I/O-bound");
+  CHECK(rows[0].because == "I/O stall 70%, 90.0 MiB/s, uses 0.50 cores");
+  CHECK(rows[1].bound == "CPU-bound");
+  CHECK(rows[1].because ==
+        "uses 0.40 cores, CPU stall 60% (it waited for a core: too few, or a co-tenant's)");
+  CHECK(rows[2].bound == "waiting");
+  CHECK(rows[2].because ==
+        "uses 0.10 cores, 50.0 MiB/s without I/O stall (the page cache absorbed it)");
+  CHECK(rows[3].bound == "waiting");
+  CHECK(rows[3].because == "uses 0.00 cores, host CPU stall 80% was others'");
+  CHECK(rows[3].own_stalls);
+  REQUIRE(rows[3].services.size() == 2);
+  CHECK(rows[3].services[0].service == "postgres");
+  CHECK(rows[3].services[0].cores == Approx(1.4));
+  // One run without its own figures makes the phase's verdict host-wide.
+  auto mixed = idle;
+  mixed.own_pressure.reset();
+  CHECK_FALSE(classify_resources({idle, mixed})[0].own_stalls);
 }
 
 TEST_CASE("a session interleaves modes and pipelines", "[baseline]") {

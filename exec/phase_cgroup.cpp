@@ -1,0 +1,150 @@
+#include "exec/phase_cgroup.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ciperf {
+namespace fs = std::filesystem;
+namespace {
+
+int open_read(const fs::path& file) {
+  return ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+// The whole file (they are small), from offset 0; empty when it cannot be read.
+std::string read_all(int fd) {
+  std::string text;
+  if (fd < 0)
+    return text;
+  char buf[4096];
+  for (off_t at = 0;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, at);
+    if (n <= 0)
+      break;
+    text.append(buf, static_cast<size_t>(n));
+    at += n;
+  }
+  return text;
+}
+
+// The number after `key` (followed by '=' or ' ') on any line or field of `text`, summed over
+// every occurrence (io.stat has a line per device).
+std::optional<int64_t> sum_of(std::string_view text, std::string_view key) {
+  std::optional<int64_t> total;
+  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    bool starts_field = at == 0 || text[at - 1] == ' ' || text[at - 1] == '\n';
+    size_t value = at + key.size();
+    if (!starts_field || value >= text.size() || (text[value] != '=' && text[value] != ' '))
+      continue;
+    total = total.value_or(0) + std::strtoll(text.data() + value + 1, nullptr, 10);
+  }
+  return total;
+}
+
+// A file holding one number (memory.peak, memory.max_usage_in_bytes).
+std::optional<int64_t> number_in(const std::string& text) {
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (end == text.c_str())
+    return std::nullopt;
+  return value;
+}
+
+void close_fd(int& fd) {
+  if (fd >= 0)
+    ::close(fd);
+  fd = -1;
+}
+
+// rmdir, retried briefly: a cgroup whose last process has just been reaped can stay busy for a
+// moment.
+void remove_dir(const fs::path& dir) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT || errno == ENOTEMPTY)
+      return;
+    ::usleep(1000);
+  }
+}
+
+} // namespace
+
+TreeUsage usage_between(const CgroupReading& before, const CgroupReading& after) {
+  TreeUsage u;
+  u.user_s = static_cast<double>(after.user_us - before.user_us) / 1e6;
+  u.sys_s = static_cast<double>(after.system_us - before.system_us) / 1e6;
+  u.pressure = pressure_between(before.pressure, after.pressure);
+  u.memory_peak_bytes = after.memory_peak_bytes;
+  if (before.read_bytes && after.read_bytes)
+    u.read_bytes = *after.read_bytes - *before.read_bytes;
+  if (before.write_bytes && after.write_bytes)
+    u.write_bytes = *after.write_bytes - *before.write_bytes;
+  return u;
+}
+
+PhaseCgroup::PhaseCgroup(fs::path dir, std::optional<fs::path> memory_dir)
+    : dir_(std::move(dir)), memory_dir_(std::move(memory_dir)) {
+  if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + dir_.string() + ": " + std::strerror(errno));
+  procs_fd_ = ::open((dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+  if (procs_fd_ < 0) {
+    int error = errno;
+    ::rmdir(dir_.c_str());
+    throw std::runtime_error("cannot open " + (dir_ / "cgroup.procs").string() + ": " +
+                             std::strerror(error));
+  }
+  cpu_stat_ = open_read(dir_ / "cpu.stat");
+  cpu_pressure_ = open_read(dir_ / "cpu.pressure");
+  io_pressure_ = open_read(dir_ / "io.pressure");
+  memory_pressure_ = open_read(dir_ / "memory.pressure");
+  events_ = open_read(dir_ / "cgroup.events");
+  io_stat_ = open_read(dir_ / "io.stat");         // only with the io controller
+  memory_peak_ = open_read(dir_ / "memory.peak"); // only with the memory controller
+  if (memory_peak_ < 0 && memory_dir_ && ::mkdir(memory_dir_->c_str(), 0755) == 0) {
+    memory_procs_fd_ = ::open((*memory_dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (memory_procs_fd_ >= 0)
+      memory_peak_ = open_read(*memory_dir_ / "memory.max_usage_in_bytes");
+  } else {
+    memory_dir_.reset();
+  }
+}
+
+PhaseCgroup::~PhaseCgroup() {
+  // A cgroup that still holds processes stays: the run's end kills and removes the whole tree.
+  bool busy = populated();
+  for (int* fd : {&procs_fd_, &memory_procs_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
+                  &memory_pressure_, &events_, &memory_peak_, &io_stat_})
+    close_fd(*fd);
+  if (busy)
+    return;
+  remove_dir(dir_);
+  if (memory_dir_)
+    remove_dir(*memory_dir_);
+}
+
+CgroupReading PhaseCgroup::read() const {
+  CgroupReading r;
+  std::string cpu = read_all(cpu_stat_);
+  r.user_us = sum_of(cpu, "user_usec").value_or(0);
+  r.system_us = sum_of(cpu, "system_usec").value_or(0);
+  r.pressure = read_pressure(cpu_pressure_, io_pressure_, memory_pressure_);
+  if (memory_peak_ >= 0)
+    r.memory_peak_bytes = number_in(read_all(memory_peak_));
+  if (io_stat_ >= 0) {
+    std::string io = read_all(io_stat_);
+    r.read_bytes = sum_of(io, "rbytes").value_or(0);
+    r.write_bytes = sum_of(io, "wbytes").value_or(0);
+  }
+  return r;
+}
+
+bool PhaseCgroup::populated() const {
+  return sum_of(read_all(events_), "populated").value_or(0) != 0;
+}
+
+} // namespace ciperf
