@@ -174,6 +174,13 @@ void ResourceBuilder::add(const PhaseSample& s) {
 
 namespace {
 
+double services_cores(const ResourceRow& r) {
+  double total = 0;
+  for (const auto& s : r.services)
+    total += s.cores;
+  return total;
+}
+
 // The first rule that holds decides; its figures are the reason given. With the phase's own
 // stalls (a cgroup per phase) a stall is the phase's; with host-wide ones only, it may be a
 // co-tenant's, and the reason says so.
@@ -200,6 +207,11 @@ void decide(ResourceRow& r, bool psi) {
   } else if (!own && ((psi && r.io_stall >= 0.2) || r.io_mib_per_s >= 20)) {
     r.bound = "I/O-bound";
     r.because = psi ? fmt::format("host I/O stall {}, {}", percent(r.io_stall), rate) : rate;
+  } else if (double busy = services_cores(r); busy >= 0.5) {
+    // A client that waits while the services it drives work (pgbench and its postmaster).
+    r.bound = "waiting on services";
+    r.because = fmt::format("uses {:.2f} cores while its services use {:.2f} ({} {:.2f})", r.cores,
+                            busy, r.services.front().service, r.services.front().cores);
   } else {
     r.bound = "waiting";
     r.because = fmt::format("uses {:.2f} cores", r.cores);

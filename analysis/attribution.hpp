@@ -90,7 +90,7 @@ struct ServiceLoad {
 
 struct ResourceRow {
   std::string phase;
-  std::string bound; // CPU-bound | I/O-bound | memory-bound | waiting
+  std::string bound; // CPU-bound | I/O-bound | memory-bound | waiting [on services]
   double wall_median = 0;
   double cores = 0; // CPU seconds per wall second of the phase's processes (its whole tree
                     // where a cgroup counted it)

@@ -138,8 +138,10 @@ TEST_CASE("with each phase's own cgroup figures, verdicts rest on the phase's ow
   CHECK(rows[2].bound == "waiting");
   CHECK(rows[2].because ==
         "uses 0.10 cores, 50.0 MiB/s without I/O stall (the page cache absorbed it)");
-  CHECK(rows[3].bound == "waiting");
-  CHECK(rows[3].because == "uses 0.00 cores, host CPU stall 80% was others'");
+  CHECK(rows[3].bound == "waiting on services");
+  CHECK(rows[3].because ==
+        "uses 0.00 cores while its services use 1.42 (postgres 1.40), host CPU stall 80% was "
+        "others'");
   CHECK(rows[3].own_stalls);
   REQUIRE(rows[3].services.size() == 2);
   CHECK(rows[3].services[0].service == "postgres");
