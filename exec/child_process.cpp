@@ -29,6 +29,7 @@ struct ChildSetup {
   int devnull;
   int cgroup_procs_fd;
   int memory_procs_fd;
+  bool dies_with_ciperf;
   int error = 0; // errno of the step that failed, written by the child
   const char* failed_step = nullptr;
 };
@@ -66,7 +67,8 @@ int child_main(void* arg) {
   // Our own group, so that a timeout or an interrupt reaches everything the phase started.
   if (::setpgid(0, 0) != 0)
     fail(s, "setpgid");
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (s.dies_with_ciperf)
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::chdir(s.workdir) != 0)
     fail(s, "chdir");
   if (::dup2(s.devnull, STDIN_FILENO) < 0 || ::dup2(s.output_fd, STDOUT_FILENO) < 0 ||
@@ -130,9 +132,9 @@ pid_t launch_in_new_group(const LaunchSpec& spec) {
   args.insert(args.end(), spec.args.begin(), spec.args.end());
   auto argv = pointers(args);
   auto envp = pointers(spec.env);
-  ChildSetup setup{spec.executable.c_str(), argv.data(),         envp.data(),
-                   spec.workdir.c_str(),    spec.output_fd,      devnull(),
-                   spec.cgroup_procs_fd,    spec.memory_procs_fd};
+  ChildSetup setup{spec.executable.c_str(), argv.data(),          envp.data(),
+                   spec.workdir.c_str(),    spec.output_fd,       devnull(),
+                   spec.cgroup_procs_fd,    spec.memory_procs_fd, spec.dies_with_ciperf};
   auto stack = std::make_unique<char[]>(kChildStack);
   // No signal may be handled in the child before it resets the handlers: ciperf's handler would
   // write into ciperf's signal pipe from the child.

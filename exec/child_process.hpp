@@ -17,6 +17,7 @@ struct LaunchSpec {
   int output_fd = -1;           // becomes the child's stdout and stderr
   int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
   int memory_procs_fd = -1;     // the same in a cgroup v1 memory hierarchy (-1: none)
+  bool dies_with_ciperf = true; // PR_SET_PDEATHSIG; false for a service kept after the run
 };
 
 class LaunchError : public std::runtime_error {

@@ -15,6 +15,11 @@ public:
   // more than running `true` on some file systems, and a silent phase needs no empty log.
   // Throws std::runtime_error.
   OutputStream(std::string log_path, const Redactor& redactor, bool echo);
+  // Without a pipe: the child writes into the log file itself (created now), with nothing of
+  // ciperf's in between, so it can go on writing after ciperf has exited (a kept service). Its
+  // output is neither redacted nor echoed. Throws std::runtime_error.
+  struct Direct {};
+  OutputStream(Direct, const std::string& log_path, const Redactor& redactor);
   ~OutputStream();
   OutputStream(const OutputStream&) = delete;
   OutputStream& operator=(const OutputStream&) = delete;

@@ -44,6 +44,7 @@ public:
   CgroupReading read() const;
   bool populated() const;
   const std::filesystem::path& path() const { return dir_; }
+  const std::optional<std::filesystem::path>& memory_path() const { return memory_dir_; }
 
 private:
   std::filesystem::path dir_;

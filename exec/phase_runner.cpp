@@ -41,8 +41,12 @@ void append_to_log(const fs::path& log, const std::string& line) {
 
 Supervisor::Handle PhaseRunner::launch(const ExecRequest& request) {
   LaunchSpec spec = launch_spec(request); // resolve first: a missing command makes no empty log
-  auto output = std::make_unique<OutputStream>(request.log.string(), redactor_, echo_);
-  return supervisor_.start(std::move(spec), std::move(output), request.cgroup_name);
+  spec.dies_with_ciperf = !request.keep;
+  auto output =
+      request.keep
+          ? std::make_unique<OutputStream>(OutputStream::Direct{}, request.log.string(), redactor_)
+          : std::make_unique<OutputStream>(request.log.string(), redactor_, echo_);
+  return supervisor_.start(std::move(spec), std::move(output), request.cgroup_name, request.keep);
 }
 
 // The phase's whole tree from its cgroup, which began empty. A cgroup nothing runs in any more
@@ -51,9 +55,12 @@ std::optional<TreeUsage> PhaseRunner::tree_usage(Supervisor::Handle h) {
   PhaseCgroup* group = supervisor_.group(h);
   if (!group)
     return std::nullopt;
-  CgroupReading empty; // the cgroup was made for the phase: every counter started at zero
-  empty.pressure = PressureSnapshot{};
-  TreeUsage usage = usage_between(empty, group->read());
+  std::optional<TreeUsage> usage;
+  if (supervisor_.per_phase_cgroups()) { // else the cgroup is only there to keep a service
+    CgroupReading empty; // the cgroup was made for the phase: every counter started at zero
+    empty.pressure = PressureSnapshot{};
+    usage = usage_between(empty, group->read());
+  }
   if (!group->populated())
     supervisor_.release_group(h);
   return usage;
@@ -121,6 +128,18 @@ std::optional<Supervisor::Handle> PhaseRunner::start_background(const ExecReques
     append_to_log(request.log, failure);
     return std::nullopt;
   }
+}
+
+Execution PhaseRunner::leave_running(Supervisor::Handle h) {
+  Execution e = collect(h, PhaseStatus::Passed, supervisor_.state(h).started);
+  e.tree = tree_usage(h);
+  if (supervisor_.state(h).exited && e.exit_code != 0) {
+    e.status = PhaseStatus::Failed;
+    e.message = e.exit_code ? fmt::format("service exited early with code {}", *e.exit_code)
+                            : fmt::format("service killed by signal {}", e.signal.value_or(0));
+  }
+  supervisor_.keep(h);
+  return e;
 }
 
 Execution PhaseRunner::stop_background(Supervisor::Handle h, Duration grace) {

@@ -43,6 +43,9 @@ struct ExecRequest {
   Duration timeout{};
   Duration grace{};
   std::string cgroup_name; // the phase's own cgroup, under the run's (empty: none)
+  // What it leaves running outlives the run: it writes its log itself and does not die with
+  // ciperf (PhaseSpec::keep).
+  bool keep = false;
 };
 
 class PhaseRunner {
@@ -58,6 +61,8 @@ public:
                                                      std::string& failure);
   // Ends a background service at the end of the run.
   Execution stop_background(Supervisor::Handle h, Duration grace);
+  // A kept service at the end of the run: its figures so far, and it goes on running.
+  Execution leave_running(Supervisor::Handle h);
 
 private:
   Supervisor::Handle launch(const ExecRequest& request);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <vector>
 
 namespace ciperf {
 namespace fs = std::filesystem;
@@ -259,6 +260,31 @@ std::unique_ptr<PhaseCgroup> RunCgroup::create_phase(const std::string& name) {
   if (memory_v1_)
     memory = *memory_v1_ / name;
   return std::make_unique<PhaseCgroup>(path_ / name, memory);
+}
+
+namespace {
+
+// Writes each pid listed in `from`/cgroup.procs into `to`/cgroup.procs, a few times over: a
+// process may fork while it is being moved.
+void move_processes(const fs::path& from, const fs::path& to) {
+  for (int pass = 0; pass < 10; ++pass) {
+    std::ifstream listed(from / "cgroup.procs");
+    std::vector<std::string> pids;
+    for (std::string pid; listed >> pid;)
+      pids.push_back(pid);
+    if (pids.empty())
+      return;
+    for (const auto& pid : pids)
+      std::ofstream(to / "cgroup.procs") << pid << std::flush; // one pid per write
+  }
+}
+
+} // namespace
+
+void RunCgroup::adopt_out(const PhaseCgroup& phase) const {
+  move_processes(phase.path(), path_.parent_path());
+  if (phase.memory_path())
+    move_processes(*phase.memory_path(), phase.memory_path()->parent_path().parent_path());
 }
 
 void RunCgroup::kill_all() const {

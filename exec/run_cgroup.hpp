@@ -35,6 +35,9 @@ public:
   // A child cgroup for one phase, with a companion in the cgroup v1 memory hierarchy where v2
   // has no memory controller but v1 has one. Throws std::runtime_error.
   std::unique_ptr<PhaseCgroup> create_phase(const std::string& name);
+  // Moves every process of `phase` out of the run, into ciperf's own cgroup (and the v1 memory
+  // companion's parent): a kept service that the run's end must not kill.
+  void adopt_out(const PhaseCgroup& phase) const;
   // SIGKILL to every process in the cgroup and its children.
   void kill_all() const;
   // True while any process is in the cgroup or its children.

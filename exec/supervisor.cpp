@@ -54,11 +54,11 @@ void Supervisor::contain(RunCgroup* cgroup, Watchdog* watchdog, bool per_phase) 
 }
 
 Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStream> output,
-                                     const std::string& group_name) {
+                                     const std::string& group_name, bool kept) {
   spec.output_fd = output->child_fd();
   spec.cgroup_procs_fd = cgroup_ ? cgroup_->procs_fd() : -1;
   Entry entry;
-  if (per_phase_cgroups() && !group_name.empty()) {
+  if (cgroup_ && (per_phase_ || kept) && !group_name.empty()) {
     try {
       entry.group = cgroup_->create_phase(group_name);
       spec.cgroup_procs_fd = entry.group->procs_fd();
@@ -185,6 +185,13 @@ void Supervisor::kill_leftovers(Handle h) {
   if (!group_alive(h))
     forget_group(group);
   note_detached();
+}
+
+void Supervisor::keep(Handle h) {
+  if (PhaseCgroup* group = entries_[h].group.get(); group && cgroup_)
+    cgroup_->adopt_out(*group);
+  forget_group(entries_[h].state.pid);
+  running_.erase(entries_[h].state.pid); // reaped by nobody now: it outlives ciperf
 }
 
 void Supervisor::release_group(Handle h) {

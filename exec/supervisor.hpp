@@ -54,7 +54,10 @@ public:
   // Starts `spec` as a new process group writing into `output`, in a cgroup of its own named
   // `group_name` when per-phase cgroups are on (else in the run's). Throws LaunchError.
   Handle start(LaunchSpec spec, std::unique_ptr<OutputStream> output,
-               const std::string& group_name = {});
+               const std::string& group_name = {}, bool kept = false);
+  // Leaves whatever `h` started (kept: it had a cgroup of its own, or at least its own process
+  // group) running past the run: out of the run's cgroup, off the watchdog's list.
+  void keep(Handle h);
   // The process's own cgroup, or null (none was made, or it was released).
   PhaseCgroup* group(Handle h) const { return entries_[h].group.get(); }
   // Closes the cgroup's files, and removes it if nothing runs in it any more.

@@ -25,6 +25,9 @@ struct PhaseSpec {
   std::optional<Duration> budget;
   bool background = false;
   bool always = false;
+  // What the phase leaves running (a background phase, a daemon) outlives the run: a long-lived
+  // shared service. Killed only if ciperf itself is killed before the run ends.
+  bool keep = false;
   std::filesystem::path workdir;
   std::map<std::string, std::string> env;
   int line = 0;

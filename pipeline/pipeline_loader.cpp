@@ -16,9 +16,9 @@ namespace {
 
 constexpr std::array<std::string_view, 9> kTopKeys = {
     "version", "pipeline", "workdir", "env", "secrets", "defaults", "cold", "phases", "expect"};
-constexpr std::array<std::string_view, 12> kPhaseKeys = {
-    "name",   "kind",   "tier",    "run", "wait",  "timeout",
-    "budget", "always", "workdir", "env", "grace", "background"};
+constexpr std::array<std::string_view, 13> kPhaseKeys = {
+    "name",   "kind",    "tier", "run",   "wait",       "timeout", "budget",
+    "always", "workdir", "env",  "grace", "background", "keep"};
 constexpr std::array<std::string_view, 2> kDefaultsKeys = {"timeout", "grace"};
 constexpr std::array<std::string_view, 1> kColdKeys = {"prepare"};
 constexpr std::array<std::string_view, 1> kExpectKeys = {"deploys"};
@@ -142,6 +142,7 @@ private:
       p.env = yaml_.string_map(root["env"], "env");
     if (root["secrets"])
       read_secrets(root["secrets"], p);
+    has_secrets_ = !p.secrets.empty();
   }
 
   void read_secrets(const YAML::Node& node, Pipeline& p) {
@@ -277,6 +278,8 @@ private:
       phase.run = *run;
     if (phase.wait && node["background"])
       yaml_.problem(node["background"].Mark(), "a wait phase cannot run in the background");
+    if (phase.wait && node["keep"])
+      yaml_.problem(node["keep"].Mark(), "a wait phase leaves nothing running to keep");
   }
 
   void read_limits(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {
@@ -293,6 +296,12 @@ private:
       phase.background = yaml_.boolean(node["background"], "background " + where).value_or(false);
     if (node["always"])
       phase.always = yaml_.boolean(node["always"], "always " + where).value_or(false);
+    if (node["keep"])
+      phase.keep = yaml_.boolean(node["keep"], "keep " + where).value_or(false);
+    if (phase.keep && has_secrets_) // its output goes straight to its log, past the redactor
+      yaml_.problem(node["keep"].Mark(),
+                    "a kept service writes its own log, where ciperf cannot "
+                    "mask secrets: keep is refused in a pipeline with secrets");
     if (phase.wait)
       bound_wait(node, phase);
   }
@@ -312,6 +321,7 @@ private:
   YamlReader yaml_;
   Duration default_timeout_ = kDefaultPhaseTimeout;
   bool default_timeout_written_ = false;
+  bool has_secrets_ = false;
   Duration default_grace_ = kDefaultGrace;
 };
 

@@ -100,6 +100,7 @@ private:
   EnvMap ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const;
   void start_background(size_t i);
   void stop_backgrounds();
+  void keep_services();
   std::vector<CgroupReading> read_services() const;
   std::vector<ServiceCost> service_costs(const std::vector<CgroupReading>& before);
   void track_services(size_t i, const Execution& e);
@@ -198,6 +199,8 @@ void PipelineRun::contain() {
 // Each live service's counters now, to be subtracted from at the end of a phase.
 std::vector<CgroupReading> PipelineRun::read_services() const {
   std::vector<CgroupReading> readings;
+  if (!supervisor_.per_phase_cgroups()) // a kept service's cgroup alone is no accounting
+    return readings;
   for (const auto& s : services_) {
     const PhaseCgroup* group = supervisor_.group(s.handle);
     readings.push_back(group ? group->read() : CgroupReading{});
@@ -296,6 +299,7 @@ ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
   r.timeout = phase.timeout;
   r.grace = phase.grace;
   r.cgroup_name = fs::path(log).stem().string(); // unique in the run, file-safe and redacted
+  r.keep = phase.keep;
   return r;
 }
 
@@ -478,7 +482,8 @@ void PipelineRun::stop_backgrounds() {
   for (auto it = backgrounds_.rbegin(); it != backgrounds_.rend(); ++it) {
     const PhaseSpec& spec = p_.phases[it->index];
     PhaseRecord& record = record_.phases[it->index];
-    Execution e = runner_.stop_background(it->handle, spec.grace);
+    Execution e = spec.keep ? runner_.leave_running(it->handle)
+                            : runner_.stop_background(it->handle, spec.grace);
     bool ended_by_itself = e.exit_code || e.signal;
     if (!ended_by_itself) // else its end is not an instant the host's counters were read at
       e.pressure = pressure_between(it->pressure, read_pressure());
@@ -487,6 +492,14 @@ void PipelineRun::stop_backgrounds() {
       other_failure_ = true;
     finish_phase(record);
   }
+}
+
+// Daemons that kept foreground phases left running outlive the run (background ones were left
+// running by stop_backgrounds).
+void PipelineRun::keep_services() {
+  for (const auto& s : services_)
+    if (p_.phases[s.index].keep && !p_.phases[s.index].background)
+      supervisor_.keep(s.handle);
 }
 
 void PipelineRun::checkpoint(bool force) {
@@ -560,6 +573,7 @@ RunOutcome PipelineRun::execute() {
     for (const auto& phase : record_.phases)
       with_store([&] { store_.record_phase(record_.run_id, phase); });
   stop_backgrounds();
+  keep_services();
   supervisor_.kill_remaining();
   supervisor_.close_all();
   finalise();

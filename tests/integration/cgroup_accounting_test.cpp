@@ -4,6 +4,7 @@
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -179,4 +180,58 @@ TEST_CASE("with rusage accounting, by variable or option, every cgroup figure is
                         with_env("CIPERF_ACCOUNTING=cgroups"));
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("CIPERF_ACCOUNTING"));
+}
+
+TEST_CASE("a kept service outlives the run, writing its own log; the others do not",
+          "[cgroup][serial]") {
+  Sandbox box;
+  auto r = box.run(R"(version: 1
+phases:
+  - name: shared
+    background: true
+    keep: true
+    run: "echo $$ > shared.pid; sleep 1; echo still here; exec sleep 1000"
+  - name: daemon
+    keep: true
+    run: "setsid sleep 1000 > /dev/null 2>&1 & echo $! > daemon.pid"
+  - name: other
+    background: true
+    run: "echo $$ > other.pid; exec sleep 1000"
+  - {name: work, run: "sleep 0.3"}
+)");
+  INFO(r.process.err);
+  REQUIRE(r.process.exit_code == 0);
+  int shared = std::stoi(read_file(box.dir / "shared.pid"));
+  int daemon = std::stoi(read_file(box.dir / "daemon.pid"));
+  int other = std::stoi(read_file(box.dir / "other.pid"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // past the kept echo
+  CHECK(process_alive(shared));
+  CHECK(process_alive(daemon));
+  CHECK_FALSE(process_alive(other));
+  CHECK(read_file(r.run_dir / "logs/01-shared.log") == "still here\n");
+  CHECK(phase(r.results, "shared")["status"] == "passed");
+  ::kill(shared, SIGKILL);
+  ::kill(daemon, SIGKILL);
+}
+
+TEST_CASE("keep is refused on a wait phase and in a pipeline with secrets", "[cgroup]") {
+  Sandbox box;
+  auto wait = box.ciperf({"check", box.write_pipeline(R"(version: 1
+phases:
+  - name: ready
+    keep: true
+    wait: {all: [{tcp: "127.0.0.1:1"}]}
+)")
+                                       .string()});
+  CHECK(wait.exit_code == 2);
+  CHECK_THAT(wait.err, Contains(":4:") && Contains("leaves nothing running to keep"));
+  auto secret = box.ciperf({"check", box.write_pipeline(R"(version: 1
+secrets: [TOKEN]
+env: {TOKEN: abc}
+phases:
+  - {name: svc, background: true, keep: true, run: "sleep 1"}
+)")
+                                         .string()});
+  CHECK(secret.exit_code == 2);
+  CHECK_THAT(secret.err, Contains("cannot mask secrets"));
 }
