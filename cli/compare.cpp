@@ -6,7 +6,9 @@
 #include "reports/comparison_view.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <set>
 
 namespace ciperf {
 namespace {
@@ -39,6 +41,21 @@ std::string baseline_name(Store& store, const CompareCommand& c, const std::stri
   return *newest;
 }
 
+// The candidates' phases by (pipeline, mode), leaving out the runs in `skip`.
+std::map<std::pair<std::string, RunMode>, CandidateGroup>
+candidate_groups(Store& store, const RunFilter& filter, const std::set<std::string>& skip) {
+  CandidateBuilder builder;
+  store.for_each_phase_sample(filter, [&](const PhaseSample& s) {
+    if (!skip.count(s.run_id))
+      builder.add(s);
+  });
+  auto groups = builder.finish();
+  if (groups.empty())
+    throw UsageError(skip.empty() ? "no stored runs match the candidate selection"
+                                  : "every selected run belongs to the baseline's own session");
+  return groups;
+}
+
 // Across groups: a regression anywhere wins, then any blind spot.
 Outcome worse(Outcome a, Outcome b) {
   if (a == Outcome::Regressed || b == Outcome::Regressed)
@@ -52,16 +69,26 @@ Outcome worse(Outcome a, Outcome b) {
 
 int command_compare(const CompareCommand& c) {
   Store store = open_existing_store(c.store);
-  CandidateBuilder builder;
-  store.for_each_phase_sample(candidate_filter(store, c),
-                              [&](const PhaseSample& s) { builder.add(s); });
-  auto groups = builder.finish();
-  if (groups.empty())
-    throw UsageError("no stored runs match the candidate selection");
+  RunFilter candidates = candidate_filter(store, c);
+  auto groups = candidate_groups(store, candidates, {});
   std::string name = baseline_name(store, c, groups.begin()->second.pipeline);
   auto base = store.load_baseline(name);
   if (!base)
     throw UsageError("no baseline named '" + name + "' in " + store.path());
+  // A selection by time can reach back into the baseline's own session: those runs are the
+  // baseline, not candidates to judge against it.
+  if (c.run.empty()) {
+    auto own = store.runs_labelled("session", base->session);
+    size_t left_out = 0;
+    for (const auto& [key, g] : groups)
+      left_out += std::count_if(g.runs.begin(), g.runs.end(),
+                                [&](const std::string& id) { return own.count(id) > 0; });
+    if (left_out > 0) {
+      std::cerr << "compare: left out " << left_out << " run(s) of baseline " << name
+                << "'s own session\n";
+      groups = candidate_groups(store, candidates, own);
+    }
+  }
   CompareOptions options;
   options.threshold = c.threshold / 100;
   Outcome outcome = Outcome::NoRegression;

@@ -28,8 +28,11 @@ struct ChildSetup {
   int output_fd;
   int devnull;
   int cgroup_procs_fd;
+  int fallback_procs_fd;
   int memory_procs_fd;
   bool dies_with_ciperf;
+  bool entered_cgroup = false; // written by the child: it shares this memory until exec
+  bool entered_memory = false;
   int error = 0; // errno of the step that failed, written by the child
   const char* failed_step = nullptr;
 };
@@ -60,10 +63,11 @@ int child_main(void* arg) {
   reset_signals();
   // Into the run's cgroup first, before anything it starts can escape it. A failure leaves the
   // phase outside the cgroup but still in its own group: not worth failing the phase.
-  for (int procs : {s.cgroup_procs_fd, s.memory_procs_fd})
-    if (procs >= 0) {
-      [[maybe_unused]] auto n = ::write(procs, "0", 1);
-    }
+  s.entered_cgroup = s.cgroup_procs_fd >= 0 && ::write(s.cgroup_procs_fd, "0", 1) == 1;
+  if (!s.entered_cgroup && s.fallback_procs_fd >= 0) {
+    [[maybe_unused]] auto n = ::write(s.fallback_procs_fd, "0", 1);
+  }
+  s.entered_memory = s.memory_procs_fd >= 0 && ::write(s.memory_procs_fd, "0", 1) == 1;
   // Our own group, so that a timeout or an interrupt reaches everything the phase started.
   if (::setpgid(0, 0) != 0)
     fail(s, "setpgid");
@@ -125,16 +129,23 @@ std::string resolve_executable(const std::string& name, const std::string& path_
   throw LaunchError("command '" + name + "' not found on PATH");
 }
 
-pid_t launch_in_new_group(const LaunchSpec& spec) {
+Launched launch_in_new_group(const LaunchSpec& spec) {
   if (devnull() < 0)
     throw LaunchError(std::string("cannot open /dev/null: ") + std::strerror(errno));
   std::vector<std::string> args{spec.executable};
   args.insert(args.end(), spec.args.begin(), spec.args.end());
   auto argv = pointers(args);
   auto envp = pointers(spec.env);
-  ChildSetup setup{spec.executable.c_str(), argv.data(),          envp.data(),
-                   spec.workdir.c_str(),    spec.output_fd,       devnull(),
-                   spec.cgroup_procs_fd,    spec.memory_procs_fd, spec.dies_with_ciperf};
+  ChildSetup setup{spec.executable.c_str(),
+                   argv.data(),
+                   envp.data(),
+                   spec.workdir.c_str(),
+                   spec.output_fd,
+                   devnull(),
+                   spec.cgroup_procs_fd,
+                   spec.fallback_procs_fd,
+                   spec.memory_procs_fd,
+                   spec.dies_with_ciperf};
   auto stack = std::make_unique<char[]>(kChildStack);
   // No signal may be handled in the child before it resets the handlers: ciperf's handler would
   // write into ciperf's signal pipe from the child.
@@ -152,7 +163,8 @@ pid_t launch_in_new_group(const LaunchSpec& spec) {
     throw LaunchError("cannot start " + spec.executable + ": " + setup.failed_step + ": " +
                       std::strerror(setup.error));
   }
-  return pid; // CLONE_VFORK: the child has made its group and entered its cgroup by now
+  // CLONE_VFORK: the child has made its group and entered its cgroups by now.
+  return {pid, setup.entered_cgroup, setup.entered_memory};
 }
 
 } // namespace ciperf

@@ -16,6 +16,7 @@ struct LaunchSpec {
   std::vector<std::string> env; // NAME=value
   int output_fd = -1;           // becomes the child's stdout and stderr
   int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
+  int fallback_procs_fd = -1;   // entered instead if that fails (the run's, for a phase's)
   int memory_procs_fd = -1;     // the same in a cgroup v1 memory hierarchy (-1: none)
   bool dies_with_ciperf = true; // PR_SET_PDEATHSIG; false for a service kept after the run
 };
@@ -28,7 +29,12 @@ public:
 // Starts the process as the leader of a new process group (pgid == pid), stdin from /dev/null,
 // default signal dispositions, SIGKILL if ciperf dies first, and in the run's cgroup when there
 // is one (so that whatever it starts stays there). Throws LaunchError.
-pid_t launch_in_new_group(const LaunchSpec& spec);
+struct Launched {
+  pid_t pid = -1;
+  bool entered_cgroup = false; // cgroup_procs_fd (false when there was none or the write failed)
+  bool entered_memory = false; // memory_procs_fd
+};
+Launched launch_in_new_group(const LaunchSpec& spec);
 
 // Resolves a command name on `path_value` the way execvp would; a name with a slash is taken as
 // a path (relative to `workdir`). Throws LaunchError naming the command when nothing is found.

@@ -38,7 +38,7 @@ OutputStream::OutputStream(std::string log_path, const Redactor& redactor, bool 
 
 OutputStream::OutputStream(Direct, const std::string& log_path, const Redactor& redactor)
     : echo_(false), redactor_(redactor) {
-  write_fd_ = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  write_fd_ = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (write_fd_ < 0)
     throw std::runtime_error("cannot create log " + log_path + ": " + std::strerror(errno));
 }

@@ -99,16 +99,26 @@ PhaseCgroup::PhaseCgroup(fs::path dir, std::optional<fs::path> memory_dir)
                              std::strerror(error));
   }
   cpu_stat_ = open_read(dir_ / "cpu.stat");
+  events_ = open_read(dir_ / "cgroup.events");
+  if (cpu_stat_ < 0 || events_ < 0) { // out of descriptors: no figures rather than made-up ones
+    int error = errno;
+    close_fd(procs_fd_);
+    close_fd(cpu_stat_);
+    close_fd(events_);
+    ::rmdir(dir_.c_str());
+    throw std::runtime_error("cannot open the files of " + dir_.string() + ": " +
+                             std::strerror(error));
+  }
   cpu_pressure_ = open_read(dir_ / "cpu.pressure");
   io_pressure_ = open_read(dir_ / "io.pressure");
   memory_pressure_ = open_read(dir_ / "memory.pressure");
-  events_ = open_read(dir_ / "cgroup.events");
   io_stat_ = open_read(dir_ / "io.stat");         // only with the io controller
   memory_peak_ = open_read(dir_ / "memory.peak"); // only with the memory controller
   if (memory_peak_ < 0 && memory_dir_ && ::mkdir(memory_dir_->c_str(), 0755) == 0) {
     memory_procs_fd_ = ::open((*memory_dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (memory_procs_fd_ >= 0)
       memory_peak_ = open_read(*memory_dir_ / "memory.max_usage_in_bytes");
+    memory_peak_from_v1_ = memory_peak_ >= 0;
   } else {
     memory_dir_.reset();
   }
@@ -125,6 +135,13 @@ PhaseCgroup::~PhaseCgroup() {
   remove_dir(dir_);
   if (memory_dir_)
     remove_dir(*memory_dir_);
+}
+
+void PhaseCgroup::entered(bool cgroup, bool memory) {
+  close_fd(procs_fd_);
+  close_fd(memory_procs_fd_);
+  if ((!cgroup || !memory) && memory_peak_from_v1_)
+    close_fd(memory_peak_); // an empty companion's peak would read 0: null instead
 }
 
 CgroupReading PhaseCgroup::read() const {

@@ -40,6 +40,9 @@ public:
   // cgroup.procs files, open for writing: the child writes "0" into each before exec.
   int procs_fd() const { return procs_fd_; }
   int memory_procs_fd() const { return memory_procs_fd_; }
+  // Once the child has tried: closes the cgroup.procs files (a long-lived service should not
+  // hold them) and forgets the v1 memory peak if the child could not enter that cgroup.
+  void entered(bool cgroup, bool memory);
 
   CgroupReading read() const;
   bool populated() const;
@@ -53,6 +56,7 @@ private:
   // Opened once and read at offset 0 each time (the kernel renders them afresh); -1 if absent.
   int cpu_stat_ = -1, cpu_pressure_ = -1, io_pressure_ = -1, memory_pressure_ = -1;
   int events_ = -1, memory_peak_ = -1, io_stat_ = -1;
+  bool memory_peak_from_v1_ = false;
 };
 
 } // namespace ciperf

@@ -62,13 +62,20 @@ Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStre
     try {
       entry.group = cgroup_->create_phase(group_name);
       spec.cgroup_procs_fd = entry.group->procs_fd();
+      spec.fallback_procs_fd = cgroup_->procs_fd();
       spec.memory_procs_fd = entry.group->memory_procs_fd();
     } catch (const std::exception&) {
       // The phase runs in the run's cgroup and its own figures stay null: never made up.
     }
   }
   entry.state.started = Clock::now();
-  entry.state.pid = launch_in_new_group(spec);
+  Launched launched = launch_in_new_group(spec);
+  entry.state.pid = launched.pid;
+  if (entry.group) {
+    entry.group->entered(launched.entered_cgroup, launched.entered_memory);
+    if (!launched.entered_cgroup) // in the run's cgroup instead: its figures would be a blank
+      entry.group.reset();
+  }
   if (watchdog_ && !cgroup_)
     watchdog_->watch_group(entry.state.pid);
   output->close_child_fd();

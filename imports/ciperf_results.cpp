@@ -64,12 +64,19 @@ PhaseRecord ciperf_phase(const json& phase, const std::string& file, size_t inde
     for (size_t i = 0; i < services->size() && i < 1000; ++i) {
       std::string at = where + ".services[" + std::to_string(i) + "]";
       JsonFields c((*services)[i], file, at);
-      ServiceCost& cost = p.services.emplace_back();
-      cost.service = static_cast<int>(c.integer("phase"));
-      cost.name = c.text("name");
+      ServiceCost cost;
+      int64_t service = c.integer("phase", -1);
+      if (service < 0 || service >= static_cast<int64_t>(index))
+        c.fail("phase", "not an earlier phase's index"); // a service outlives an earlier phase
+      cost.service = static_cast<int>(service);
+      for (const auto& seen : p.services)
+        if (seen.service == cost.service)
+          c.fail("phase", "a service listed twice");
+      cost.name = c.required_text("name");
       cost.user_s = c.seconds("user_s");
       cost.sys_s = c.seconds("sys_s");
       cost.pressure = read_pressure(c, file, at);
+      p.services.push_back(std::move(cost));
     }
   if (const json* metrics = f.object("metrics"))
     for (const auto& [name, value] : metrics->items()) {

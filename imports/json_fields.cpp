@@ -3,6 +3,7 @@
 #include "imports/import_error.hpp"
 
 #include <cmath>
+#include <string_view>
 
 namespace ciperf {
 
@@ -77,16 +78,6 @@ int64_t JsonFields::integer(const char* key, int64_t fallback) const {
   return v->get<int64_t>();
 }
 
-std::optional<int> JsonFields::optional_int(const char* key) const {
-  const json* v = find(key);
-  if (!v)
-    return std::nullopt;
-  int64_t n = integer(key);
-  if (n < -1000000 || n > 1000000)
-    fail(key, "out of range");
-  return static_cast<int>(n);
-}
-
 bool JsonFields::boolean(const char* key, bool fallback) const {
   const json* v = find(key);
   if (!v)
@@ -117,12 +108,15 @@ FieldValue JsonFields::flat_value(const char* k, FieldType type, bool nullable,
     return required ? required_text(k) : text(k);
   case FieldType::Boolean:
     return boolean(k);
-  case FieldType::Integer:
-    if (nullable) {
-      auto v = optional_int(k);
-      return v ? FieldValue(static_cast<int64_t>(*v)) : FieldValue{};
-    }
-    return integer(k);
+  case FieldType::Integer: {
+    if (nullable && !find(k))
+      return {}; // null: not measured
+    // The field's own type refuses what does not fit it (an exit code past int).
+    int64_t n = integer(k);
+    if (n < 0 && std::string_view(k).ends_with("_bytes"))
+      fail(k, "a byte count below 0");
+    return n;
+  }
   case FieldType::Real:
     if (nullable) {
       auto v = optional_seconds(k);

@@ -23,7 +23,6 @@ public:
   static constexpr double kMaxSeconds = 1e7; // about 116 days
   std::optional<double> optional_number(const char* key) const;
   int64_t integer(const char* key, int64_t fallback = 0) const;
-  std::optional<int> optional_int(const char* key) const;
   bool boolean(const char* key, bool fallback = false) const;
   const nlohmann::json* object(const char* key) const; // nullptr when absent or null
   const nlohmann::json* array(const char* key) const;

@@ -102,7 +102,7 @@ private:
   void stop_backgrounds();
   void keep_services();
   std::vector<CgroupReading> read_services() const;
-  std::vector<ServiceCost> service_costs(const std::vector<CgroupReading>& before);
+  std::vector<ServiceCost> service_costs(const std::vector<CgroupReading>& before, double wall_s);
   void track_services(size_t i, const Execution& e);
   void fill(PhaseRecord& record, const Execution& e);
   void finish_phase(PhaseRecord& record);
@@ -194,6 +194,12 @@ void PipelineRun::contain() {
                              "processes; own pressure and detached daemons are not measured",
                              why));
   supervisor_.contain(cgroup_.get(), watchdog_ ? &*watchdog_ : nullptr, per_phase);
+  for (const auto& phase : p_.phases)
+    if (phase.keep && !phase.background && !cgroup_)
+      status_.note(fmt::format("warning: no cgroup for the run: what phase {} leaves running "
+                               "cannot be told from the rest and is killed at the end; only a "
+                               "kept background phase outlives the run",
+                               redactor_.apply(phase.name)));
 }
 
 // Each live service's counters now, to be subtracted from at the end of a phase.
@@ -210,7 +216,8 @@ std::vector<CgroupReading> PipelineRun::read_services() const {
 
 // What each service that was live at the phase's start spent since: `before` holds their
 // readings then (services_ may have grown since; those started during the phase are left out).
-std::vector<ServiceCost> PipelineRun::service_costs(const std::vector<CgroupReading>& before) {
+std::vector<ServiceCost> PipelineRun::service_costs(const std::vector<CgroupReading>& before,
+                                                    double wall_s) {
   std::vector<ServiceCost> costs;
   for (size_t k = 0; k < before.size(); ++k) {
     const PhaseCgroup* group = supervisor_.group(services_[k].handle);
@@ -218,8 +225,12 @@ std::vector<ServiceCost> PipelineRun::service_costs(const std::vector<CgroupRead
       continue;
     TreeUsage u = usage_between(before[k], group->read());
     size_t phase = services_[k].index;
-    costs.push_back(
-        {static_cast<int>(phase), record_.phases[phase].name, u.user_s, u.sys_s, u.pressure});
+    // Read a little before and after the phase itself: no figure may exceed its wall time.
+    if (u.pressure)
+      for (int f = 0; f < Pressure::kFigures; ++f)
+        u.pressure->figure(f) = std::clamp(u.pressure->figure(f), 0.0, std::max(0.0, wall_s));
+    costs.push_back({static_cast<int>(phase), record_.phases[phase].name, std::max(0.0, u.user_s),
+                     std::max(0.0, u.sys_s), u.pressure});
   }
   return costs;
 }
@@ -387,7 +398,7 @@ void PipelineRun::run_phase(size_t i) {
   auto services_before = read_services();
   Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
   fill(record, e);
-  record.services = service_costs(services_before);
+  record.services = service_costs(services_before, record.wall_s);
   track_services(i, e);
   if (e.status != PhaseStatus::Passed) {
     if (stopped_ && e.status != PhaseStatus::Interrupted)
@@ -439,7 +450,7 @@ void PipelineRun::run_wait_phase(size_t i) {
   e.usage = usage_since(self_before, children_before);
   e.pressure = pressure_between(pressure_before, read_pressure());
   fill(record, e);
-  record.services = service_costs(services_before);
+  record.services = service_costs(services_before, record.wall_s);
   if (record.probe)
     for (auto& t : record.probe->targets) {
       t.target = redactor_.apply(t.target);

@@ -213,11 +213,10 @@ void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
   Statement& cost = db_->cached(
       "INSERT INTO service_costs (run, phase_idx, service_idx, name, user_s, sys_s, cpu_some_s, "
       "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s) VALUES (?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?) ON CONFLICT (run, phase_idx, service_idx) DO UPDATE SET "
-      "user_s = excluded.user_s, sys_s = excluded.sys_s, cpu_some_s = excluded.cpu_some_s, "
-      "cpu_full_s = excluded.cpu_full_s, io_some_s = excluded.io_some_s, "
-      "io_full_s = excluded.io_full_s, memory_some_s = excluded.memory_some_s, "
-      "memory_full_s = excluded.memory_full_s");
+      "?, ?, ?, ?, ?, ?) ON CONFLICT (run, phase_idx, service_idx) DO NOTHING");
+  Statement& stale = db_->cached("DELETE FROM service_costs WHERE run = ? AND phase_idx = ?");
+  stale.bind(1, run).bind(2, p.index).run();
+  stale.reset();
   for (const auto& c : p.services) {
     cost.bind(1, run).bind(2, p.index).bind(3, c.service).bind(4, c.name);
     cost.bind(5, c.user_s).bind(6, c.sys_s);
@@ -367,8 +366,12 @@ void Store::load_service_costs(Statement& q, int64_t id, RunRecord& run) {
   q.reset();
   q.bind(1, id);
   while (q.step()) {
-    auto phase = std::find_if(run.phases.begin(), run.phases.end(),
-                              [&](const PhaseRecord& p) { return p.index == q.integer(0); });
+    int64_t index = q.integer(0);
+    auto phase = index >= 0 && index < static_cast<int64_t>(run.phases.size()) &&
+                         run.phases[static_cast<size_t>(index)].index == index
+                     ? run.phases.begin() + index
+                     : std::find_if(run.phases.begin(), run.phases.end(),
+                                    [&](const PhaseRecord& p) { return p.index == index; });
     if (phase == run.phases.end())
       continue;
     ServiceCost& c = phase->services.emplace_back();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ public:
                              const std::function<void(const PhaseSample&)>& visit);
   // Whether a run with exactly this id is stored.
   bool has_run(const std::string& run_id);
+  // The ids of the runs labelled key=value (a baseline session's runs).
+  std::set<std::string> runs_labelled(const std::string& key, const std::string& value);
   // Complete runs, with their waits, in one transaction (imports, benchmarks): far faster than
   // run by run. A run whose id is already stored is skipped, so an import is idempotent.
   // Returns how many were inserted.

@@ -119,6 +119,16 @@ bool Store::has_run(const std::string& run_id) {
   return found;
 }
 
+std::set<std::string> Store::runs_labelled(const std::string& key, const std::string& value) {
+  auto stmt = db_->prepare("SELECT r.run_id FROM runs r JOIN labels l ON l.run = r.id "
+                           "WHERE l.key = ? AND l.value = ?");
+  stmt.bind(1, key).bind(2, value);
+  std::set<std::string> ids;
+  while (stmt.step())
+    ids.insert(stmt.text(0));
+  return ids;
+}
+
 std::vector<PhaseSample> Store::phase_samples(const RunFilter& filter) {
   std::vector<PhaseSample> out;
   for_each_phase_sample(filter, [&](const PhaseSample& s) { out.push_back(s); });

@@ -69,6 +69,16 @@ TEST_CASE("a baseline session stores cold and warm statistics, compare finds a r
   CHECK(same.exit_code == 0);
   auto report = nlohmann::json::parse(same.out);
   CHECK(report["regressed"] == false);
+  // A time selection that reaches back into the baseline's own session judges only the later
+  // runs: the session's runs are the baseline itself.
+  std::string first_of_session = runs.back()["run_id"];
+  auto overlapping =
+      s.ciperf({"compare", "--since", first_of_session, "--baseline", "main", "--json"});
+  INFO(overlapping.err);
+  CHECK_THAT(overlapping.err, Contains("run(s) of baseline main's own session"));
+  auto judged = nlohmann::json::parse(overlapping.out);
+  for (const auto& p : judged["groups"][0]["phases"])
+    CHECK(p["n_candidate"] == 5);
 
   std::string mark = s.newest_run_id();
   s.warm_runs(5, "0.6");

@@ -86,9 +86,12 @@ phases:
     return;
   CHECK(r.results["accounting"] == "cgroup");
   const auto& start = phase(r.results, "start-daemon");
-  // wait4 never saw the daemon (it was not reaped during the phase); the cgroup did.
-  CHECK(start["user_s"].get<double>() + start["sys_s"].get<double>() < 0.3);
-  CHECK(tree_cpu(start) > 0.6);
+  // wait4 never saw the daemon (it was not reaped during the phase); the cgroup did. A second
+  // of a busy loop gets at least 0.3 s of CPU even on a loaded host.
+  double reaped = start["user_s"].get<double>() + start["sys_s"].get<double>();
+  CHECK(reaped < 0.3);
+  CHECK(tree_cpu(start) > 0.3);
+  CHECK(tree_cpu(start) > 3 * reaped);
   const auto& later = phase(r.results, "later");
   CHECK(tree_cpu(later) < 0.2); // sleep's own tree
   REQUIRE(later.contains("services"));
@@ -96,7 +99,7 @@ phases:
   const auto& service = later["services"][0];
   CHECK(service["name"] == "start-daemon");
   CHECK(service["phase"] == 0);
-  CHECK(service["user_s"].get<double>() + service["sys_s"].get<double>() > 0.6);
+  CHECK(service["user_s"].get<double>() + service["sys_s"].get<double>() > 0.3);
   CHECK_THAT(r.process.out,
              Contains("service start-daemon: ") && Contains(" while 1 later phase ran"));
 
@@ -124,7 +127,9 @@ TEST_CASE("a sleeping phase's own CPU stall stays near zero while a co-tenant ru
   BackgroundProcess tenant({CIPERF_BINARY, "run", pipeline.string(), "--store",
                             tenant_box.store().string(), "--out",
                             (tenant_box.dir / "run").string()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(800)); // the burners are running
+  // Until the burners run (ciperf's start takes longer under sanitizers).
+  for (int i = 0; i < 100 && processes_with("while :; do :; done") < static_cast<int>(burners); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto r = box.run("version: 1\nphases:\n  - {name: idle, run: sleep 2}\n");
   REQUIRE(r.process.exit_code == 0);
   if (fell_back(r))
@@ -133,8 +138,11 @@ TEST_CASE("a sleeping phase's own CPU stall stays near zero while a co-tenant ru
   INFO(idle.dump());
   REQUIRE(idle["pressure"].is_object());
   REQUIRE(idle["own_pressure"].is_object());
-  CHECK(idle["pressure"]["cpu"]["some_s"].get<double>() > 0.5);     // the host was busy
-  CHECK(idle["own_pressure"]["cpu"]["some_s"].get<double>() < 0.1); // the phase did not stall
+  double host = idle["pressure"]["cpu"]["some_s"].get<double>();
+  CHECK(host > 0.5); // the host was busy
+  // The phase did not stall: its `sleep` wakes up twice (a CPU quota on a container could make
+  // each wake-up wait a period: hence the bound relative to the host's stall).
+  CHECK(idle["own_pressure"]["cpu"]["some_s"].get<double>() < std::max(0.1, 0.1 * host));
 }
 
 TEST_CASE("a phase's memory peak is its own tree's, not ciperf's", "[cgroup][serial]") {
@@ -149,13 +157,24 @@ phases:
     return;
   const auto& big = phase(r.results, "big");
   const auto& small = phase(r.results, "small");
-  if (!std::filesystem::exists("/sys/fs/cgroup/memory") &&
-      !std::filesystem::exists("/sys/fs/cgroup/memory.max")) { // no memory controller at all
-    CHECK(big["tree_memory_peak_bytes"].is_null());
+  // The CI machine has a v1 memory hierarchy: the figure must be there. Elsewhere it is there
+  // only if ciperf's cgroup v2 hands the memory controller down; when it is not, null, never 0.
+  bool v1_memory = std::filesystem::exists("/sys/fs/cgroup/memory/memory.max_usage_in_bytes");
+  if (!v1_memory && big["tree_memory_peak_bytes"].is_null()) {
+    CHECK(small["tree_memory_peak_bytes"].is_null());
     return;
   }
   CHECK(big["tree_memory_peak_bytes"].get<int64_t>() > 150 * 1024 * 1024);
   CHECK(small["tree_memory_peak_bytes"].get<int64_t>() < 8 * 1024 * 1024);
+  // ciperf imports its own file whole: 64-bit byte counts included.
+  auto other = box.dir / "other.db";
+  auto imported =
+      box.ciperf({"import", (r.run_dir / "results.json").string(), "--store", other.string()});
+  INFO(imported.err);
+  REQUIRE(imported.exit_code == 0);
+  auto shown = nlohmann::json::parse(
+      box.ciperf({"show", r.results["run_id"], "--json", "--store", other.string()}).out);
+  CHECK(phase(shown, "big")["tree_memory_peak_bytes"] == big["tree_memory_peak_bytes"]);
 }
 
 TEST_CASE("with rusage accounting, by variable or option, every cgroup figure is null, not 0",
@@ -182,7 +201,7 @@ TEST_CASE("with rusage accounting, by variable or option, every cgroup figure is
   CHECK_THAT(bad.err, Contains("CIPERF_ACCOUNTING"));
 }
 
-TEST_CASE("a kept service outlives the run, writing its own log; the others do not",
+TEST_CASE("a kept service outlives the run, writing its own log, and the others do not",
           "[cgroup][serial]") {
   Sandbox box;
   auto r = box.run(R"(version: 1
@@ -193,12 +212,25 @@ phases:
     run: "echo $$ > shared.pid; sleep 1; echo still here; exec sleep 1000"
   - name: daemon
     keep: true
-    run: "setsid sleep 1000 > /dev/null 2>&1 & echo $! > daemon.pid"
+    # The pid is written once the daemon has its own session: the phase's end kills its group.
+    run: |
+      setsid sh -c 'echo $$ > daemon.pid.new; exec sleep 1000' > /dev/null 2>&1 &
+      while [ ! -s daemon.pid.new ]; do sleep 0.01; done
+      mv daemon.pid.new daemon.pid
   - name: other
     background: true
     run: "echo $$ > other.pid; exec sleep 1000"
   - {name: work, run: "sleep 0.3"}
 )");
+  // Whatever happens below, nothing of this test outlives it.
+  struct KillAtEnd {
+    const Sandbox& box;
+    ~KillAtEnd() {
+      for (const char* file : {"shared.pid", "daemon.pid", "other.pid"})
+        if (std::filesystem::exists(box.dir / file))
+          ::kill(std::stoi("0" + read_file(box.dir / file)), SIGKILL);
+    }
+  } kill_at_end{box};
   INFO(r.process.err);
   REQUIRE(r.process.exit_code == 0);
   int shared = std::stoi(read_file(box.dir / "shared.pid"));
@@ -210,8 +242,6 @@ phases:
   CHECK_FALSE(process_alive(other));
   CHECK(read_file(r.run_dir / "logs/01-shared.log") == "still here\n");
   CHECK(phase(r.results, "shared")["status"] == "passed");
-  ::kill(shared, SIGKILL);
-  ::kill(daemon, SIGKILL);
 }
 
 TEST_CASE("keep is refused on a wait phase and in a pipeline with secrets", "[cgroup]") {
@@ -234,4 +264,33 @@ phases:
                                          .string()});
   CHECK(secret.exit_code == 2);
   CHECK_THAT(secret.err, Contains("cannot mask secrets"));
+}
+
+TEST_CASE("an imported run's services must each be an earlier phase, listed once", "[cgroup]") {
+  Sandbox box;
+  auto r = box.run("version: 1\nphases:\n  - {name: a, run: 'true'}\n  - {name: b, run: 'true'}\n");
+  REQUIRE(r.process.exit_code == 0);
+  auto results = r.results;
+  results["run_id"] = "20261129T000000Z-hostile000001";
+  nlohmann::json cost = {
+      {"phase", 0}, {"name", "a"}, {"user_s", 1.0}, {"sys_s", 0.5}, {"pressure", nullptr}};
+  auto attempt = [&](const nlohmann::json& services) {
+    results["phases"][1]["services"] = services;
+    auto file = box.dir / "hostile.json";
+    std::ofstream(file) << results.dump();
+    return box.ciperf({"import", file.string(), "--store", (box.dir / "h.db").string()});
+  };
+  for (int64_t bad_index : {int64_t{1}, int64_t{-1}, int64_t{4294967296}}) {
+    auto c = cost;
+    c["phase"] = bad_index;
+    auto refused = attempt(nlohmann::json::array({c}));
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Contains("not an earlier phase's index"));
+  }
+  auto twice = attempt(nlohmann::json::array({cost, cost}));
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Contains("listed twice"));
+  auto fine = attempt(nlohmann::json::array({cost}));
+  INFO(fine.err);
+  CHECK(fine.exit_code == 0);
 }
