@@ -50,13 +50,13 @@ TEST_CASE("history from earlier runs saves requests at the same latency", "[wait
   Sandbox box;
   int first_requests = 0;
   {
-    ProbeServer server("flip", 1.0);
+    ProbeServer server("flip", 1.0, {"--from-first-request"});
     auto r = box.run(pipeline_for(server));
     REQUIRE(r.process.exit_code == 0);
     first_requests = static_cast<int>(server.request_times().size());
     CHECK(phase(r.results, "ready").at("probe")["relaxed_until_s"].is_null());
   }
-  ProbeServer server("flip", 1.0);
+  ProbeServer server("flip", 1.0, {"--from-first-request"});
   auto r = box.run(pipeline_for(server));
   REQUIRE(r.process.exit_code == 0);
   double latency = phase(r.results, "ready").at("probe")["ready_s"].get<double>() - 1.0;

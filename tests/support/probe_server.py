@@ -33,17 +33,22 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--body-bytes", type=int, default=0)
+    # flip: count --ready-after from the first request rather than from the server's start, so
+    # that how long the prober took to start (longer under sanitizers) does not matter.
+    p.add_argument("--from-first-request", action="store_true")
     a = p.parse_args()
     a.state.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    ready_at = start + a.ready_after
+    clock = {"ready_at": float("inf") if a.from_first_request else start + a.ready_after}
+    first_request = threading.Event()
+    first_lock = threading.Lock()
     requests = open(a.state / "requests", "a", buffering=1)
 
     def mark_ready():
         (a.state / "ready_at").write_text(f"{time.monotonic():.6f}\n")
 
     if a.mode == "listen":
-        time.sleep(max(0.0, ready_at - time.monotonic()))
+        time.sleep(max(0.0, clock["ready_at"] - time.monotonic()))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", a.port))
@@ -55,9 +60,14 @@ def main():
     if a.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(a.cert, a.key)
+    def flip():
+        if a.from_first_request:
+            first_request.wait()
+        time.sleep(max(0.0, clock["ready_at"] - time.monotonic()))
+        mark_ready()
+
     if a.mode == "flip":
-        threading.Thread(target=lambda: (time.sleep(max(0.0, ready_at - time.monotonic())),
-                                         mark_ready()), daemon=True).start()
+        threading.Thread(target=flip, daemon=True).start()
 
     def serve(conn):
         try:
@@ -72,9 +82,14 @@ def main():
                     return
                 data += more
             requests.write(f"{time.monotonic():.6f}\n")
+            if a.from_first_request and not first_request.is_set():
+                with first_lock:
+                    if not first_request.is_set():
+                        clock["ready_at"] = time.monotonic() + a.ready_after
+                        first_request.set()
             if data.startswith(b"HEAD "):
                 conn = HeadersOnly(conn)
-            respond(conn, a.mode, ready_at, a.body_bytes)
+            respond(conn, a.mode, clock["ready_at"], a.body_bytes)
         except (OSError, ssl.SSLError):
             pass
         finally:
