@@ -106,25 +106,30 @@ const char* outcome_name(Outcome o) {
   return "?";
 }
 
+void judge_tested(std::vector<PhaseComparison>& rows, const std::vector<size_t>& tested,
+                  const CompareOptions& o) {
+  std::vector<double> p;
+  for (size_t i : tested)
+    p.push_back(rows[i].p);
+  auto adjusted = adjust(p, o.correction);
+  for (size_t k = 0; k < tested.size(); ++k) {
+    PhaseComparison& c = rows[tested[k]];
+    c.p_adjusted = adjusted[k];
+    c.verdict = judge(c, o);
+  }
+}
+
 std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& phases,
                                             const CompareOptions& o) {
   std::vector<PhaseComparison> out;
-  std::vector<double> p;
   std::vector<size_t> tested; // phases with enough data take part in the correction
   for (const auto& s : phases) {
     out.push_back(describe(s, o));
     if (out.back().n_base >= o.min_runs && out.back().n_candidate >= o.min_runs &&
-        out.back().base_median > 0) {
+        out.back().base_median > 0)
       tested.push_back(out.size() - 1);
-      p.push_back(out.back().p);
-    }
   }
-  auto adjusted = adjust(p, o.correction);
-  for (size_t k = 0; k < tested.size(); ++k) {
-    PhaseComparison& c = out[tested[k]];
-    c.p_adjusted = adjusted[k];
-    c.verdict = judge(c, o);
-  }
+  judge_tested(out, tested, o);
   recast_host_shift(out, tested, o);
   for (auto& c : out)
     assess(c, std::max<int>(1, static_cast<int>(tested.size())), o);

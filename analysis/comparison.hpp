@@ -62,6 +62,11 @@ struct PhaseComparison {
 std::vector<PhaseComparison> compare_phases(const std::vector<PhaseSamples>& phases,
                                             const CompareOptions& options = {});
 
+// The correction across the tested rows' p-values, then each tested row's verdict: regressed or
+// improved only when significant after the correction AND past the threshold.
+void judge_tested(std::vector<PhaseComparison>& rows, const std::vector<size_t>& tested,
+                  const CompareOptions& options);
+
 bool any_regressed(const std::vector<PhaseComparison>& comparisons);
 // Regressed if any phase regressed; else inconclusive if a phase on both sides was not tested,
 // could not have seen a threshold-sized change, or moved with the host; else no regression.

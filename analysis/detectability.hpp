@@ -11,6 +11,8 @@ namespace ciperf {
 // values tie): one outlier does not inflate it the way it inflates the standard deviation.
 // NaN below 3 values or at a non-positive median; 0 when the timer cannot resolve the noise.
 double robust_cv(std::span<const double> x);
+// The robust standard deviation behind robust_cv (1.4826 × MAD, else IQR / 1.349).
+double robust_sd(std::span<const double> x);
 // Values more than 3 robust standard deviations from the median (any value off the median when
 // the rest tie exactly).
 int count_outliers(std::span<const double> x);
@@ -34,5 +36,8 @@ struct Detectability {
 
 Detectability assess_detectability(double cv, int n_base, int n_candidate,
                                    const DecisionRule& rule);
+// The same for A/B pairs judged by the signed-rank test on their log ratios: `sd` is the robust
+// standard deviation of those log ratios, and runs mean pairs.
+Detectability assess_paired_detectability(double sd, int pairs, const DecisionRule& rule);
 
 } // namespace ciperf

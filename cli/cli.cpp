@@ -172,6 +172,24 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
   b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
 }
 
+void add_ab(CLI::App& app, AbCommand& c) {
+  auto* ab = app.add_subcommand(
+      "ab", "Run two pipelines in interleaved pairs, in random order, and judge B against A "
+            "pair by pair: exit 1 when B regressed, 4 when the pairs could not tell");
+  ab->add_option("a", c.a, "Pipeline A, the reference (YAML)")->required();
+  ab->add_option("b", c.b, "Pipeline B, the candidate (YAML; may be A's file in another tree)")
+      ->required();
+  ab->add_option("--runs", c.runs, "Pairs to run (default 10)")->check(whole_number_from(3, 1000));
+  ab->add_option("--seed", c.seed, "Seed of the order within pairs (default: drawn, and printed)")
+      ->check(whole_number_from(0, kMaxCount));
+  add_enum_option(ab, "--mode", c.mode, "normal (default), cold or warm, for both sides");
+  ab->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
+      ->check(number_from(0, 1000));
+  ab->add_option("--store", c.store, "SQLite store");
+  ab->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+  ab->add_flag("--json", c.json, "Machine-readable output");
+}
+
 void add_report(CLI::App& app, ReportCommand& c) {
   auto* r = app.add_subcommand("report", "Reports and exports: " + report_format_names());
   r->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
@@ -213,6 +231,7 @@ struct Commands {
   AttributeCommand attribute;
   CompareCommand compare;
   BaselineCommand baseline;
+  AbCommand ab;
   ReportCommand report;
   ImportCommand import;
 };
@@ -226,6 +245,8 @@ int dispatch(CLI::App& app, const Commands& c) {
     return command_compare(c.compare);
   if (app.got_subcommand("baseline"))
     return command_baseline(c.baseline);
+  if (app.got_subcommand("ab"))
+    return command_ab(c.ab);
   if (app.got_subcommand("report"))
     return command_report(c.report);
   if (app.got_subcommand("import"))
@@ -259,6 +280,7 @@ int cli_main(int argc, char** argv) {
   add_attribute(app, c.attribute);
   add_compare(app, c.compare);
   add_baseline(app, c.baseline);
+  add_ab(app, c.ab);
   add_report(app, c.report);
   add_import(app, c.import);
   try {

@@ -2,6 +2,7 @@
 // The subcommands, each a function of its parsed options returning the exit code.
 #include "model/enums.hpp"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,6 +87,17 @@ struct BaselineCommand {
   std::vector<std::string> labels;
 };
 
+struct AbCommand {
+  std::string a, b; // pipeline files
+  int runs = 10;    // pairs
+  std::optional<uint64_t> seed;
+  RunMode mode = RunMode::Normal;
+  double threshold = 5; // percent
+  std::string store;
+  std::vector<std::string> labels;
+  bool json = false;
+};
+
 struct ReportCommand {
   std::string store;
   std::string run; // id or prefix
@@ -110,6 +122,7 @@ int command_import(const ImportCommand& c);
 int command_attribute(const AttributeCommand& c);
 int command_compare(const CompareCommand& c);
 int command_baseline(const BaselineCommand& c);
+int command_ab(const AbCommand& c);
 int command_wait(const WaitCommand& c);
 int command_check(const std::string& file);
 int command_runs(const RunsCommand& c);

@@ -3,6 +3,7 @@
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
+#include "reports/verdict_cells.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kSmallestP = 1e-16; // 1 − Φ(z) has no correct digits below this
-
 std::string verdict_text(const PhaseComparison& c) {
   if (c.n_base == 0)
     return "new phase (not in the baseline)";
@@ -25,44 +24,12 @@ std::string verdict_text(const PhaseComparison& c) {
   return verdict_name(c.verdict);
 }
 
-bool blind(const PhaseComparison& c) {
-  return c.verdict == Verdict::Unchanged && c.detectability.blind;
-}
-
 std::string verdict_cell(const PhaseComparison& c) {
   return blind(c) ? verdict_text(c) + " (blind)" : verdict_text(c);
 }
 
-// The p-values are computed as 1 − Φ(z) or as a ratio of counts: below 1e-6 the digits say
-// nothing a CI user acts on, and 0 would claim a certainty no finite sample gives.
-std::string p_text(double p) {
-  return p < 1e-6 ? "< 1e-6" : fmt::format("{:.3g}", p);
-}
-
-std::string noise_text(const PhaseComparison& c) {
-  if (c.detectability.below_resolution)
-    return "< timer resolution";
-  return std::isnan(c.noise) ? "-" : fmt::format("{:.1f}%", 100 * c.noise);
-}
-
-std::string detectable_text(const PhaseComparison& c) {
-  if (c.verdict == Verdict::NotEnoughData)
-    return "-";
-  if (!c.detectability.attainable)
-    return "none"; // no p can clear alpha / m at these run counts
-  return std::isnan(c.min_detectable_change)
-             ? "-"
-             : fmt::format("{:.1f}%", 100 * c.min_detectable_change);
-}
-
 json number_or_null(double v) {
   return std::isnan(v) ? json(nullptr) : json(v);
-}
-
-std::string ci_text(const PhaseComparison& c) {
-  return c.change_ci
-             ? fmt::format("[{:+.1f}%, {:+.1f}%]", 100 * c.change_ci->low, 100 * c.change_ci->high)
-             : "-";
 }
 
 json comparison_json(const CandidateGroup& g, const std::vector<PhaseComparison>& rows) {

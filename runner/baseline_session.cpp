@@ -7,35 +7,17 @@
 #include "runner/orchestrator.hpp"
 #include "runner/run_context.hpp"
 #include "runner/session_plan.hpp"
+#include "runner/warm_up.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 
 namespace ciperf {
 namespace {
 
-namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
-
-// An unrecorded warm run first, so that the first recorded warm run is not the one that fills
-// the caches. It goes to a throwaway store and directory.
-int warm_up(const Pipeline& pipeline) {
-  fs::path dir =
-      fs::temp_directory_path() / ("ciperf-warmup-" + new_run_id(std::chrono::system_clock::now()));
-  fs::create_directories(dir);
-  Store scratch((dir / "scratch.db").string());
-  RunOptions options;
-  options.mode = RunMode::Warm;
-  options.out_dir = dir / "run";
-  options.quiet = true;
-  int code = run_pipeline(pipeline, options, scratch).exit_code;
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  return code;
-}
 
 void warn_if_lukewarm(const std::vector<RunRecord>& runs, const std::string& pipeline) {
   auto l = find_lukewarm(runs, pipeline);

@@ -1,0 +1,74 @@
+// `ciperf ab`: two pipelines in interleaved pairs, judged pair by pair.
+#include "analysis/paired_comparison.hpp"
+#include "cli/commands.hpp"
+#include "cli/run_selection.hpp"
+#include "common/errors.hpp"
+#include "pipeline/pipeline_loader.hpp"
+#include "reports/ab_view.hpp"
+#include "runner/ab_session.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <random>
+
+namespace ciperf {
+namespace {
+
+Pipeline load_side(const std::string& file, RunMode mode) {
+  Pipeline p = load_pipeline(file);
+  if (mode == RunMode::Cold && !p.cold_prepare)
+    throw UsageError("--mode cold needs a 'cold: prepare:' command in " + file);
+  return p;
+}
+
+int exit_code_for(Outcome o) {
+  switch (o) {
+  case Outcome::Regressed:
+    return kExitFailed;
+  case Outcome::Inconclusive:
+    return kExitInconclusive;
+  case Outcome::NoRegression:
+    break;
+  }
+  return kExitPassed;
+}
+
+} // namespace
+
+int command_ab(const AbCommand& c) {
+  Pipeline a = load_side(c.a, c.mode);
+  Pipeline b = load_side(c.b, c.mode);
+  Store store(resolve_store_path(c.store));
+  AbOptions options;
+  options.pairs = c.runs;
+  options.seed = c.seed ? *c.seed : std::random_device{}() % 1'000'000'000; // --seed takes it back
+  options.mode = c.mode;
+  options.labels = parse_labels(c.labels);
+  AbOutcome session = run_ab_session(a, b, options, store);
+  if (session.exit_code != kExitPassed)
+    return session.exit_code;
+  CompareOptions compare;
+  compare.threshold = c.threshold / 100;
+  AbReport report;
+  report.session = session.session;
+  report.a = {a.name, c.a};
+  report.b = {b.name, c.b};
+  report.mode = c.mode;
+  report.pairs = static_cast<int>(session.pairs.size());
+  report.b_first = static_cast<int>(std::count_if(session.pairs.begin(), session.pairs.end(),
+                                                  [](const AbPair& p) { return p.b_first; }));
+  report.seed = options.seed;
+  report.threshold = compare.threshold;
+  std::vector<RunPair> pairs;
+  for (const auto& p : session.pairs)
+    pairs.push_back({&p.a, &p.b});
+  report.phases = compare_pairs(paired_phases(pairs), compare);
+  report.run_wall = compare_pairs({paired_walls(pairs)}, compare).front();
+  report.outcome = overall_outcome(report.phases);
+  std::cout << "\n";
+  write_ab(report, c.json ? ViewFormat::Json : ViewFormat::Text, std::cout);
+  return exit_code_for(report.outcome);
+}
+
+} // namespace ciperf

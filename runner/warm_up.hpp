@@ -1,0 +1,11 @@
+#pragma once
+// An unrecorded run before a measured session, so that the first recorded run is not the one
+// that fills the caches. It goes to a throwaway store and directory.
+#include "pipeline/pipeline.hpp"
+
+namespace ciperf {
+
+// The run's exit code (README "Commands").
+int warm_up(const Pipeline& pipeline, RunMode mode = RunMode::Warm);
+
+} // namespace ciperf
