@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/ab_view.hpp"
 #include "runner/ab_session.hpp"
@@ -15,8 +16,13 @@
 namespace ciperf {
 namespace {
 
-Pipeline load_side(const std::string& file, RunMode mode) {
-  Pipeline p = load_pipeline(file);
+Pipeline load_side(const std::string& file, RunMode mode, const std::set<std::string>& tags,
+                   std::map<std::string, std::string>& labels) {
+  TagSelection selection = select_phases(load_pipeline(file), tags);
+  explain_selection(selection);
+  if (!selection.tag_set.empty())
+    labels["tags"] = selection.tag_set;
+  Pipeline p = std::move(selection.pipeline);
   if (mode == RunMode::Cold && !p.cold_prepare)
     throw UsageError("--mode cold needs a 'cold: prepare:' command in " + file);
   return p;
@@ -37,14 +43,16 @@ int exit_code_for(Outcome o) {
 } // namespace
 
 int command_ab(const AbCommand& c) {
-  Pipeline a = load_side(c.a, c.mode);
-  Pipeline b = load_side(c.b, c.mode);
+  auto labels = parse_labels(c.labels);
+  auto tags = selected_tags(c.tags);
+  Pipeline a = load_side(c.a, c.mode, tags, labels);
+  Pipeline b = load_side(c.b, c.mode, tags, labels);
   Store store(resolve_store_path(c.store));
   AbOptions options;
   options.pairs = c.runs;
   options.seed = c.seed ? *c.seed : std::random_device{}() % 1'000'000'000; // --seed takes it back
   options.mode = c.mode;
-  options.labels = parse_labels(c.labels);
+  options.labels = labels;
   AbOutcome session = run_ab_session(a, b, options, store);
   if (session.exit_code != kExitPassed)
     return session.exit_code;

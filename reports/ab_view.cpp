@@ -116,7 +116,7 @@ void write_ab(const AbReport& r, ViewFormat format, std::ostream& out) {
               {"inconclusive", r.outcome == Outcome::Inconclusive},
               {"whole_run", row_json(r.run_wall)},
               {"phases", phases}}
-             .dump(2)
+             .dump(2, ' ', false, json::error_handler_t::replace) // names are not always UTF-8
       << "\n";
 }
 

@@ -33,7 +33,8 @@ bool warm_up_both(const Pipeline& a, const Pipeline& b, RunMode mode, int& exit_
     std::cerr << "ciperf: warm-up run of " << terminal_escape(p->name) << " (not recorded)\n";
     if (int code = warm_up(*p, mode); code != kExitPassed) {
       std::cerr << "ciperf: the warm-up run of " << terminal_escape(p->name)
-                << " did not pass; no A/B session\n";
+                << (code == kExitInterrupted ? " was interrupted" : " did not pass")
+                << "; no A/B session\n";
       exit_code = code == kExitInterrupted ? kExitInterrupted : kExitFailed;
       return false;
     }
@@ -68,8 +69,9 @@ AbOutcome run_ab_session(const Pipeline& a, const Pipeline& b, const AbOptions& 
                              human_seconds(pair.b.wall_s));
     int code = first.exit_code != kExitPassed ? first.exit_code : second.exit_code;
     if (code != kExitPassed) {
-      std::cerr << fmt::format("ciperf: A/B session stopped: a run did not pass ({} complete "
-                               "pair{} kept in the store)\n",
+      std::cerr << fmt::format("ciperf: A/B session stopped: a run {} ({} complete pair{} kept "
+                               "in the store)\n",
+                               code == kExitInterrupted ? "was interrupted" : "did not pass",
                                out.pairs.size(), out.pairs.size() == 1 ? "" : "s");
       out.exit_code = code == kExitInterrupted ? kExitInterrupted : kExitFailed;
       return out;
