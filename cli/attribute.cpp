@@ -19,7 +19,10 @@ AttributeBy attribute_by(const std::string& by) {
 template <typename Builder>
 auto analyse(Store& store, const RunSelection& selection, Builder builder) {
   size_t seen = 0;
-  store.for_each_phase_sample(to_filter(selection), [&](const PhaseSample& s) {
+  RunFilter filter = to_filter(selection);
+  if (auto tags = newest_tag_set(store, filter)) // one tag set: the same phases in every run
+    keep_tag_set(store, filter, *tags, "attribute", "the newest selected run's");
+  store.for_each_phase_sample(filter, [&](const PhaseSample& s) {
     ++seen;
     builder.add(s);
   });

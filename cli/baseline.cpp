@@ -3,6 +3,7 @@
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
+#include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
@@ -35,8 +36,14 @@ void print_summary(const Baseline& b) {
 
 int command_baseline(const BaselineCommand& c) {
   std::vector<Pipeline> pipelines;
+  auto labels = parse_labels(c.labels);
+  auto tags = selected_tags(c.tags);
+  std::vector<std::string> tag_sets;
   for (const auto& file : c.files) {
-    pipelines.push_back(load_pipeline(file));
+    TagSelection selection = select_phases(load_pipeline(file), tags);
+    explain_selection(selection);
+    tag_sets.push_back(selection.tag_set);
+    pipelines.push_back(std::move(selection.pipeline));
     if (!pipelines.back().cold_prepare)
       throw UsageError(file +
                        ": a baseline session needs 'cold: prepare:' to make its cold runs cold");
@@ -46,7 +53,7 @@ int command_baseline(const BaselineCommand& c) {
     throw UsageError("a baseline named '" + c.name + "' exists already in " + store.path() +
                      " (pass --replace to overwrite it, or another --name)");
   SessionOutcome outcome =
-      run_baseline_session(pipelines, {c.runs, c.name, parse_labels(c.labels)}, store);
+      run_baseline_session(pipelines, {c.runs, c.name, labels, tag_sets}, store);
   if (!outcome.baseline)
     return outcome.exit_code;
   print_summary(*outcome.baseline);

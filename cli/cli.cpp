@@ -69,6 +69,8 @@ void add_run(CLI::App& app, RunCommand& c) {
   run->add_option("--out", c.out, "Run directory (default .ciperf/runs/<run-id>)");
   run->add_option("--label", c.labels, "Label k=v (repeatable)");
   run->add_flag("-v,--verbose", c.verbose, "Stream phase output to the console too");
+  run->add_option("--tags", c.tags,
+                  "Run the phases tagged so too (comma-separated; default $CIPERF_TAGS)");
   add_enum_option(run, "--accounting", c.accounting,
                   "cgroup (a cgroup per phase, where the host allows; the default) or rusage "
                   "(wait4 only); default $CIPERF_ACCOUNTING");
@@ -170,6 +172,8 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
   b->add_flag("--replace", c.replace, "Overwrite the baseline of that name if there is one");
   b->add_option("--store", c.store, "SQLite store");
   b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+  b->add_option("--tags", c.tags,
+                "Run the phases tagged so too (comma-separated; default $CIPERF_TAGS)");
 }
 
 void add_ab(CLI::App& app, AbCommand& c) {
@@ -187,6 +191,8 @@ void add_ab(CLI::App& app, AbCommand& c) {
       ->check(number_from(0, 1000));
   ab->add_option("--store", c.store, "SQLite store");
   ab->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+  ab->add_option("--tags", c.tags,
+                 "Run the phases tagged so too (comma-separated; default $CIPERF_TAGS)");
   ab->add_flag("--json", c.json, "Machine-readable output");
 }
 

@@ -18,6 +18,7 @@ struct RunCommand {
   std::vector<std::string> labels; // k=v
   bool verbose = false;
   std::optional<Accounting> accounting;
+  std::vector<std::string> tags; // opt-in phases to run (default $CIPERF_TAGS)
 };
 
 struct RunsCommand {
@@ -85,6 +86,7 @@ struct BaselineCommand {
   bool replace = false; // an existing baseline of that name may be overwritten
   std::string store;
   std::vector<std::string> labels;
+  std::vector<std::string> tags;
 };
 
 struct AbCommand {
@@ -95,6 +97,7 @@ struct AbCommand {
   double threshold = 5; // percent
   std::string store;
   std::vector<std::string> labels;
+  std::vector<std::string> tags;
   bool json = false;
 };
 

@@ -75,6 +75,13 @@ int command_compare(const CompareCommand& c) {
   auto base = store.load_baseline(name);
   if (!base)
     throw UsageError("no baseline named '" + name + "' in " + store.path());
+  // Runs that ran other opt-in phases are not the baseline's kind of run.
+  RunFilter session;
+  session.labels = {{"session", base->session}};
+  if (auto tags = newest_tag_set(store, session); tags && c.run.empty()) {
+    keep_tag_set(store, candidates, *tags, "compare", "baseline " + name + "'s");
+    groups = candidate_groups(store, candidates, {});
+  }
   // A selection by time can reach back into the baseline's own session: those runs are the
   // baseline, not candidates to judge against it.
   if (c.run.empty()) {

@@ -3,6 +3,7 @@
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
+#include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/phase_table.hpp"
 #include "runner/orchestrator.hpp"
@@ -15,13 +16,17 @@
 namespace ciperf {
 
 int command_run(const RunCommand& c) {
-  Pipeline pipeline = load_pipeline(c.file);
+  TagSelection selection = select_phases(load_pipeline(c.file), selected_tags(c.tags));
+  const Pipeline& pipeline = selection.pipeline;
   if (c.mode == RunMode::Cold && !pipeline.cold_prepare)
     throw UsageError("--mode cold needs a 'cold: prepare:' command in " + c.file);
   RunOptions options;
   options.mode = c.mode;
   options.out_dir = c.out;
   options.labels = parse_labels(c.labels);
+  if (!selection.tag_set.empty())
+    options.labels["tags"] = selection.tag_set;
+  explain_selection(selection);
   options.verbose = c.verbose;
   options.accounting = c.accounting;
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase

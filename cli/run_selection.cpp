@@ -1,8 +1,11 @@
 #include "cli/run_selection.hpp"
 
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <iostream>
 
 namespace ciperf {
 
@@ -31,6 +34,30 @@ RunFilter to_filter(const RunSelection& s) {
 
 Store open_existing_store(const std::string& flag) {
   return Store(resolve_store_path(flag), StoreAccess::ReadOnly);
+}
+
+std::optional<std::string> newest_tag_set(Store& store, RunFilter filter) {
+  filter.limit = 1;
+  auto runs = store.list_runs(filter);
+  if (runs.empty())
+    return std::nullopt;
+  auto it = runs.front().labels.find("tags");
+  return it == runs.front().labels.end() ? "" : it->second;
+}
+
+void keep_tag_set(Store& store, RunFilter& filter, const std::string& tag_set,
+                  const std::string& command, const std::string& whose) {
+  bool named = std::any_of(filter.labels.begin(), filter.labels.end(),
+                           [](const auto& label) { return label.first == "tags"; });
+  if (named || filter.tag_set)
+    return;
+  size_t all = store.list_runs(filter).size();
+  filter.tag_set = tag_set;
+  size_t kept = store.list_runs(filter).size();
+  if (kept < all)
+    std::cerr << command << ": left out " << all - kept << " run(s) whose tags differ from "
+              << whose << " (" << (tag_set.empty() ? "none" : terminal_escape(tag_set))
+              << "); --label tags=… chooses the runs of another tag set\n";
 }
 
 } // namespace ciperf

@@ -28,6 +28,7 @@ struct PhaseSpec {
   // What the phase leaves running (a background phase, a daemon) outlives the run: a long-lived
   // shared service. Killed only if ciperf itself is killed before the run ends.
   bool keep = false;
+  std::vector<std::string> tags; // opt-in: runs only when one is selected (phase_tags.hpp)
   std::filesystem::path workdir;
   std::map<std::string, std::string> env;
   int line = 0;

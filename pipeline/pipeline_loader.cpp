@@ -1,6 +1,7 @@
 #include "pipeline/pipeline_loader.hpp"
 
 #include "common/closest_match.hpp"
+#include "pipeline/phase_tags.hpp"
 #include "pipeline/wait_loader.hpp"
 #include "pipeline/yaml_reader.hpp"
 
@@ -16,9 +17,9 @@ namespace {
 
 constexpr std::array<std::string_view, 9> kTopKeys = {
     "version", "pipeline", "workdir", "env", "secrets", "defaults", "cold", "phases", "expect"};
-constexpr std::array<std::string_view, 13> kPhaseKeys = {
+constexpr std::array<std::string_view, 14> kPhaseKeys = {
     "name",   "kind",    "tier", "run",   "wait",       "timeout", "budget",
-    "always", "workdir", "env",  "grace", "background", "keep"};
+    "always", "workdir", "env",  "grace", "background", "keep",    "tags"};
 constexpr std::array<std::string_view, 2> kDefaultsKeys = {"timeout", "grace"};
 constexpr std::array<std::string_view, 1> kColdKeys = {"prepare"};
 constexpr std::array<std::string_view, 1> kExpectKeys = {"deploys"};
@@ -243,7 +244,33 @@ private:
       phase.workdir = directory(node["workdir"], p.workdir, "workdir " + where);
     if (node["env"])
       phase.env = yaml_.string_map(node["env"], "env " + where);
+    if (node["tags"])
+      read_tags(node["tags"], where, phase);
     return phase;
+  }
+
+  // `tags: [extra, slow]` or `tags: extra`.
+  void read_tags(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {
+    std::vector<YAML::Node> items;
+    if (node.IsScalar())
+      items.push_back(node);
+    else if (node.IsSequence() && node.size() > 0)
+      for (const auto& item : node)
+        items.push_back(item);
+    else {
+      yaml_.problem(node.Mark(), fmt::format("tags {} must be a tag or a list of tags, found {}",
+                                             where, yaml_type_name(node)));
+      return;
+    }
+    for (const auto& item : items)
+      if (auto tag = yaml_.scalar(item, "tags " + where)) {
+        if (valid_tag(*tag))
+          phase.tags.push_back(*tag);
+        else
+          yaml_.problem(item.Mark(), fmt::format("'{}' {} is not a tag (1 to 64 letters, digits, "
+                                                 "'_', '.' or '-')",
+                                                 *tag, where));
+      }
   }
 
   void read_kind(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {

@@ -61,6 +61,8 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
     RunOptions options;
     options.mode = plan[k].mode;
     options.labels = labels;
+    if (plan[k].pipeline < o.tag_sets.size() && !o.tag_sets[plan[k].pipeline].empty())
+      options.labels["tags"] = o.tag_sets[plan[k].pipeline];
     options.quiet = true;
     RunOutcome outcome = run_pipeline(p, options, store);
     out.runs.push_back(outcome.record);

@@ -19,6 +19,7 @@ struct SessionOptions {
   int runs_per_mode = 5;
   std::string name; // empty: the session id
   std::map<std::string, std::string> labels;
+  std::vector<std::string> tag_sets; // per pipeline: its runs' `tags` label, when not empty
 };
 
 struct SessionOutcome {

@@ -288,6 +288,13 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
     values.push_back(key);
     values.push_back(value);
   }
+  if (filter.tag_set && filter.tag_set->empty())
+    sql += " AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.run = runs.id AND l.key = 'tags')";
+  else if (filter.tag_set) {
+    sql += " AND EXISTS (SELECT 1 FROM labels l WHERE l.run = runs.id AND l.key = 'tags' AND "
+           "l.value = ?)";
+    values.push_back(*filter.tag_set);
+  }
   if (filter.since) {
     std::string stamp = *filter.since;
     bool is_time =

@@ -21,6 +21,8 @@ struct RunFilter {
   std::optional<std::string> pipeline;
   std::optional<RunMode> mode;
   std::vector<std::pair<std::string, std::string>> labels; // all must match
+  // Runs whose `tags` label is this ("": runs without one): those that ran the same opt-in phases.
+  std::optional<std::string> tag_set;
   std::optional<std::string> since;  // an RFC 3339 time, or a run id: the runs started after it
   std::optional<std::string> until;  // an RFC 3339 time: the runs started at or before it
   std::optional<int> limit;          // the newest N runs
