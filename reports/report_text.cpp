@@ -3,6 +3,7 @@
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace ciperf {
@@ -67,6 +68,21 @@ std::string regressed_reason(const std::vector<PhaseComparison>& verdicts) {
                      names.size() == 1 ? "" : "s", some_names(names));
 }
 
+bool blind(const PhaseComparison& v) {
+  return v.verdict == Verdict::Unchanged && v.detectability.blind;
+}
+
+// The pages show no planning figures: the reason carries the runs a side the blind phases need.
+std::string blind_reason(const std::vector<PhaseComparison>& verdicts, double threshold) {
+  int needed = 0;
+  for (const auto& v : verdicts)
+    if (blind(v))
+      needed = std::max(needed, v.runs_needed);
+  return fmt::format("no regression found, but {} could not have shown a {:g}% change{}",
+                     some_names(phases_where(verdicts, blind)), 100 * threshold,
+                     needed > 0 ? fmt::format(" ({} runs a side needed)", needed) : "");
+}
+
 } // namespace
 
 std::string outcome_reason(const std::vector<PhaseComparison>& verdicts, double threshold) {
@@ -82,14 +98,7 @@ std::string outcome_reason(const std::vector<PhaseComparison>& verdicts, double 
         !few.empty())
       return "too few runs to judge " + some_names(few) +
              " (a verdict needs at least 3 runs on each side)";
-    return fmt::format("no regression found, but {} could not have shown a {:g}% change (see "
-                       "the runs needed)",
-                       some_names(phases_where(verdicts,
-                                               [](const PhaseComparison& v) {
-                                                 return v.verdict == Verdict::Unchanged &&
-                                                        v.detectability.blind;
-                                               })),
-                       100 * threshold);
+    return blind_reason(verdicts, threshold);
   case Outcome::NoRegression:
     break;
   }

@@ -167,6 +167,14 @@ TEST_CASE("the reports' outcome line says why: the host, too few runs, or the ph
     r.verdict = Verdict::NotEnoughData;
   CHECK_THAT(outcome_reason(rows, 0.05),
              Contains("too few runs to judge fetch, build, test (a verdict needs at least 3"));
+  for (auto& r : rows) {
+    r.verdict = Verdict::Unchanged;
+    r.detectability.blind = true;
+    r.runs_needed = 6;
+  }
+  rows[2].runs_needed = 9;
+  CHECK(outcome_reason(rows, 0.05) == "no regression found, but fetch, build, test could not have "
+                                      "shown a 5% change (9 runs a side needed)");
   rows[1].verdict = Verdict::Regressed;
   rows[1].change = 0.25;
   CHECK(outcome_reason(rows, 0.05) ==
