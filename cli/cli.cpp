@@ -151,7 +151,7 @@ void add_attribute(CLI::App& app, AttributeCommand& c) {
 
 void add_compare(CLI::App& app, CompareCommand& c) {
   auto* cmp = app.add_subcommand("compare", "Judge runs against a baseline, phase by phase: "
-                                            "exit 1 when a phase regressed");
+                                            "exit 1 regressed, 4 inconclusive");
   cmp->add_option("run", c.run, "The candidate run (id or unique prefix)");
   cmp->add_flag("--last", c.last, "The newest run (of --pipeline) is the candidate");
   add_selection(cmp, c.selection, false);
@@ -159,6 +159,16 @@ void add_compare(CLI::App& app, CompareCommand& c) {
                   "Baseline name (default: the newest with the pipeline)");
   cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
       ->check(number_from(0, 1000));
+  auto* confirm =
+      cmp->add_option(
+             "--confirm", c.confirm,
+             "When a phase looks regressed, run the candidates' pipeline this many more times "
+             "(recorded, in their mode and with their labels) and judge again: exit 1 only "
+             "if it is still regressed")
+          ->check(whole_number_from(1, 100));
+  cmp->add_option("--pipeline-file", c.pipeline_file,
+                  "The pipeline --confirm reruns (default: the candidate runs' own file)")
+      ->needs(confirm);
   cmp->add_option("--store", c.store, "SQLite store");
   cmp->add_flag("--json", c.json, "Machine-readable output");
 }

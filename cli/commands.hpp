@@ -75,7 +75,9 @@ struct CompareCommand {
   bool last = false;
   RunSelection selection; // --since, --pipeline, --label
   std::string baseline;
-  double threshold = 5; // percent
+  double threshold = 5;      // percent
+  int confirm = 0;           // reruns when something looked regressed; 0: none
+  std::string pipeline_file; // what --confirm reruns; empty: the candidates' own
   bool json = false;
 };
 

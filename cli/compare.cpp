@@ -1,17 +1,29 @@
-// `ciperf compare`: candidate runs against a baseline, phase by phase.
+// `ciperf compare`: candidate runs against a baseline, phase by phase; with --confirm K, a
+// regression is judged again after K more runs of the candidates' pipeline.
 #include "analysis/candidates.hpp"
+#include "analysis/confirmation.hpp"
+#include "analysis/host_evidence.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "pipeline/phase_tags.hpp"
+#include "pipeline/pipeline_loader.hpp"
 #include "reports/comparison_view.hpp"
+#include "runner/confirmation_runs.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <functional>
 #include <iostream>
 #include <set>
 
 namespace ciperf {
 namespace {
+
+using GroupKey = std::pair<std::string, RunMode>;
+using Groups = std::map<GroupKey, CandidateGroup>;
 
 // The candidate runs: one run, the newest, or those since a time or run.
 RunFilter candidate_filter(Store& store, const CompareCommand& c) {
@@ -42,8 +54,7 @@ std::string baseline_name(Store& store, const CompareCommand& c, const std::stri
 }
 
 // The candidates' phases by (pipeline, mode), leaving out the runs in `skip`.
-std::map<std::pair<std::string, RunMode>, CandidateGroup>
-candidate_groups(Store& store, const RunFilter& filter, const std::set<std::string>& skip) {
+Groups candidate_groups(Store& store, const RunFilter& filter, const std::set<std::string>& skip) {
   CandidateBuilder builder;
   store.for_each_phase_sample(filter, [&](const PhaseSample& s) {
     if (!skip.count(s.run_id))
@@ -56,6 +67,23 @@ candidate_groups(Store& store, const RunFilter& filter, const std::set<std::stri
   return groups;
 }
 
+// The phases of exactly these runs. After reruns a selection would no longer pick the same runs
+// (--last is now a rerun, --since takes the reruns in too), so a second judgement names them.
+void for_each_sample_of(Store& store, const std::set<std::string>& runs,
+                        const std::function<void(const PhaseSample&)>& visit) {
+  for (const auto& id : runs) {
+    RunFilter one;
+    one.run_id = id;
+    store.for_each_phase_sample(one, visit);
+  }
+}
+
+Groups groups_of(Store& store, const std::set<std::string>& runs) {
+  CandidateBuilder builder;
+  for_each_sample_of(store, runs, [&](const PhaseSample& s) { builder.add(s); });
+  return builder.finish();
+}
+
 // Across groups: a regression anywhere wins, then any blind spot.
 Outcome worse(Outcome a, Outcome b) {
   if (a == Outcome::Regressed || b == Outcome::Regressed)
@@ -65,12 +93,175 @@ Outcome worse(Outcome a, Outcome b) {
   return Outcome::NoRegression;
 }
 
+// The candidate groups and, under the same keys, their verdicts. Views point into `groups`: a
+// map's nodes stay put when the Judgement moves.
+struct Judgement {
+  Groups groups;
+  std::map<GroupKey, std::vector<PhaseComparison>> rows;
+  Outcome outcome = Outcome::NoRegression;
+};
+
+Judgement judge(Groups groups, const Baseline& base, const CompareOptions& options) {
+  Judgement j{std::move(groups), {}, Outcome::NoRegression};
+  for (auto& [key, g] : j.groups) {
+    attach_baseline(g, base);
+    j.rows[key] = compare_phases(g.phases, options);
+    j.outcome = worse(j.outcome, overall_outcome(j.rows[key]));
+  }
+  return j;
+}
+
+// The runs a comparison reads: the candidates and the baseline's own session.
+struct Selection {
+  RunFilter candidates;
+  std::set<std::string> skip; // the baseline session's runs, when a time selection reached them
+};
+
+// Host-wide stalls and host fields of the baseline session's runs of the group's pipeline and
+// mode, against the group's candidate runs.
+HostEvidence host_evidence(Store& store, const Baseline& base, const CandidateGroup& g) {
+  HostEvidenceBuilder builder;
+  RunFilter session;
+  session.labels = {{"session", base.session}};
+  session.pipeline = g.pipeline;
+  session.mode = baseline_mode(g.mode);
+  for (const auto& r : store.list_runs(session))
+    builder.add_host(Side::Base, r.host);
+  store.for_each_phase_sample(session,
+                              [&](const PhaseSample& s) { builder.add_phase(Side::Base, s); });
+  for (const auto& id : g.runs)
+    if (auto r = store.load_run(id))
+      builder.add_host(Side::Candidate, r->host);
+  for_each_sample_of(store, g.runs,
+                     [&](const PhaseSample& s) { builder.add_phase(Side::Candidate, s); });
+  return builder.finish();
+}
+
+// What --confirm reruns: the candidates' one pipeline, with the labels they all share.
+struct Rerun {
+  Pipeline pipeline;
+  std::map<std::string, std::string> labels;
+};
+
+std::string common_pipeline_file(const std::vector<RunRecord>& runs, const std::string& name) {
+  std::set<std::string> files;
+  for (const auto& r : runs)
+    files.insert(r.pipeline_file);
+  if (files.size() > 1)
+    throw UsageError(fmt::format("--confirm: the candidate runs of '{}' come from {} different "
+                                 "pipeline files: pass --pipeline-file FILE",
+                                 name, files.size()));
+  return *files.begin();
+}
+
+Rerun plan_rerun(Store& store, const Selection& sel, const CompareCommand& c) {
+  std::vector<RunRecord> runs = store.list_runs(sel.candidates);
+  std::erase_if(runs, [&](const RunRecord& r) { return sel.skip.count(r.run_id) > 0; });
+  if (runs.empty())
+    throw UsageError("--confirm: no complete candidate run to take the pipeline from");
+  std::set<std::string> names;
+  for (const auto& r : runs) {
+    if (r.labels.count("source") || (r.pipeline_file.empty() && c.pipeline_file.empty()))
+      throw UsageError(
+          fmt::format("--confirm: run {} was imported{}: ciperf has no pipeline to "
+                      "run again",
+                      r.run_id, r.labels.count("source") ? " from " + r.labels.at("source") : ""));
+    names.insert(r.pipeline);
+  }
+  if (names.size() > 1)
+    throw UsageError(fmt::format("--confirm: the candidate runs come from {} pipelines ({}): "
+                                 "select the runs of one with --pipeline NAME",
+                                 names.size(), fmt::join(names, ", ")));
+  std::string file =
+      c.pipeline_file.empty() ? common_pipeline_file(runs, *names.begin()) : c.pipeline_file;
+  if (!std::filesystem::is_regular_file(file))
+    throw UsageError(fmt::format("--confirm: the pipeline file {} is missing: pass "
+                                 "--pipeline-file FILE",
+                                 file));
+  Rerun rerun{load_pipeline(file), runs.front().labels};
+  if (rerun.pipeline.name != *names.begin())
+    throw UsageError(fmt::format("--confirm: {} is pipeline '{}', the candidates ran '{}'", file,
+                                 rerun.pipeline.name, *names.begin()));
+  for (const auto& r : runs) // only the labels every candidate has, with the same value
+    std::erase_if(rerun.labels, [&](const auto& kv) {
+      auto it = r.labels.find(kv.first);
+      return it == r.labels.end() || it->second != kv.second;
+    });
+  // The reruns run the phases the candidates ran: their opt-in tags, no others.
+  auto tags = rerun.labels.count("tags") ? selected_tags({rerun.labels.at("tags")})
+                                         : std::set<std::string>{};
+  rerun.pipeline = select_phases(rerun.pipeline, tags).pipeline;
+  rerun.labels["ciperf.confirms"] = runs.front().run_id; // the newest candidate
+  return rerun;
+}
+
+void refuse_cold_without_prepare(const Rerun& rerun, const Groups& groups) {
+  for (const auto& [key, g] : groups)
+    if (g.mode == RunMode::Cold && !rerun.pipeline.cold_prepare)
+      throw UsageError("--confirm: the candidates ran cold, and " + rerun.pipeline.file.string() +
+                       " has no 'cold: prepare:' command to run them cold again");
+}
+
+// Reruns each group that has a regressed phase K times in its mode, then judges again with the
+// original candidates plus the reruns. When a rerun fails, the first judgement stands.
+Confirmation confirm(Store& store, const Rerun& rerun, const CompareCommand& c,
+                     Judgement& judgement, const Baseline& base, const CompareOptions& options) {
+  Confirmation out;
+  out.requested = c.confirm;
+  if (judgement.outcome != Outcome::Regressed)
+    return out;
+  for (const auto& [key, g] : judgement.groups) {
+    if (!any_regressed(judgement.rows[key]))
+      continue;
+    std::cerr << fmt::format("confirm: {} ({}) looked regressed: {} more run{}\n", g.pipeline,
+                             to_string(g.mode), c.confirm, c.confirm == 1 ? "" : "s");
+    auto runs = run_confirmations(rerun.pipeline, g.mode, rerun.labels, c.confirm, store);
+    out.run_ids.insert(out.run_ids.end(), runs.run_ids.begin(), runs.run_ids.end());
+    if (runs.exit_code != kExitPassed) {
+      out.completed = false;
+      out.failed_exit_code = runs.exit_code;
+      return out;
+    }
+  }
+  std::set<std::string> runs(out.run_ids.begin(), out.run_ids.end());
+  for (const auto& [key, g] : judgement.groups)
+    runs.insert(g.runs.begin(), g.runs.end());
+  Judgement second = judge(groups_of(store, runs), base, options);
+  for (const auto& [key, g] : judgement.groups)
+    if (second.rows.count(key)) {
+      auto phases = confirm_phases(g.pipeline, g.mode, judgement.rows[key], second.rows[key]);
+      out.phases.insert(out.phases.end(), phases.begin(), phases.end());
+    }
+  judgement = std::move(second);
+  return out;
+}
+
+// Reads or, with --confirm, also writes (the reruns) a store that must already exist.
+Store open_store(const CompareCommand& c) {
+  Store existing = open_existing_store(c.store);
+  if (c.confirm == 0)
+    return existing;
+  return Store(existing.path());
+}
+
+int exit_code_of(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::Regressed:
+    return kExitFailed;
+  case Outcome::Inconclusive:
+    return kExitInconclusive;
+  case Outcome::NoRegression:
+    break;
+  }
+  return kExitPassed;
+}
+
 } // namespace
 
 int command_compare(const CompareCommand& c) {
-  Store store = open_existing_store(c.store);
-  RunFilter candidates = candidate_filter(store, c);
-  auto groups = candidate_groups(store, candidates, {});
+  Store store = open_store(c);
+  Selection sel{candidate_filter(store, c), {}};
+  auto groups = candidate_groups(store, sel.candidates, {});
   std::string name = baseline_name(store, c, groups.begin()->second.pipeline);
   auto base = store.load_baseline(name);
   if (!base)
@@ -79,8 +270,8 @@ int command_compare(const CompareCommand& c) {
   RunFilter session;
   session.labels = {{"session", base->session}};
   if (auto tags = newest_tag_set(store, session); tags && c.run.empty()) {
-    keep_tag_set(store, candidates, *tags, "compare", "baseline " + name + "'s");
-    groups = candidate_groups(store, candidates, {});
+    keep_tag_set(store, sel.candidates, *tags, "compare", "baseline " + name + "'s");
+    groups = candidate_groups(store, sel.candidates, {});
   }
   // A selection by time can reach back into the baseline's own session: those runs are the
   // baseline, not candidates to judge against it.
@@ -93,29 +284,35 @@ int command_compare(const CompareCommand& c) {
     if (left_out > 0) {
       std::cerr << "compare: left out " << left_out << " run(s) of baseline " << name
                 << "'s own session\n";
-      groups = candidate_groups(store, candidates, own);
+      sel.skip = own;
+      groups = candidate_groups(store, sel.candidates, sel.skip);
     }
   }
   CompareOptions options;
   options.threshold = c.threshold / 100;
-  Outcome outcome = Outcome::NoRegression;
+  // A --confirm that could never rerun is refused before anything is judged, so a CI setup that
+  // cannot confirm finds out on its first run, not on its first regression.
+  std::optional<Rerun> rerun;
+  if (c.confirm > 0) {
+    rerun = plan_rerun(store, sel, c);
+    refuse_cold_without_prepare(*rerun, groups);
+  }
+  Judgement judgement = judge(std::move(groups), *base, options);
+  std::optional<Confirmation> confirmation;
+  if (rerun)
+    confirmation = confirm(store, *rerun, c, judgement, *base, options);
   std::vector<ComparedGroup> compared;
-  for (auto& [key, g] : groups) {
-    attach_baseline(g, *base);
-    compared.push_back({&g, compare_phases(g.phases, options)});
-    outcome = worse(outcome, overall_outcome(compared.back().rows));
+  for (const auto& [key, g] : judgement.groups) {
+    const auto& rows = judgement.rows[key];
+    compared.push_back({&g, rows, std::nullopt});
+    if (host_changed(rows))
+      compared.back().host = host_evidence(store, *base, g);
   }
-  write_comparison(compared, *base, options.threshold, outcome,
-                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout);
-  switch (outcome) {
-  case Outcome::Regressed:
-    return kExitFailed;
-  case Outcome::Inconclusive:
-    return kExitInconclusive;
-  case Outcome::NoRegression:
-    break;
-  }
-  return kExitPassed;
+  write_comparison(compared, *base, options.threshold, judgement.outcome,
+                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation);
+  if (confirmation && confirmation->failed_exit_code == kExitInterrupted)
+    return kExitInterrupted; // Ctrl-C during the reruns: the user stopped it, as for ciperf run
+  return exit_code_of(judgement.outcome);
 }
 
 } // namespace ciperf

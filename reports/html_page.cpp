@@ -34,6 +34,8 @@ svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}s
 .spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}
 .legend span{margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
 .bound{font-weight:600}
+.outcome{padding:8px 12px;border-left:4px solid;margin:0 0 12px}.outcome.regressed{border-color:#cf222e;background:#ffebe9}
+.outcome.inconclusive{border-color:#bc4c00;background:#fff1e5}.outcome.no-regression{border-color:#1a7f37;background:#dafbe1}
 )css";
 
 std::string e(std::string_view s) {
@@ -103,6 +105,19 @@ void write_phase_table(const ReportRun& run, std::string& out) {
     if (index >= 0 && static_cast<size_t>(index) < r.phases.size())
       out += fmt::format("<details><summary>log tail of {}</summary><pre>{}</pre></details>\n",
                          e(r.phases[static_cast<size_t>(index)].name), e(tail));
+}
+
+// First thing on the page: what `ciperf compare` would conclude, and why.
+void write_outcome(const Report& report, std::string& out) {
+  if (report.verdicts.empty() || !report.baseline)
+    return;
+  Outcome o = overall_outcome(report.verdicts);
+  std::string name = outcome_name(o);
+  std::string css = name;
+  std::replace(css.begin(), css.end(), ' ', '-');
+  out += fmt::format("<p class=\"outcome {}\"><strong>{} against baseline {}</strong>: {}.</p>\n",
+                     css, e(name), e(report.baseline->name),
+                     e(outcome_reason(report.verdicts, CompareOptions{}.threshold)));
 }
 
 void write_verdicts(const Report& report, std::string& out) {
@@ -228,6 +243,7 @@ public:
   void render(const Report& report, std::ostream& out) override {
     std::string page;
     write_head(report, page);
+    write_outcome(report, page);
     if (!report.runs.empty()) {
       write_summary(report.runs.front().record, page);
       write_waterfall(report.runs.front().record, page);

@@ -111,6 +111,28 @@ void write_run(const RunRecord& r, std::string& out) {
     out += "**Over budget:** " + over + "\n\n";
 }
 
+const char* outcome_mark(Outcome o) {
+  switch (o) {
+  case Outcome::Regressed:
+    return "❌";
+  case Outcome::Inconclusive:
+    return "⚠️";
+  case Outcome::NoRegression:
+    break;
+  }
+  return "✅";
+}
+
+// First thing on the page: what `ciperf compare` would conclude, and why.
+void write_outcome(const Report& report, std::string& out) {
+  if (report.verdicts.empty() || !report.baseline)
+    return;
+  Outcome o = overall_outcome(report.verdicts);
+  out += fmt::format("**{} {} against baseline {}**: {}.\n\n", outcome_mark(o), outcome_name(o),
+                     cell(report.baseline->name),
+                     markdown_escape(outcome_reason(report.verdicts, CompareOptions{}.threshold)));
+}
+
 void write_verdicts(const Report& report, std::string& out) {
   if (report.verdicts.empty() || !report.baseline)
     return;
@@ -123,7 +145,8 @@ void write_verdicts(const Report& report, std::string& out) {
   out += fmt::format(
       "### Against baseline {}: {}\n\n", cell(report.baseline->name),
       regressed ? fmt::format("❌ {} phase{} regressed", regressed, regressed == 1 ? "" : "s")
-      : judged  ? "✅ no regression"
+      : judged  ? fmt::format("{} {}", outcome_mark(overall_outcome(report.verdicts)),
+                              outcome_name(overall_outcome(report.verdicts)))
                 : "not enough runs to judge");
   if (judged == 0)
     out += "A verdict needs at least 3 runs on each side: select the candidate runs with "
@@ -197,6 +220,7 @@ class MarkdownPage : public PageRenderer {
 public:
   void render(const Report& report, std::ostream& out) override {
     std::string text;
+    write_outcome(report, text);
     if (!report.runs.empty())
       write_run(report.runs.front().record, text);
     else if (report.baseline)
