@@ -116,11 +116,13 @@ void write_gap(const ColdWarmGap& g, ViewFormat format, std::ostream& out) {
                     fmt::format("{:+.2f}s", g.gap), difference_ci(g.gap_ci),
                     pct(g.gap > 0 ? 1 : std::nan("")), ""});
   out << fmt::format("cold {} vs warm {} per run (means of {} and {} runs; the median runs {} "
-                     "and {}): the gap is {:+.2f}s\nmethod: {}\n\n",
+                     "and {}): the gap is {:+.2f}s\nmethod: {}\n",
                      human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs,
                      g.warm_runs, human_seconds(g.cold_total), human_seconds(g.warm_total), g.gap,
-                     kGapMethod)
-      << t.render();
+                     kGapMethod);
+  if (std::string note = gap_noise_note(g); !note.empty())
+    out << note << "\n";
+  out << "\n" << t.render();
 }
 
 std::string service_loads(const std::vector<ServiceLoad>& services) {

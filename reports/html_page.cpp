@@ -165,14 +165,16 @@ void write_gap(const Report& report, std::string& out) {
   if (!report.gap)
     return;
   const ColdWarmGap& g = *report.gap;
+  std::string noise = gap_noise_note(g);
   out +=
       fmt::format("<h2>What explains the cold−warm gap</h2>\n<p class=\"note\">cold {} vs warm "
                   "{} per run (means of {} and {} runs; the median runs {} and {}): the gap is "
-                  "{:+.2f}s. Method: {}.</p>\n<table><tr><th>phase</th><th>cold</th><th>warm"
+                  "{:+.2f}s. Method: {}.</p>\n{}<table><tr><th>phase</th><th>cold</th><th>warm"
                   "</th><th>cold−warm</th><th>95% CI</th><th>share of gap</th><th></th><th>"
                   "</th></tr>\n",
                   human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs, g.warm_runs,
-                  human_seconds(g.cold_total), human_seconds(g.warm_total), g.gap, e(kGapMethod));
+                  human_seconds(g.cold_total), human_seconds(g.warm_total), g.gap, e(kGapMethod),
+                  noise.empty() ? "" : "<p class=\"note\">" + e(noise) + ".</p>\n");
   for (const auto& r : g.rows) {
     double share = std::isnan(r.share_of_gap) ? 0 : std::clamp(r.share_of_gap, 0.0, 1.0);
     out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"

@@ -15,4 +15,8 @@ std::string difference_ci(const std::optional<Interval>& ci);
 // below 0, "" otherwise (a cold cost, or too few runs to tell).
 std::string cold_cost_note(const GapRow& row);
 
+// A sentence for a gap whose own CI holds 0 (the runs cannot tell cold from warm, so its shares
+// split noise); "" otherwise.
+std::string gap_noise_note(const ColdWarmGap& gap);
+
 } // namespace ciperf

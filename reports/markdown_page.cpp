@@ -187,6 +187,8 @@ void write_gap(const Report& report, std::string& out) {
                      g.gap, human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs,
                      g.warm_runs, human_seconds(g.cold_total), human_seconds(g.warm_total),
                      kGapMethod);
+  if (std::string note = gap_noise_note(g); !note.empty())
+    out += "**" + note + ".**\n\n";
   BoundedTable table(out, kVitalCeiling - 4096,
                      "| phase | cold | warm | cold−warm | 95% CI | share of gap | |\n"
                      "|---|---:|---:|---:|---:|---:|---|\n");

@@ -42,6 +42,11 @@ TEST_CASE("the cold-warm text states its method, a CI per row and a total that a
   CHECK_THAT(text, Contains("+1.90s..+1.98s"));
   CHECK_THAT(text, Contains("no cold cost"));
   CHECK_THAT(text, Contains("total") && Contains("+1.94s") && Contains("100.0%"));
+  // The whole gap's CI holds 0 here (the suite's noise): the shares are said to split noise.
+  CHECK_THAT(text, Contains("the gap's 95% CI holds 0"));
+  auto clear = tool_and_noise_gap();
+  clear.gap_ci = Interval{1.8, 2.1};
+  CHECK_THAT(render(clear, ViewFormat::Text), !Contains("CI holds 0"));
 }
 
 TEST_CASE("the cold-warm JSON keeps its fields and adds the CI and the method", "[attribute]") {
