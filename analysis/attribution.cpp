@@ -25,6 +25,10 @@ double median_or_zero(const std::vector<double>& v) {
   return v.empty() ? 0.0 : stats::median(v);
 }
 
+double mean_or_zero(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : stats::mean(v);
+}
+
 std::string percent(double share) {
   return fmt::format("{:.0f}%", 100 * share);
 }
@@ -47,42 +51,48 @@ auto build(const std::vector<PhaseSample>& samples, Args... args) {
 
 } // namespace
 
-void ParetoBuilder::end_run() {
-  if (run_.empty())
-    return;
-  ++runs_;
-  for (const auto& [item, total] : run_totals_)
-    totals_[item].push_back(total);
-  run_totals_.clear();
-}
+const char* const kParetoMethod =
+    "each row is the item's mean seconds per run (a run without it counts 0), so the rows add "
+    "up to the mean run; 95% CI: bootstrap over runs, seed 42 (normal approximation past 400 "
+    "runs)";
+const char* const kGapMethod =
+    "the gap is the difference of the mean cold and warm runs, split by phase (a run without a "
+    "phase counts 0), so the rows add up to it; 95% CI: bootstrap over runs, cold and warm "
+    "resampled apart, seed 42 (normal approximation past 400 runs); a CI that holds 0 is no cold "
+    "cost";
 
 void ParetoBuilder::add(const PhaseSample& s) {
   if (s.run_id != run_) {
-    end_run();
     run_ = s.run_id; // every selected run counts, even one with nothing but skips
+    table_.start_run();
   }
   if (!counts(s))
     return;
   const std::string& key = key_of(s, by_);
-  run_totals_[key.empty() ? "(none)" : key] += s.wall_s;
+  table_.add(key.empty() ? "(none)" : key, s.wall_s);
 }
 
 Pareto ParetoBuilder::finish() {
-  end_run();
   Pareto p;
-  p.runs = runs_;
-  for (auto& [item, totals] : totals_) {
-    totals.resize(static_cast<size_t>(runs_), 0.0); // runs without the item count 0
-    p.rows.push_back({item, stats::median(totals), 0, 0, false});
-  }
-  std::sort(p.rows.begin(), p.rows.end(),
-            [](const ParetoRow& a, const ParetoRow& b) { return a.median_s > b.median_s; });
+  p.runs = static_cast<int>(table_.runs());
+  Columns columns;
+  for (const auto& item : table_.items())
+    columns.push_back(table_.column(item));
+  columns.push_back(table_.totals());
+  auto cis = mean_cis(columns, {});
+  p.total_ci = cis.back();
+  p.median_run_s = median_or_zero(table_.totals());
+  for (size_t i = 0; i + 1 < columns.size(); ++i)
+    p.rows.push_back({table_.items()[i], stats::mean(columns[i]), stats::median(columns[i]), cis[i],
+                      0, 0, false});
+  std::stable_sort(p.rows.begin(), p.rows.end(),
+                   [](const ParetoRow& a, const ParetoRow& b) { return a.mean_s > b.mean_s; });
   for (const auto& r : p.rows)
-    p.total_s += r.median_s;
+    p.total_s += r.mean_s;
   double cumulative = 0;
   bool reached = false;
   for (auto& r : p.rows) {
-    r.share = p.total_s > 0 ? r.median_s / p.total_s : 0;
+    r.share = p.total_s > 0 ? r.mean_s / p.total_s : 0;
     cumulative += r.share;
     r.cumulative = cumulative;
     r.vital = !reached && p.total_s > 0;
@@ -95,46 +105,64 @@ Pareto pareto(const std::vector<PhaseSample>& samples, AttributeBy by) {
   return build<ParetoBuilder>(samples, by);
 }
 
-void ColdWarmBuilder::end_run() {
-  if (run_mode_ == RunMode::Cold)
-    cold_totals_.push_back(run_total_);
-  else if (run_mode_ == RunMode::Warm)
-    warm_totals_.push_back(run_total_);
-  run_total_ = 0;
-}
-
 void ColdWarmBuilder::add(const PhaseSample& s) {
   if (s.run_id != run_) {
-    if (!run_.empty())
-      end_run();
     run_ = s.run_id;
     run_mode_ = s.mode;
+    if (run_mode_ == RunMode::Cold || run_mode_ == RunMode::Warm)
+      (run_mode_ == RunMode::Cold ? cold_ : warm_).start_run();
   }
-  if (!counts(s) || (s.mode != RunMode::Cold && s.mode != RunMode::Warm))
+  if (!counts(s) || (run_mode_ != RunMode::Cold && run_mode_ != RunMode::Warm))
     return;
-  run_total_ += s.wall_s;
-  auto [it, inserted] = walls_.try_emplace(s.name);
-  if (inserted)
-    order_.push_back(s.name);
-  (s.mode == RunMode::Cold ? it->second.first : it->second.second).push_back(s.wall_s);
+  (run_mode_ == RunMode::Cold ? cold_ : warm_).add(s.name, s.wall_s);
 }
 
+namespace {
+
+// The phases of either mode, cold's order first, then the ones only warm runs had.
+std::vector<std::string> phases_of(const RunTable& cold, const RunTable& warm) {
+  std::vector<std::string> phases = cold.items();
+  for (const auto& phase : warm.items())
+    if (std::find(phases.begin(), phases.end(), phase) == phases.end())
+      phases.push_back(phase);
+  return phases;
+}
+
+} // namespace
+
 ColdWarmGap ColdWarmBuilder::finish() {
-  if (!run_.empty())
-    end_run();
   ColdWarmGap g;
-  g.cold_runs = static_cast<int>(cold_totals_.size());
-  g.warm_runs = static_cast<int>(warm_totals_.size());
-  g.cold_total = median_or_zero(cold_totals_);
-  g.warm_total = median_or_zero(warm_totals_);
-  g.gap = g.cold_total - g.warm_total;
-  for (const auto& phase : order_) {
-    const auto& [cold, warm] = walls_[phase];
-    GapRow r{phase, median_or_zero(cold), median_or_zero(warm), 0, 0};
-    r.difference = r.cold_median - r.warm_median;
-    r.share_of_gap = g.gap > 0 ? r.difference / g.gap : std::nan("");
+  g.cold_runs = static_cast<int>(cold_.runs());
+  g.warm_runs = static_cast<int>(warm_.runs());
+  g.cold_total = median_or_zero(cold_.totals());
+  g.warm_total = median_or_zero(warm_.totals());
+  Columns cold, warm;
+  for (const auto& phase : phases_of(cold_, warm_)) {
+    cold.push_back(cold_.column(phase));
+    warm.push_back(warm_.column(phase));
+  }
+  cold.push_back(cold_.totals());
+  warm.push_back(warm_.totals());
+  auto cis = mean_cis(cold, warm);
+  g.gap_ci = cis.back();
+  auto phases = phases_of(cold_, warm_);
+  for (size_t i = 0; i < phases.size(); ++i) {
+    GapRow r;
+    r.phase = phases[i];
+    r.cold_mean = mean_or_zero(cold[i]);
+    r.warm_mean = mean_or_zero(warm[i]);
+    r.cold_median = median_or_zero(cold[i]);
+    r.warm_median = median_or_zero(warm[i]);
+    r.difference = r.cold_mean - r.warm_mean;
+    r.ci = cis[i];
+    r.within_noise = holds_zero(r.ci);
+    g.cold_mean += r.cold_mean;
+    g.warm_mean += r.warm_mean;
+    g.gap += r.difference;
     g.rows.push_back(r);
   }
+  for (auto& r : g.rows)
+    r.share_of_gap = g.gap > 0 ? r.difference / g.gap : std::nan("");
   std::stable_sort(g.rows.begin(), g.rows.end(),
                    [](const GapRow& a, const GapRow& b) { return a.difference > b.difference; });
   return g;

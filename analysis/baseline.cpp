@@ -47,18 +47,4 @@ std::vector<BaselinePhase> summarize_session(const std::vector<RunRecord>& runs)
   return out;
 }
 
-std::optional<Lukewarm> find_lukewarm(const std::vector<RunRecord>& runs,
-                                      const std::string& pipeline) {
-  std::vector<double> cold, warm;
-  for (const auto& r : runs)
-    if (r.pipeline == pipeline)
-      (r.mode == RunMode::Cold ? cold : warm).push_back(r.wall_s);
-  if (cold.size() < 2 || warm.size() < 2)
-    return std::nullopt;
-  Lukewarm l{pipeline, stats::median(cold), stats::median(warm), stats::mann_whitney(cold, warm).p};
-  if (l.cold_median > l.warm_median && l.p < 0.05)
-    return std::nullopt;
-  return l;
-}
-
 } // namespace ciperf

@@ -4,8 +4,6 @@
 #include "model/baseline.hpp"
 #include "model/run_record.hpp"
 
-#include <optional>
-
 #include <string>
 #include <vector>
 
@@ -17,16 +15,5 @@ BaselinePhase summarize(std::string pipeline, std::string phase, RunMode mode, i
 
 // Per (pipeline, phase, mode) of a session's runs, the statistics of the phases that ran.
 std::vector<BaselinePhase> summarize_session(const std::vector<RunRecord>& runs);
-
-// A pipeline whose cold runs are not measurably slower than its warm ones: cold.prepare did not
-// clear what the pipeline depends on.
-struct Lukewarm {
-  std::string pipeline;
-  double cold_median = 0;
-  double warm_median = 0;
-  double p = 1; // Mann-Whitney, cold against warm
-};
-std::optional<Lukewarm> find_lukewarm(const std::vector<RunRecord>& runs,
-                                      const std::string& pipeline);
 
 } // namespace ciperf

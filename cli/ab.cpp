@@ -60,8 +60,9 @@ int command_ab(const AbCommand& c) {
   compare.threshold = c.threshold / 100;
   AbReport report;
   report.session = session.session;
-  report.a = {a.name, c.a};
-  report.b = {b.name, c.b};
+  // The recorded names: redacted, as the pipeline's own may hold a secret's value.
+  report.a = {session.pairs.front().a.pipeline, c.a};
+  report.b = {session.pairs.front().b.pipeline, c.b};
   report.mode = c.mode;
   report.pairs = static_cast<int>(session.pairs.size());
   report.b_first = static_cast<int>(std::count_if(session.pairs.begin(), session.pairs.end(),

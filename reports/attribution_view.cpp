@@ -3,6 +3,7 @@
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
+#include "reports/interval_text.hpp"
 #include "reports/text_table.hpp"
 
 #include <cmath>
@@ -23,6 +24,14 @@ json number_or_null(double v) {
   return std::isnan(v) ? json(nullptr) : json(v);
 }
 
+json interval_or_null(const std::optional<Interval>& ci) {
+  return ci ? json{ci->low, ci->high} : json(nullptr);
+}
+
+std::string plural(int n) {
+  return n == 1 ? "" : "s";
+}
+
 } // namespace
 
 void write_pareto(const Pareto& p, const std::string& what, ViewFormat format, std::ostream& out) {
@@ -30,26 +39,39 @@ void write_pareto(const Pareto& p, const std::string& what, ViewFormat format, s
     json rows = json::array();
     for (const auto& r : p.rows)
       rows.push_back({{"item", r.item},
+                      {"mean_s", r.mean_s},
                       {"median_s", r.median_s},
+                      {"ci_s", interval_or_null(r.ci)},
                       {"share", r.share},
                       {"cumulative", r.cumulative},
                       {"vital", r.vital}});
-    out << json{{"by", what}, {"runs", p.runs}, {"total_s", p.total_s}, {"rows", rows}}.dump(2)
+    out << json{{"by", what},
+                {"method", kParetoMethod},
+                {"runs", p.runs},
+                {"total_s", p.total_s},
+                {"total_ci_s", interval_or_null(p.total_ci)},
+                {"median_run_s", p.median_run_s},
+                {"rows", rows}}
+               .dump(2)
         << "\n";
     return;
   }
   TextTable t;
-  t.header = {what, "median/run", "share", "cumulative", "vital few"};
-  t.right_aligned = {false, true, true, true, false};
+  t.header = {what, "mean/run", "95% CI", "share", "cumulative", "vital few"};
+  t.right_aligned = {false, true, true, true, true, false};
   std::string vital;
   for (const auto& r : p.rows) {
-    t.rows.push_back(
-        {r.item, human_seconds(r.median_s), pct(r.share), pct(r.cumulative), r.vital ? "*" : ""});
+    t.rows.push_back({r.item, human_seconds(r.mean_s), seconds_ci(r.ci), pct(r.share),
+                      pct(r.cumulative), r.vital ? "*" : ""});
     if (r.vital)
       vital += (vital.empty() ? "" : ", ") + terminal_escape(r.item);
   }
-  out << fmt::format("{} runs, {} per run in total\n\n", p.runs, human_seconds(p.total_s))
-      << t.render() << "\nthe vital few (80% of the time): " << vital << "\n";
+  t.rows.push_back({"total", human_seconds(p.total_s), seconds_ci(p.total_ci),
+                    pct(p.total_s > 0 ? 1 : 0), "", ""});
+  out << fmt::format("{} run{}: the mean run takes {}, the median run {}\nmethod: {}\n\n", p.runs,
+                     plural(p.runs), human_seconds(p.total_s), human_seconds(p.median_run_s),
+                     kParetoMethod)
+      << t.render() << "\nthe vital few (80% of the mean run): " << vital << "\n";
 }
 
 void write_gap(const ColdWarmGap& g, ViewFormat format, std::ostream& out) {
@@ -61,31 +83,46 @@ void write_gap(const ColdWarmGap& g, ViewFormat format, std::ostream& out) {
     json rows = json::array();
     for (const auto& r : g.rows)
       rows.push_back({{"phase", r.phase},
+                      {"cold_mean_s", r.cold_mean},
+                      {"warm_mean_s", r.warm_mean},
                       {"cold_median_s", r.cold_median},
                       {"warm_median_s", r.warm_median},
                       {"difference_s", r.difference},
+                      {"difference_ci_s", interval_or_null(r.ci)},
+                      {"within_noise", r.within_noise},
                       {"share_of_gap", number_or_null(r.share_of_gap)}});
-    out << json{{"cold_runs", g.cold_runs},
+    out << json{{"method", kGapMethod},
+                {"cold_runs", g.cold_runs},
                 {"warm_runs", g.warm_runs},
+                {"cold_mean_s", g.cold_mean},
+                {"warm_mean_s", g.warm_mean},
                 {"cold_total_s", g.cold_total},
                 {"warm_total_s", g.warm_total},
                 {"gap_s", g.gap},
+                {"gap_ci_s", interval_or_null(g.gap_ci)},
                 {"rows", rows}}
                .dump(2)
         << "\n";
     return;
   }
   TextTable t;
-  t.header = {"phase", "cold", "warm", "cold-warm", "share of gap"};
-  t.right_aligned = {false, true, true, true, true};
+  t.header = {"phase", "cold", "warm", "cold-warm", "95% CI", "share of gap", ""};
+  t.right_aligned = {false, true, true, true, true, true, false};
   for (const auto& r : g.rows)
-    t.rows.push_back({r.phase, human_seconds(r.cold_median), human_seconds(r.warm_median),
-                      fmt::format("{:+.2f}s", r.difference), pct(r.share_of_gap)});
-  out << fmt::format("cold {} vs warm {} per run (medians of {} and {} runs): the gap is "
-                     "{:+.2f}s\n\n",
-                     human_seconds(g.cold_total), human_seconds(g.warm_total), g.cold_runs,
-                     g.warm_runs, g.gap)
-      << t.render();
+    t.rows.push_back({r.phase, human_seconds(r.cold_mean), human_seconds(r.warm_mean),
+                      fmt::format("{:+.2f}s", r.difference), difference_ci(r.ci),
+                      pct(r.share_of_gap), cold_cost_note(r)});
+  t.rows.push_back({"total", human_seconds(g.cold_mean), human_seconds(g.warm_mean),
+                    fmt::format("{:+.2f}s", g.gap), difference_ci(g.gap_ci),
+                    pct(g.gap > 0 ? 1 : std::nan("")), ""});
+  out << fmt::format("cold {} vs warm {} per run (means of {} and {} runs; the median runs {} "
+                     "and {}): the gap is {:+.2f}s\nmethod: {}\n",
+                     human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs,
+                     g.warm_runs, human_seconds(g.cold_total), human_seconds(g.warm_total), g.gap,
+                     kGapMethod);
+  if (std::string note = gap_noise_note(g); !note.empty())
+    out << note << "\n";
+  out << "\n" << t.render();
 }
 
 std::string service_loads(const std::vector<ServiceLoad>& services) {

@@ -2,6 +2,7 @@
 
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
+#include "reports/interval_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -137,10 +138,11 @@ std::string pareto_svg(const Pareto& pareto) {
     const ParetoRow& r = pareto.rows[i];
     double x = kLeft + static_cast<double>(i) * slot;
     double h = kPlot * r.share;
-    out += fmt::format("<rect class=\"bar{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-                       "height=\"{:.1f}\"><title>{}: {} per run, {:.1f}%</title></rect>",
-                       r.vital ? " vital" : "", x + slot * 0.15, kTop + kPlot - h, slot * 0.7, h,
-                       xml_escape(r.item), human_seconds(r.median_s), 100 * r.share);
+    out += fmt::format(
+        "<rect class=\"bar{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+        "height=\"{:.1f}\"><title>{}: {} mean per run (95% CI {}), {:.1f}%</title></rect>",
+        r.vital ? " vital" : "", x + slot * 0.15, kTop + kPlot - h, slot * 0.7, h,
+        xml_escape(r.item), human_seconds(r.mean_s), seconds_ci(r.ci), 100 * r.share);
     out += fmt::format("<text class=\"item\" transform=\"translate({:.1f},{:.1f}) rotate(-35)\">"
                        "{}</text>",
                        x + slot * 0.5 + 4, kTop + kPlot + 12, label(r.item));

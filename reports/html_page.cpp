@@ -5,6 +5,7 @@
 #include "reports/attribution_view.hpp"
 #include "reports/html_charts.hpp"
 #include "reports/human_units.hpp"
+#include "reports/interval_text.hpp"
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 
@@ -142,9 +143,11 @@ void write_pareto(const Report& report, std::string& out) {
     return;
   const Pareto& p = *report.pareto;
   out +=
-      fmt::format("<h2>Where the time goes</h2>\n<p class=\"note\">Median per run over {} run{}, "
-                  "{} in total. Blue bars: the vital few that first reach 80%.</p>\n",
-                  p.runs, p.runs == 1 ? "" : "s", human_seconds(p.total_s));
+      fmt::format("<h2>Where the time goes</h2>\n<p class=\"note\">Mean per run over {} run{}: "
+                  "the mean run takes {} (95% CI {}), the median run {}. Blue bars: the vital few "
+                  "that first reach 80%. Method: {}.</p>\n",
+                  p.runs, p.runs == 1 ? "" : "s", human_seconds(p.total_s), seconds_ci(p.total_ci),
+                  human_seconds(p.median_run_s), e(kParetoMethod));
   out += pareto_svg(p) + "\n";
 }
 
@@ -177,21 +180,31 @@ void write_gap(const Report& report, std::string& out) {
   if (!report.gap)
     return;
   const ColdWarmGap& g = *report.gap;
-  out += fmt::format("<h2>What explains the cold−warm gap</h2>\n<p class=\"note\">cold {} vs warm "
-                     "{} per run (medians of {} and {} runs): the gap is {:+.2f}s</p>\n<table><tr>"
-                     "<th>phase</th><th>cold</th><th>warm</th><th>cold−warm</th><th>share of gap"
-                     "</th><th></th></tr>\n",
-                     human_seconds(g.cold_total), human_seconds(g.warm_total), g.cold_runs,
-                     g.warm_runs, g.gap);
+  std::string noise = gap_noise_note(g);
+  out +=
+      fmt::format("<h2>What explains the cold−warm gap</h2>\n<p class=\"note\">cold {} vs warm "
+                  "{} per run (means of {} and {} runs; the median runs {} and {}): the gap is "
+                  "{:+.2f}s. Method: {}.</p>\n{}<table><tr><th>phase</th><th>cold</th><th>warm"
+                  "</th><th>cold−warm</th><th>95% CI</th><th>share of gap</th><th></th><th>"
+                  "</th></tr>\n",
+                  human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs, g.warm_runs,
+                  human_seconds(g.cold_total), human_seconds(g.warm_total), g.gap, e(kGapMethod),
+                  noise.empty() ? "" : "<p class=\"note\">" + e(noise) + ".</p>\n");
   for (const auto& r : g.rows) {
     double share = std::isnan(r.share_of_gap) ? 0 : std::clamp(r.share_of_gap, 0.0, 1.0);
     out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-                       "<td class=\"n\">{:+.2f}s</td><td class=\"n\">{}</td><td><div "
-                       "class=\"share\"><i style=\"width:{:.1f}%\"></i></div></td></tr>\n",
-                       e(r.phase), human_seconds(r.cold_median), human_seconds(r.warm_median),
-                       r.difference, percent(r.share_of_gap), 100 * share);
+                       "<td class=\"n\">{:+.2f}s</td><td class=\"n\">{}</td><td class=\"n\">{}"
+                       "</td><td><div class=\"share\"><i style=\"width:{:.1f}%\"></i></div></td>"
+                       "<td>{}</td></tr>\n",
+                       e(r.phase), human_seconds(r.cold_mean), human_seconds(r.warm_mean),
+                       r.difference, difference_ci(r.ci), percent(r.share_of_gap), 100 * share,
+                       cold_cost_note(r));
   }
-  out += "</table>\n";
+  out += fmt::format("<tr><th>total</th><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                     "<td class=\"n\">{:+.2f}s</td><td class=\"n\">{}</td><td class=\"n\">{}"
+                     "</td><td></td><td></td></tr>\n</table>\n",
+                     human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.gap,
+                     difference_ci(g.gap_ci), percent(g.gap > 0 ? 1 : std::nan("")));
 }
 
 void write_trends(const Report& report, std::string& out) {

@@ -4,6 +4,7 @@
 // to keep the whole report under 64 KiB.
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
+#include "reports/interval_text.hpp"
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 #include "reports/share_bar.hpp"
@@ -184,17 +185,19 @@ void write_vital_few(const Report& report, std::string& out) {
     }
   if (vital > 8)
     names += fmt::format(" and {} more", vital - 8);
-  out += fmt::format("### The vital few, over {} run{}\n\n{} hold{} {} of the time ({} per run "
-                     "in total).\n\n",
+  out += fmt::format("### The vital few, over {} run{}\n\n{} hold{} {} of the mean run ({}; "
+                     "the median run {}).\n\nMethod: {}.\n\n",
                      p.runs, p.runs == 1 ? "" : "s", names, vital == 1 ? "s" : "", percent(share),
-                     human_seconds(p.total_s));
+                     human_seconds(p.total_s), human_seconds(p.median_run_s), kParetoMethod);
   BoundedTable table(out, kVitalCeiling,
-                     "| phase | median per run | share | cumulative | |\n"
-                     "|---|---:|---:|---:|---|\n");
+                     "| phase | mean per run | 95% CI | share | cumulative | |\n"
+                     "|---|---:|---:|---:|---:|---|\n");
   for (const auto& row : p.rows)
-    table.row(fmt::format("| {}{} | {} | {} | {} | {} |\n", cell(row.item), row.vital ? " ★" : "",
-                          human_seconds(row.median_s), percent(row.share), percent(row.cumulative),
-                          share_bar(row.share)));
+    table.row(fmt::format("| {}{} | {} | {} | {} | {} | {} |\n", cell(row.item),
+                          row.vital ? " ★" : "", human_seconds(row.mean_s), seconds_ci(row.ci),
+                          percent(row.share), percent(row.cumulative), share_bar(row.share)));
+  table.row(fmt::format("| total | {} | {} | {} | | |\n", human_seconds(p.total_s),
+                        seconds_ci(p.total_ci), percent(p.total_s > 0 ? 1 : 0)));
   table.close("phases");
 }
 
@@ -202,17 +205,23 @@ void write_gap(const Report& report, std::string& out) {
   if (!report.gap || report.gap->rows.empty())
     return;
   const ColdWarmGap& g = *report.gap;
-  out += fmt::format(
-      "### Cold vs warm: {:+.2f}s per run\n\ncold {} vs warm {} (medians of {} and {} "
-      "runs).\n\n",
-      g.gap, human_seconds(g.cold_total), human_seconds(g.warm_total), g.cold_runs, g.warm_runs);
+  out += fmt::format("### Cold vs warm: {:+.2f}s per run\n\ncold {} vs warm {} (means of {} and "
+                     "{} runs; the median runs {} and {}).\n\nMethod: {}.\n\n",
+                     g.gap, human_seconds(g.cold_mean), human_seconds(g.warm_mean), g.cold_runs,
+                     g.warm_runs, human_seconds(g.cold_total), human_seconds(g.warm_total),
+                     kGapMethod);
+  if (std::string note = gap_noise_note(g); !note.empty())
+    out += "**" + note + ".**\n\n";
   BoundedTable table(out, kVitalCeiling - 4096,
-                     "| phase | cold | warm | cold−warm | share of gap |\n"
-                     "|---|---:|---:|---:|---:|\n");
+                     "| phase | cold | warm | cold−warm | 95% CI | share of gap | |\n"
+                     "|---|---:|---:|---:|---:|---:|---|\n");
   for (const auto& r : g.rows)
-    table.row(fmt::format("| {} | {} | {} | {:+.2f}s | {} |\n", cell(r.phase),
-                          human_seconds(r.cold_median), human_seconds(r.warm_median), r.difference,
-                          percent(r.share_of_gap)));
+    table.row(fmt::format("| {} | {} | {} | {:+.2f}s | {} | {} | {} |\n", cell(r.phase),
+                          human_seconds(r.cold_mean), human_seconds(r.warm_mean), r.difference,
+                          difference_ci(r.ci), percent(r.share_of_gap), cold_cost_note(r)));
+  table.row(fmt::format("| total | {} | {} | {:+.2f}s | {} | {} | |\n", human_seconds(g.cold_mean),
+                        human_seconds(g.warm_mean), g.gap, difference_ci(g.gap_ci),
+                        percent(g.gap > 0 ? 1 : std::nan(""))));
   table.close("phases");
 }
 

@@ -30,9 +30,9 @@ RunOutcome run_side(const Pipeline& p, const AbOptions& o,
 
 bool warm_up_both(const Pipeline& a, const Pipeline& b, RunMode mode, int& exit_code) {
   for (const auto* p : {&a, &b}) {
-    std::cerr << "ciperf: warm-up run of " << terminal_escape(p->name) << " (not recorded)\n";
+    std::cerr << "ciperf: warm-up run of " << shown_name(*p) << " (not recorded)\n";
     if (int code = warm_up(*p, mode); code != kExitPassed) {
-      std::cerr << "ciperf: the warm-up run of " << terminal_escape(p->name)
+      std::cerr << "ciperf: the warm-up run of " << shown_name(*p)
                 << (code == kExitInterrupted ? " was interrupted" : " did not pass")
                 << "; no A/B session\n";
       exit_code = code == kExitInterrupted ? kExitInterrupted : kExitFailed;

@@ -1,7 +1,9 @@
 #include "runner/baseline_session.hpp"
 
 #include "analysis/baseline.hpp"
+#include "analysis/lukewarm.hpp"
 #include "common/errors.hpp"
+#include "common/redactor.hpp"
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "runner/orchestrator.hpp"
@@ -19,16 +21,32 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-void warn_if_lukewarm(const std::vector<RunRecord>& runs, const std::string& pipeline) {
-  auto l = find_lukewarm(runs, pipeline);
+// "initdb 0.61s vs 0.60s (p = 0.42)", for the first few phases checked.
+std::string phases_checked(const LukewarmCheck& l) {
+  constexpr size_t kNamed = 8;
+  std::string text;
+  for (size_t i = 0; i < l.phases.size() && i < kNamed; ++i) {
+    const LukewarmPhase& p = l.phases[i];
+    text += fmt::format("{}{} {} vs {} (p = {:.2f})", i ? ", " : "", terminal_escape(p.phase),
+                        human_seconds(p.cold_median), human_seconds(p.warm_median), p.p);
+  }
+  if (l.phases.size() > kNamed)
+    text += fmt::format(" and {} more", l.phases.size() - kNamed);
+  return text;
+}
+
+// `runs` are one pipeline's runs: grouped by the session's plan, not by name, since the stored
+// name is redacted and the pipeline's own may hold a secret.
+void warn_if_lukewarm(const std::vector<RunRecord>& runs) {
+  auto l = find_lukewarm(runs);
   if (!l)
     return;
-  std::cerr << fmt::format("ciperf: warning: lukewarm: {} cold runs take {} vs warm {} ({:+.1f}%, "
-                           "Mann-Whitney p = {:.2f}); cold.prepare does not seem to clear what "
-                           "the pipeline depends on\n",
-                           terminal_escape(pipeline), human_seconds(l->cold_median),
-                           human_seconds(l->warm_median),
-                           100 * (l->cold_median / l->warm_median - 1), l->p);
+  std::cerr << fmt::format("ciperf: warning: lukewarm: no phase of {} is slower cold than warm "
+                           "by {:.0f}% and significantly (checked {} phase{}, cold vs warm "
+                           "medians: {}); cold.prepare does not seem to clear what the pipeline "
+                           "depends on\n",
+                           terminal_escape(l->pipeline), 100 * kLukewarmThreshold, l->phases.size(),
+                           l->phases.size() == 1 ? "" : "s", phases_checked(*l));
 }
 
 int session_exit_code(int run_exit_code) {
@@ -46,10 +64,9 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
   labels["session"] = out.session;
   labels["baseline"] = name;
   for (const auto& p : pipelines) {
-    std::cerr << "ciperf: warm-up run of " << terminal_escape(p.name) << " (not recorded)\n";
+    std::cerr << "ciperf: warm-up run of " << shown_name(p) << " (not recorded)\n";
     if (int code = warm_up(p); code != kExitPassed) {
-      std::cerr << "ciperf: the warm-up run of " << terminal_escape(p.name)
-                << " did not pass; no session\n";
+      std::cerr << "ciperf: the warm-up run of " << shown_name(p) << " did not pass; no session\n";
       out.exit_code = session_exit_code(code);
       return out;
     }
@@ -84,8 +101,11 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
       return out;
     }
   }
-  for (const auto& p : pipelines)
-    warn_if_lukewarm(out.runs, p.name);
+  std::vector<std::vector<RunRecord>> runs_of(pipelines.size());
+  for (size_t k = 0; k < plan.size(); ++k)
+    runs_of[plan[k].pipeline].push_back(out.runs[k]);
+  for (const auto& runs : runs_of)
+    warn_if_lukewarm(runs);
   out.baseline = Baseline{name, out.session, rfc3339(std::chrono::system_clock::now()),
                           o.runs_per_mode, summarize_session(out.runs)};
   store.save_baseline(*out.baseline);

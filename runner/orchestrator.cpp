@@ -54,20 +54,6 @@ Accounting requested_accounting(const RunOptions& options) {
       fmt::format("CIPERF_ACCOUNTING is '{}': use cgroup or rusage", terminal_escape(env)));
 }
 
-std::vector<std::string> secret_values(const Pipeline& p) {
-  std::vector<std::string> values;
-  for (const auto& name : p.secrets) {
-    if (auto it = p.env.find(name); it != p.env.end())
-      values.push_back(it->second);
-    for (const auto& phase : p.phases)
-      if (auto it = phase.env.find(name); it != phase.env.end())
-        values.push_back(it->second);
-    if (const char* value = std::getenv(name.c_str()))
-      values.push_back(value);
-  }
-  return values;
-}
-
 void redact(PhaseRecord& p, const Redactor& r) {
   p.name = r.apply(p.name);
   p.log = r.apply(p.log);
@@ -599,6 +585,20 @@ RunOutcome PipelineRun::execute() {
 }
 
 } // namespace
+
+std::vector<std::string> secret_values(const Pipeline& p) {
+  std::vector<std::string> values;
+  for (const auto& name : p.secrets) {
+    if (auto it = p.env.find(name); it != p.env.end())
+      values.push_back(it->second);
+    for (const auto& phase : p.phases)
+      if (auto it = phase.env.find(name); it != phase.env.end())
+        values.push_back(it->second);
+    if (const char* value = std::getenv(name.c_str()))
+      values.push_back(value);
+  }
+  return values;
+}
 
 int exit_code_for(RunStatus status) {
   switch (status) {

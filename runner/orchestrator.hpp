@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ciperf {
 
@@ -33,6 +34,10 @@ struct RunOutcome {
 
 // The exit code of `ciperf run` for a run that ended so (README "Commands").
 int exit_code_for(RunStatus status);
+
+// The values of the pipeline's secrets (from its env, its phases' env and ciperf's own), for the
+// Redactor that masks them in everything a run writes.
+std::vector<std::string> secret_values(const Pipeline& pipeline);
 
 RunOutcome run_pipeline(const Pipeline& pipeline, const RunOptions& options, Store& store);
 

@@ -1,6 +1,8 @@
 #include "runner/warm_up.hpp"
 
 #include "common/errors.hpp"
+#include "common/redactor.hpp"
+#include "common/text_escape.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/run_context.hpp"
 #include "store/store.hpp"
@@ -27,6 +29,10 @@ int warm_up(const Pipeline& pipeline, RunMode mode) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   return code;
+}
+
+std::string shown_name(const Pipeline& pipeline) {
+  return terminal_escape(Redactor(secret_values(pipeline)).apply(pipeline.name));
 }
 
 } // namespace ciperf
