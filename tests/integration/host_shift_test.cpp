@@ -11,17 +11,18 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Three phases of pure shell arithmetic (tens of milliseconds each on an idle core).
+// Three phases of pure shell arithmetic (about 50 ms each on an idle core: long enough that the
+// scheduler's fair share, not a new task's wake-up preference, sets their pace under load).
 constexpr const char* kPipeline = R"(version: 1
 pipeline: busy
 cold: {prepare: "true"}
 phases:
   - name: one
-    run: 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
+    run: 'i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done'
   - name: two
-    run: 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
+    run: 'i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done'
   - name: three
-    run: 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
+    run: 'i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done'
 )";
 
 } // namespace
@@ -38,10 +39,10 @@ TEST_CASE("compare calls a slowdown of every phase under CPU competition a host 
   std::string before = nlohmann::json::parse(
       box.ciperf({"runs", "--json", "--limit", "1", "--store", store}).out)[0]["run_id"];
   {
-    // Three busy loops on a 2-core host: each phase gets a fraction of a core, and the host's
+    // Six busy loops on a 2-core host: each phase gets a fraction of a core, and the host's
     // CPU pressure shows someone waiting nearly all the time.
     std::vector<std::unique_ptr<BackgroundProcess>> hogs;
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 6; ++i)
       hogs.push_back(std::make_unique<BackgroundProcess>(
           std::vector<std::string>{"/bin/sh", "-c", "while :; do :; done"}));
     for (int i = 0; i < 6; ++i)

@@ -73,8 +73,7 @@ TEST_CASE("untagged phases always run, tagged ones only when a tag of theirs is 
   CHECK_THROWS_AS(select_phases(only_tagged, {}), UsageError);
 }
 
-TEST_CASE("--tags lists are comma-separated and repeatable, $CIPERF_TAGS is the default",
-          "[tags]") {
+TEST_CASE("tag lists are comma-separated and repeatable, $CIPERF_TAGS is the default", "[tags]") {
   CHECK(selected_tags({"extra, slow", "fuzz"}) == std::set<std::string>{"extra", "fuzz", "slow"});
   ::setenv("CIPERF_TAGS", "extra,,nightly", 1);
   CHECK(selected_tags({}) == std::set<std::string>{"extra", "nightly"});
