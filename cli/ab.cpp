@@ -7,6 +7,7 @@
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/ab_view.hpp"
 #include "runner/ab_session.hpp"
+#include "runner/orchestrator.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -16,12 +17,12 @@
 namespace ciperf {
 namespace {
 
+// The side's pipeline with the selected opt-in phases; `tag_set` gets what it ran.
 Pipeline load_side(const std::string& file, RunMode mode, const std::set<std::string>& tags,
-                   std::map<std::string, std::string>& labels) {
+                   std::string& tag_set) {
   TagSelection selection = select_phases(load_pipeline(file), tags);
-  explain_selection(selection);
-  if (!selection.tag_set.empty())
-    labels["tags"] = selection.tag_set;
+  explain_selection(selection, Redactor(secret_values(selection.pipeline)));
+  tag_set = selection.tag_set;
   Pipeline p = std::move(selection.pipeline);
   if (mode == RunMode::Cold && !p.cold_prepare)
     throw UsageError("--mode cold needs a 'cold: prepare:' command in " + file);
@@ -45,10 +46,11 @@ int exit_code_for(Outcome o) {
 int command_ab(const AbCommand& c) {
   auto labels = parse_labels(c.labels);
   auto tags = selected_tags(c.tags);
-  Pipeline a = load_side(c.a, c.mode, tags, labels);
-  Pipeline b = load_side(c.b, c.mode, tags, labels);
-  Store store(resolve_store_path(c.store));
   AbOptions options;
+  Pipeline a = load_side(c.a, c.mode, tags, options.tag_set_a);
+  Pipeline b = load_side(c.b, c.mode, tags, options.tag_set_b);
+  labels.erase("tags"); // each side's own tag set, below
+  Store store(resolve_store_path(c.store));
   options.pairs = c.runs;
   options.seed = c.seed ? *c.seed : std::random_device{}() % 1'000'000'000; // --seed takes it back
   options.mode = c.mode;
@@ -72,7 +74,13 @@ int command_ab(const AbCommand& c) {
   std::vector<RunPair> pairs;
   for (const auto& p : session.pairs)
     pairs.push_back({&p.a, &p.b});
-  report.phases = compare_pairs(paired_phases(pairs), compare);
+  auto phases = paired_phases(pairs);
+  // When A and B do not run the same phases (renamed, split, added), the phase verdicts cannot
+  // cover the change: the whole run is judged with them.
+  if (std::any_of(phases.begin(), phases.end(),
+                  [](const PairedSamples& p) { return p.a.empty() || p.b.empty(); }))
+    phases.push_back(paired_walls(pairs));
+  report.phases = compare_pairs(phases, compare);
   report.run_wall = compare_pairs({paired_walls(pairs)}, compare).front();
   report.outcome = overall_outcome(report.phases);
   std::cout << "\n";

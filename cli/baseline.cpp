@@ -8,6 +8,7 @@
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
 #include "runner/baseline_session.hpp"
+#include "runner/orchestrator.hpp"
 #include "store/store.hpp"
 
 #include <cmath>
@@ -41,7 +42,7 @@ int command_baseline(const BaselineCommand& c) {
   std::vector<std::string> tag_sets;
   for (const auto& file : c.files) {
     TagSelection selection = select_phases(load_pipeline(file), tags);
-    explain_selection(selection);
+    explain_selection(selection, Redactor(secret_values(selection.pipeline)));
     tag_sets.push_back(selection.tag_set);
     pipelines.push_back(std::move(selection.pipeline));
     if (!pipelines.back().cold_prepare)

@@ -6,10 +6,12 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "common/text_escape.hpp"
 #include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/comparison_view.hpp"
 #include "runner/confirmation_runs.hpp"
+#include "runner/orchestrator.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -179,14 +181,22 @@ Rerun plan_rerun(Store& store, const Selection& sel, const CompareCommand& c) {
                                  "--pipeline-file FILE",
                                  file));
   Rerun rerun{load_pipeline(file), runs.front().labels};
-  if (rerun.pipeline.name != *names.begin())
+  // Stored names are redacted: compare like with like, and quote no secret.
+  std::string loaded = Redactor(secret_values(rerun.pipeline)).apply(rerun.pipeline.name);
+  if (loaded != *names.begin())
     throw UsageError(fmt::format("--confirm: {} is pipeline '{}', the candidates ran '{}'", file,
-                                 rerun.pipeline.name, *names.begin()));
+                                 loaded, *names.begin()));
   for (const auto& r : runs) // only the labels every candidate has, with the same value
     std::erase_if(rerun.labels, [&](const auto& kv) {
       auto it = r.labels.find(kv.first);
       return it == r.labels.end() || it->second != kv.second;
     });
+  // A rerun belongs to no baseline session and to no A/B pair.
+  for (const char* key : {"session", "baseline", "ab.session", "ab.side", "ab.pair"})
+    rerun.labels.erase(key);
+  if (rerun.labels.count("tags") && rerun.labels.at("tags").find("***") != std::string::npos)
+    throw UsageError("--confirm: the candidates' tag set is masked (a tag equals a secret's "
+                     "value): ciperf cannot tell which opt-in phases to rerun");
   // The reruns run the phases the candidates ran: their opt-in tags, no others.
   auto tags = rerun.labels.count("tags") ? selected_tags({rerun.labels.at("tags")})
                                          : std::set<std::string>{};
@@ -213,8 +223,9 @@ Confirmation confirm(Store& store, const Rerun& rerun, const CompareCommand& c,
   for (const auto& [key, g] : judgement.groups) {
     if (!any_regressed(judgement.rows[key]))
       continue;
-    std::cerr << fmt::format("confirm: {} ({}) looked regressed: {} more run{}\n", g.pipeline,
-                             to_string(g.mode), c.confirm, c.confirm == 1 ? "" : "s");
+    std::cerr << fmt::format("confirm: {} ({}) looked regressed: {} more run{}\n",
+                             terminal_escape(g.pipeline), to_string(g.mode), c.confirm,
+                             c.confirm == 1 ? "" : "s");
     auto runs = run_confirmations(rerun.pipeline, g.mode, rerun.labels, c.confirm, store);
     out.run_ids.insert(out.run_ids.end(), runs.run_ids.begin(), runs.run_ids.end());
     if (runs.exit_code != kExitPassed) {
@@ -267,8 +278,9 @@ int command_compare(const CompareCommand& c) {
   if (!base)
     throw UsageError("no baseline named '" + name + "' in " + store.path());
   // Runs that ran other opt-in phases are not the baseline's kind of run.
-  RunFilter session;
+  RunFilter session; // the baseline's runs of the candidates' pipeline
   session.labels = {{"session", base->session}};
+  session.pipeline = groups.begin()->second.pipeline;
   if (auto tags = newest_tag_set(store, session); tags && c.run.empty()) {
     keep_tag_set(store, sel.candidates, *tags, "compare", "baseline " + name + "'s");
     groups = candidate_groups(store, sel.candidates, {});

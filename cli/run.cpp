@@ -26,7 +26,7 @@ int command_run(const RunCommand& c) {
   options.labels = parse_labels(c.labels);
   if (!selection.tag_set.empty())
     options.labels["tags"] = selection.tag_set;
-  explain_selection(selection);
+  explain_selection(selection, Redactor(secret_values(pipeline)));
   options.verbose = c.verbose;
   options.accounting = c.accounting;
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase

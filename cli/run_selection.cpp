@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace ciperf {
 
@@ -27,8 +28,12 @@ RunFilter to_filter(const RunSelection& s) {
   f.since = s.since;
   f.limit = s.last;
   f.complete_only = true;
-  for (const auto& [key, value] : parse_labels(s.labels))
-    f.labels.emplace_back(key, value);
+  for (const auto& [key, value] : parse_labels(s.labels)) {
+    if (key == "tags" && value.empty())
+      f.tag_set = ""; // --label tags= : the runs without opt-in phases
+    else
+      f.labels.emplace_back(key, value);
+  }
   return f;
 }
 
@@ -51,11 +56,20 @@ void keep_tag_set(Store& store, RunFilter& filter, const std::string& tag_set,
                            [](const auto& label) { return label.first == "tags"; });
   if (named || filter.tag_set)
     return;
-  size_t all = store.list_runs(filter).size();
+  auto runs = store.list_runs(filter);
+  if (filter.limit) { // the newest N runs are what was asked for: judged as they are
+    std::set<std::string> sets;
+    for (const auto& r : runs)
+      sets.insert(r.labels.count("tags") ? r.labels.at("tags") : "");
+    if (sets.size() > 1)
+      std::cerr << command << ": warning: the selected runs ran different opt-in phases ("
+                << sets.size() << " tag sets): --label tags=… keeps one\n";
+    return;
+  }
   filter.tag_set = tag_set;
   size_t kept = store.list_runs(filter).size();
-  if (kept < all)
-    std::cerr << command << ": left out " << all - kept << " run(s) whose tags differ from "
+  if (kept < runs.size())
+    std::cerr << command << ": left out " << runs.size() - kept << " run(s) whose tags differ from "
               << whose << " (" << (tag_set.empty() ? "none" : terminal_escape(tag_set))
               << "); --label tags=… chooses the runs of another tag set\n";
 }

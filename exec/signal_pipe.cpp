@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <iterator>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -10,9 +11,17 @@ namespace ciperf {
 namespace {
 
 int g_write_fd = -1;
+volatile std::sig_atomic_t g_interrupt = 0; // the first interrupt a latch has seen
 constexpr int kHandled[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP};
+constexpr int kInterrupts[] = {SIGINT, SIGTERM, SIGHUP};
+
+void note_interrupt(int sig) {
+  if (g_interrupt == 0 && sig != SIGCHLD)
+    g_interrupt = sig;
+}
 
 void on_signal(int sig) {
+  note_interrupt(sig);
   int saved = errno;
   unsigned char byte = static_cast<unsigned char>(sig);
   [[maybe_unused]] auto n = ::write(g_write_fd, &byte, 1); // a full pipe already says "woken"
@@ -35,14 +44,14 @@ SignalPipe::SignalPipe() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-  for (int sig : kHandled)
-    ::sigaction(sig, &sa, nullptr);
+  for (size_t i = 0; i < std::size(kHandled); ++i)
+    ::sigaction(kHandled[i], &sa, &previous_[i]);
   ::signal(SIGPIPE, SIG_IGN); // a closed console must not kill the run; children get SIG_DFL
 }
 
 SignalPipe::~SignalPipe() {
-  for (int sig : kHandled)
-    ::signal(sig, SIG_DFL);
+  for (size_t i = 0; i < std::size(kHandled); ++i)
+    ::sigaction(kHandled[i], &previous_[i], nullptr);
   ::close(read_fd_);
   ::close(g_write_fd);
   g_write_fd = -1;
@@ -56,6 +65,25 @@ std::vector<int> SignalPipe::drain() {
     for (ssize_t i = 0; i < n; ++i)
       out.push_back(buf[i]);
   return out;
+}
+
+InterruptLatch::InterruptLatch() {
+  g_interrupt = 0;
+  struct sigaction sa {};
+  sa.sa_handler = note_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : kInterrupts)
+    ::sigaction(sig, &sa, nullptr);
+}
+
+InterruptLatch::~InterruptLatch() {
+  for (int sig : kInterrupts)
+    ::signal(sig, SIG_DFL);
+}
+
+int InterruptLatch::interrupted() const {
+  return g_interrupt;
 }
 
 } // namespace ciperf

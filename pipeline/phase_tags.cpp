@@ -82,16 +82,19 @@ TagSelection select_phases(const Pipeline& pipeline, const std::set<std::string>
   return s;
 }
 
-void explain_selection(const TagSelection& s) {
-  // Tags, not phase names: a name may hold a secret's value, and the redactor is the run's.
+void explain_selection(const TagSelection& s, const Redactor& redactor) {
+  // Tags, not phase names: names can be long, and tags are what the user selects by.
   if (s.left_out > 0)
-    std::cerr << fmt::format("ciperf: left out {} phase{} tagged {}: --tags or CIPERF_TAGS runs "
-                             "them\n",
-                             s.left_out, s.left_out == 1 ? "" : "s",
-                             fmt::join(s.left_out_tags, ", "));
+    std::cerr << terminal_escape(redactor.apply(fmt::format(
+                     "ciperf: left out {} phase{} tagged {}: --tags or CIPERF_TAGS "
+                     "runs them",
+                     s.left_out, s.left_out == 1 ? "" : "s", fmt::join(s.left_out_tags, ", "))))
+              << "\n";
   if (!s.unused.empty())
-    std::cerr << fmt::format("ciperf: warning: no phase of {} is tagged {}\n",
-                             terminal_escape(s.pipeline.name), fmt::join(s.unused, ", "));
+    std::cerr << terminal_escape(
+                     redactor.apply(fmt::format("ciperf: warning: no phase of {} is tagged {}",
+                                                s.pipeline.name, fmt::join(s.unused, ", "))))
+              << "\n";
 }
 
 } // namespace ciperf

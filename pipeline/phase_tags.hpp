@@ -5,6 +5,7 @@
 // for, so it cannot count as a failure. The selected tags that some phase carries are the run's
 // tag set, recorded as its `tags` label so that runs are only compared with runs that ran the
 // same phases.
+#include "common/redactor.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <set>
@@ -30,7 +31,8 @@ struct TagSelection {
 // Throws UsageError when no phase is left to run.
 TagSelection select_phases(const Pipeline& pipeline, const std::set<std::string>& selected);
 
-// Says on stderr what the selection left out or did not use (nothing when there is nothing).
-void explain_selection(const TagSelection& selection);
+// Says on stderr what the selection left out or did not use (nothing when there is nothing),
+// through the run's redactor: a tag or the pipeline's name may hold a secret's value.
+void explain_selection(const TagSelection& selection, const Redactor& redactor);
 
 } // namespace ciperf

@@ -246,6 +246,12 @@ private:
       phase.env = yaml_.string_map(node["env"], "env " + where);
     if (node["tags"])
       read_tags(node["tags"], where, phase);
+    if (!phase.tags.empty() &&
+        (phase.kind == PhaseKind::Deploy || phase.kind == PhaseKind::Teardown))
+      yaml_.problem(node["tags"].Mark(),
+                    fmt::format("a {} phase cannot be opt-in ({}): every run deploys and tears "
+                                "down once, whatever tags are selected",
+                                to_string(phase.kind), where));
     return phase;
   }
 

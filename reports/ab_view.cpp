@@ -68,11 +68,18 @@ void print_table(const AbReport& r, std::ostream& out) {
               "detectable",
               fmt::format("pairs for {:g}%", 100 * r.threshold)};
   t.right_aligned = {false, true, true, true, true, true, false, true, true, true, true};
-  for (const auto& c : r.phases)
+  for (const auto& c : r.phases) {
+    if (c.n_base == 0) { // one side only: nothing was tested
+      t.rows.push_back({c.phase, seconds_or_dash(c.base_median),
+                        seconds_or_dash(c.candidate_median), "-", "-", "-", verdict_text(c), "-",
+                        "-", "-", "-"});
+      continue;
+    }
     t.rows.push_back({c.phase, seconds_or_dash(c.base_median), seconds_or_dash(c.candidate_median),
                       change_text(c), ci_text(c), p_text(c.p_adjusted), verdict_text(c),
                       noise_text(c), std::to_string(c.outliers_base), detectable_text(c),
                       c.runs_needed > 0 ? std::to_string(c.runs_needed) : "-"});
+  }
   out << t.render() << "\n";
 }
 

@@ -52,7 +52,7 @@ void write_pareto(const Pareto& p, const std::string& what, ViewFormat format, s
                 {"total_ci_s", interval_or_null(p.total_ci)},
                 {"median_run_s", p.median_run_s},
                 {"rows", rows}}
-               .dump(2)
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
         << "\n";
     return;
   }
@@ -101,7 +101,7 @@ void write_gap(const ColdWarmGap& g, ViewFormat format, std::ostream& out) {
                 {"gap_s", g.gap},
                 {"gap_ci_s", interval_or_null(g.gap_ci)},
                 {"rows", rows}}
-               .dump(2)
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
         << "\n";
     return;
   }
@@ -152,7 +152,7 @@ void write_resources(const std::vector<ResourceRow>& rows, ViewFormat format, st
                       {"services", services},
                       {"because", r.because}});
     }
-    out << list.dump(2) << "\n";
+    out << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   TextTable t;

@@ -1,5 +1,6 @@
 #include "reports/comparison_view.hpp"
 
+#include "common/errors.hpp"
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/text_table.hpp"
@@ -83,8 +84,8 @@ json host_json(const std::optional<HostEvidence>& h) {
 
 std::string confirmed_text(const ConfirmedPhase& c, int reruns) {
   std::string first =
-      fmt::format("confirm: {} looked regressed ({:+.1f}%, p={})", terminal_escape(c.phase),
-                  100 * c.first_change, p_text(c.first_p));
+      fmt::format("confirm: {} ({}) looked regressed ({:+.1f}%, p={})", terminal_escape(c.phase),
+                  to_string(c.mode), 100 * c.first_change, p_text(c.first_p));
   std::string runs = fmt::format("{} more run{}", reruns, reruns == 1 ? "" : "s");
   if (c.confirmed())
     return fmt::format("{}; {}: still regressed ({:+.1f}%), p={}", first, runs, 100 * c.change,
@@ -100,13 +101,14 @@ void print_confirmation(const Confirmation& c, std::ostream& out) {
     return;
   }
   if (!c.completed) {
-    out << fmt::format("confirm: rerun {} of {} did not pass (exit {}): the first judgement "
-                       "stands\n",
-                       reruns, c.requested, c.failed_exit_code);
+    out << fmt::format("confirm: {} after {} rerun{} (exit {}): the first judgement stands\n",
+                       c.failed_exit_code == kExitInterrupted ? "interrupted"
+                                                              : "a rerun did not pass",
+                       reruns, reruns == 1 ? "" : "s", c.failed_exit_code);
     return;
   }
-  for (const auto& p : c.phases)
-    out << confirmed_text(p, reruns) << "\n";
+  for (const auto& p : c.phases) // every regressed group got the K reruns
+    out << confirmed_text(p, c.requested) << "\n";
 }
 
 json confirmation_json(const Confirmation& c) {
@@ -222,7 +224,7 @@ void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& 
               {"groups", list}};
   if (confirmation)
     answer["confirm"] = confirmation_json(*confirmation);
-  out << answer.dump(2) << "\n";
+  out << answer.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 } // namespace ciperf

@@ -2,6 +2,7 @@
 
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
+#include "exec/signal_pipe.hpp"
 #include "reports/human_units.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/run_context.hpp"
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <random>
+#include <string_view>
 
 namespace ciperf {
 namespace {
@@ -20,6 +22,9 @@ RunOutcome run_side(const Pipeline& p, const AbOptions& o,
                     std::map<std::string, std::string> labels, const char* side, int pair,
                     Store& store) {
   labels["ab.side"] = side;
+  const std::string& tag_set = side == std::string_view("A") ? o.tag_set_a : o.tag_set_b;
+  if (!tag_set.empty())
+    labels["tags"] = tag_set;
   labels["ab.pair"] = std::to_string(pair);
   RunOptions options;
   options.mode = o.mode;
@@ -47,8 +52,15 @@ bool warm_up_both(const Pipeline& a, const Pipeline& b, RunMode mode, int& exit_
 AbOutcome run_ab_session(const Pipeline& a, const Pipeline& b, const AbOptions& o, Store& store) {
   AbOutcome out;
   out.session = "ab-" + new_run_id(std::chrono::system_clock::now());
+  std::cerr << fmt::format("ciperf: A/B session {}, order seed {} (--seed {} repeats it)\n",
+                           out.session, o.seed, o.seed);
+  InterruptLatch latch; // Ctrl-C between two runs stops the session, as one during a run does
   if (!warm_up_both(a, b, o.mode, out.exit_code))
     return out;
+  if (latch.interrupted()) {
+    out.exit_code = kExitInterrupted;
+    return out;
+  }
   auto labels = o.labels;
   labels["ab.session"] = out.session;
   std::mt19937_64 rng(o.seed);
@@ -58,16 +70,18 @@ AbOutcome run_ab_session(const Pipeline& a, const Pipeline& b, const AbOptions& 
     pair.b_first = coin(rng);
     RunOutcome first =
         run_side(pair.b_first ? b : a, o, labels, pair.b_first ? "B" : "A", i, store);
+    bool go_on = first.exit_code == kExitPassed && !latch.interrupted();
     RunOutcome second =
-        first.exit_code == kExitPassed
-            ? run_side(pair.b_first ? a : b, o, labels, pair.b_first ? "A" : "B", i, store)
-            : first;
+        go_on ? run_side(pair.b_first ? a : b, o, labels, pair.b_first ? "A" : "B", i, store)
+              : first;
     pair.a = pair.b_first ? second.record : first.record;
     pair.b = pair.b_first ? first.record : second.record;
     std::cerr << fmt::format("[{}/{}] {} first: A {} · B {}\n", i, o.pairs,
                              pair.b_first ? "B" : "A", human_seconds(pair.a.wall_s),
                              human_seconds(pair.b.wall_s));
     int code = first.exit_code != kExitPassed ? first.exit_code : second.exit_code;
+    if (code == kExitPassed && latch.interrupted())
+      code = kExitInterrupted;
     if (code != kExitPassed) {
       std::cerr << fmt::format("ciperf: A/B session stopped: a run {} ({} complete pair{} kept "
                                "in the store)\n",

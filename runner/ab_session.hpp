@@ -20,6 +20,7 @@ struct AbOptions {
   uint64_t seed = 0;
   RunMode mode = RunMode::Normal;
   std::map<std::string, std::string> labels;
+  std::string tag_set_a, tag_set_b; // each side's `tags` label, when not empty
 };
 
 struct AbPair {

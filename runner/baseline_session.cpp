@@ -5,6 +5,7 @@
 #include "common/errors.hpp"
 #include "common/redactor.hpp"
 #include "common/text_escape.hpp"
+#include "exec/signal_pipe.hpp"
 #include "reports/human_units.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/run_context.hpp"
@@ -63,6 +64,7 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
   auto labels = o.labels;
   labels["session"] = out.session;
   labels["baseline"] = name;
+  InterruptLatch latch; // Ctrl-C between two runs stops the session, as one during a run does
   for (const auto& p : pipelines) {
     std::cerr << "ciperf: warm-up run of " << shown_name(p) << " (not recorded)\n";
     if (int code = warm_up(p); code != kExitPassed) {
@@ -70,6 +72,10 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
       out.exit_code = session_exit_code(code);
       return out;
     }
+  }
+  if (latch.interrupted()) {
+    out.exit_code = kExitInterrupted;
+    return out;
   }
   auto plan = plan_session(pipelines.size(), o.runs_per_mode);
   auto started = SteadyClock::now();
@@ -89,12 +95,16 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
                              terminal_escape(outcome.record.pipeline), to_string(options.mode),
                              to_string(outcome.record.status), human_seconds(outcome.record.wall_s),
                              human_seconds(eta));
+    if (outcome.exit_code == kExitPassed && latch.interrupted())
+      outcome.exit_code = kExitInterrupted; // the interrupt came between runs: stop here
     if (outcome.exit_code != kExitPassed) {
       bool prepare_failed =
           outcome.record.prepare && outcome.record.prepare->status != PhaseStatus::Passed;
       std::cerr << fmt::format("ciperf: session stopped: {} ({} run{} kept in the store; baseline "
                                "'{}' not written)\n",
-                               prepare_failed ? "cold.prepare failed" : "a run did not pass",
+                               prepare_failed                          ? "cold.prepare failed"
+                               : outcome.exit_code == kExitInterrupted ? "interrupted"
+                                                                       : "a run did not pass",
                                out.runs.size(), out.runs.size() == 1 ? "" : "s",
                                terminal_escape(name));
       out.exit_code = session_exit_code(outcome.exit_code);

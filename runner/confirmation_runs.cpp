@@ -2,6 +2,7 @@
 
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
+#include "exec/signal_pipe.hpp"
 #include "reports/human_units.hpp"
 #include "runner/orchestrator.hpp"
 
@@ -14,7 +15,12 @@ ConfirmationRuns run_confirmations(const Pipeline& pipeline, RunMode mode,
                                    const std::map<std::string, std::string>& labels, int count,
                                    Store& store) {
   ConfirmationRuns out;
+  InterruptLatch latch; // Ctrl-C between two reruns stops them, as one during a rerun does
   for (int k = 1; k <= count; ++k) {
+    if (latch.interrupted()) {
+      out.exit_code = kExitInterrupted;
+      break;
+    }
     RunOptions options;
     options.mode = mode;
     options.labels = labels;
@@ -24,8 +30,8 @@ ConfirmationRuns run_confirmations(const Pipeline& pipeline, RunMode mode,
     std::cerr << fmt::format(
         "[confirm {}/{}] {} {} {} in {}\n", k, count, terminal_escape(outcome.record.pipeline),
         to_string(mode), to_string(outcome.record.status), human_seconds(outcome.record.wall_s));
-    if (outcome.exit_code != kExitPassed) {
-      out.exit_code = outcome.exit_code;
+    if (outcome.exit_code != kExitPassed || latch.interrupted()) {
+      out.exit_code = outcome.exit_code != kExitPassed ? outcome.exit_code : kExitInterrupted;
       break;
     }
   }

@@ -3,6 +3,7 @@
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <map>
 
 using namespace ciperf::test;
@@ -105,4 +106,55 @@ TEST_CASE("a side that fails stops the A/B session and keeps its complete pairs"
   auto refused = s.ab(a.string(), b.string(), {"--runs", "2"});
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.err, Contains("'2' is not a whole number from 3 to 1000"));
+}
+
+TEST_CASE("a SIGTERM between two runs of an A/B session stops it with 130", "[ab][serial]") {
+  AbSandbox s;
+  auto a = s.box.write_pipeline(pipeline("a", "0.01"), "a.yml");
+  // B's phase marks that it ran; the harness sends SIGTERM as soon as it sees the mark, as a run
+  // ends or between two runs, where no run's own handler is installed.
+  auto b = s.box.write_pipeline("version: 1\npipeline: b\nphases:\n  - name: work\n    run: "
+                                "'touch ran'\n",
+                                "b.yml");
+  ProcessOptions options;
+  options.signal = SIGTERM;
+  options.signal_when_exists = s.box.dir / "ran";
+  options.timeout_s = 60;
+  std::vector<std::string> args = {
+      "ab", a.string(), b.string(), "--runs", "1000", "--store", s.box.store().string()};
+  auto r = s.box.ciperf(args, options);
+  INFO(r.err);
+  CHECK(r.exit_code == 130);
+  CHECK_THAT(r.err, !Contains("[1000/1000]"));
+  CHECK_THAT(r.err, Contains("(--seed "));
+}
+
+TEST_CASE("A and B that do not run the same phases are judged on the whole run too",
+          "[ab][serial]") {
+  AbSandbox s;
+  auto a = s.box.write_pipeline(
+      "version: 1\npipeline: ra\nphases:\n  - name: one\n    run: sleep 0.01\n", "a.yml");
+  auto b = s.box.write_pipeline(
+      "version: 1\npipeline: rb\nphases:\n  - name: two\n    run: sleep 0.25\n", "b.yml");
+  auto r = s.ab(a.string(), b.string(), {"--runs", "7", "--seed", "0", "--json"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1); // was "no regression": each phase was on one side only
+  auto report = json::parse(r.out);
+  CHECK(row(report, "one")["verdict"] == "only in A");
+  CHECK(row(report, "two")["verdict"] == "only in B");
+  CHECK(row(report, "whole run")["verdict"] == "regressed");
+}
+
+TEST_CASE("each side of an A/B session records its own tag set", "[ab]") {
+  AbSandbox s;
+  auto a = s.box.write_pipeline("version: 1\npipeline: ta\nphases:\n  - {name: w, run: 'true'}\n"
+                                "  - {name: x, run: 'true', tags: [extra]}\n",
+                                "a.yml");
+  auto b = s.box.write_pipeline(pipeline("tb", "0.01"), "b.yml");
+  auto r = s.ab(a.string(), b.string(), {"--runs", "3", "--tags", "extra"});
+  INFO(r.err);
+  CHECK(s.runs("tags=extra").size() == 3); // A's three runs, none of B's
+  CHECK(s.runs("ab.side=B").size() == 3);
+  for (const auto& run : s.runs("ab.side=B"))
+    CHECK_FALSE(run["labels"].contains("tags"));
 }

@@ -76,7 +76,7 @@ TEST_CASE("compare --confirm reruns a regression: a lasting one stays, a passing
   auto lasting = s.compare(before, {"--confirm", "3"});
   INFO(lasting.out << lasting.err);
   CHECK(lasting.exit_code == 1);
-  CHECK_THAT(lasting.out, Contains("confirm: cpu looked regressed (+"));
+  CHECK_THAT(lasting.out, Contains("confirm: cpu (normal) looked regressed (+"));
   CHECK_THAT(lasting.out, Contains("3 more runs: still regressed"));
   CHECK_THAT(lasting.out, Contains("verdict: regressed"));
   CHECK(s.runs().size() == stored + 3);

@@ -96,3 +96,19 @@ TEST_CASE("compare judges only the runs that ran the baseline's tag set", "[tags
   for (const auto& p : phases)
     CHECK(p["n_candidate"] == 3);
 }
+
+TEST_CASE("what a tag selection says on stderr is masked like the run", "[tags][secrets]") {
+  Sandbox box;
+  ProcessOptions options;
+  options.env = {"TOKEN=hunter2secret"};
+  auto r = box.run("version: 1\npipeline: p-hunter2secret\nsecrets: [TOKEN]\nphases:\n"
+                   "  - {name: a, run: 'true'}\n"
+                   "  - {name: b, run: 'true', tags: [hunter2secret]}\n",
+                   {"--tags", "nonexistent"}, options);
+  INFO(r.process.err);
+  REQUIRE(r.process.exit_code == 0);
+  CHECK_THAT(r.process.err, Contains("left out 1 phase tagged ***"));
+  CHECK_THAT(r.process.err, Contains("no phase of p-*** is tagged nonexistent"));
+  CHECK(r.process.err.find("hunter2secret") == std::string::npos);
+  CHECK(r.process.out.find("hunter2secret") == std::string::npos);
+}

@@ -154,8 +154,9 @@ TEST_CASE("confirm: each phase that looked regressed, with its verdict after the
   Baseline base;
   std::ostringstream text;
   write_comparison({}, base, 0.05, Outcome::NoRegression, ViewFormat::Text, text, c);
-  CHECK_THAT(text.str(), Contains("confirm: cpu looked regressed (+12.3%, p=1); 3 more runs: not "
-                                  "confirmed (unchanged, +1.0%, p=0.4)"));
+  CHECK_THAT(text.str(),
+             Contains("confirm: cpu (normal) looked regressed (+12.3%, p=1); 3 more runs: not "
+                      "confirmed (unchanged, +1.0%, p=0.4)"));
 }
 
 TEST_CASE("the reports' outcome line says why: the host, too few runs, or the phases that "

@@ -53,6 +53,10 @@ TEST_CASE("tags are a tag or a list of tags, each checked where it is written", 
   CHECK_THAT(problems("  - {name: a, run: 'true', tags: []}\n"),
              Contains("must be a tag or a list of tags"));
   CHECK_THAT(problems("  - {name: a, run: 'true', tag: [x]}\n"), Contains("did you mean 'tags'"));
+  CHECK_THAT(problems("  - {name: d, kind: deploy, run: 'true', tags: [x]}\n"),
+             Contains("a deploy phase cannot be opt-in"));
+  CHECK_THAT(problems("  - {name: t, kind: teardown, run: 'true', tags: [x]}\n"),
+             Contains("a teardown phase cannot be opt-in"));
 }
 
 TEST_CASE("untagged phases always run, tagged ones only when a tag of theirs is selected",
