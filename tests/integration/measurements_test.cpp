@@ -48,8 +48,10 @@ TEST_CASE("CPU of the whole process tree is counted, not just the main process",
   // The same work twice, done by grandchildren the main shell only waits for: about twice the
   // CPU (the main shell itself uses next to none). Two burners on the two hyperthreads of one
   // core each take longer per iteration (2.42x seen on a CI machine), so the upper bound only
-  // rules out counting the tree twice (4x).
-  CHECK(cpu("two") > 1.6 * cpu("one"));
+  // rules out counting the tree twice (4x). The lower bound rules out counting one burner (1x)
+  // or the main shell alone (0x) with room for a VM whose speed changes between the two phases
+  // (the same loop has taken 0.33 s and 0.64 s minutes apart on the development VM).
+  CHECK(cpu("two") > 1.3 * cpu("one"));
   CHECK(cpu("two") < 3.0 * cpu("one"));
 }
 
