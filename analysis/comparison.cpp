@@ -1,5 +1,7 @@
 #include "analysis/comparison.hpp"
 
+#include "common/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -160,6 +162,18 @@ Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons) {
 bool host_changed(const std::vector<PhaseComparison>& comparisons) {
   return std::any_of(comparisons.begin(), comparisons.end(),
                      [](const PhaseComparison& c) { return c.verdict == Verdict::MovedWithHost; });
+}
+
+int exit_code_for(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::Regressed:
+    return kExitFailed;
+  case Outcome::Inconclusive:
+    return kExitInconclusive;
+  case Outcome::NoRegression:
+    break;
+  }
+  return kExitPassed;
 }
 
 } // namespace ciperf

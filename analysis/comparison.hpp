@@ -72,5 +72,7 @@ bool any_regressed(const std::vector<PhaseComparison>& comparisons);
 // could not have seen a threshold-sized change, or moved with the host; else no regression.
 Outcome overall_outcome(const std::vector<PhaseComparison>& comparisons);
 bool host_changed(const std::vector<PhaseComparison>& comparisons);
+// The exit code of compare and ab for an outcome (README "Commands"): 0, 1 or 4.
+int exit_code_for(Outcome outcome);
 
 } // namespace ciperf

@@ -29,18 +29,6 @@ Pipeline load_side(const std::string& file, RunMode mode, const std::set<std::st
   return p;
 }
 
-int exit_code_for(Outcome o) {
-  switch (o) {
-  case Outcome::Regressed:
-    return kExitFailed;
-  case Outcome::Inconclusive:
-    return kExitInconclusive;
-  case Outcome::NoRegression:
-    break;
-  }
-  return kExitPassed;
-}
-
 } // namespace
 
 int command_ab(const AbCommand& c) {

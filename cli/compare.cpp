@@ -255,18 +255,6 @@ Store open_store(const CompareCommand& c) {
   return Store(existing.path());
 }
 
-int exit_code_of(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::Regressed:
-    return kExitFailed;
-  case Outcome::Inconclusive:
-    return kExitInconclusive;
-  case Outcome::NoRegression:
-    break;
-  }
-  return kExitPassed;
-}
-
 } // namespace
 
 int command_compare(const CompareCommand& c) {
@@ -324,7 +312,7 @@ int command_compare(const CompareCommand& c) {
                    c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation);
   if (confirmation && confirmation->failed_exit_code == kExitInterrupted)
     return kExitInterrupted; // Ctrl-C during the reruns: the user stopped it, as for ciperf run
-  return exit_code_of(judgement.outcome);
+  return exit_code_for(judgement.outcome);
 }
 
 } // namespace ciperf
