@@ -56,20 +56,20 @@ void keep_tag_set(Store& store, RunFilter& filter, const std::string& tag_set,
                            [](const auto& label) { return label.first == "tags"; });
   if (named || filter.tag_set)
     return;
-  auto runs = store.list_runs(filter);
   if (filter.limit) { // the newest N runs are what was asked for: judged as they are
     std::set<std::string> sets;
-    for (const auto& r : runs)
+    for (const auto& r : store.list_runs(filter))
       sets.insert(r.labels.count("tags") ? r.labels.at("tags") : "");
     if (sets.size() > 1)
       std::cerr << command << ": warning: the selected runs ran different opt-in phases ("
                 << sets.size() << " tag sets): --label tags=… keeps one\n";
     return;
   }
+  size_t all = store.count_runs(filter); // counted, not read: attribute may select 10,000 runs
   filter.tag_set = tag_set;
-  size_t kept = store.list_runs(filter).size();
-  if (kept < runs.size())
-    std::cerr << command << ": left out " << runs.size() - kept << " run(s) whose tags differ from "
+  size_t kept = store.count_runs(filter);
+  if (kept < all)
+    std::cerr << command << ": left out " << all - kept << " run(s) whose tags differ from "
               << whose << " (" << (tag_set.empty() ? "none" : terminal_escape(tag_set))
               << "); --label tags=… chooses the runs of another tag set\n";
 }

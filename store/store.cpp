@@ -341,6 +341,13 @@ std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
   return runs;
 }
 
+size_t Store::count_runs(const RunFilter& filter) {
+  std::vector<std::string> values;
+  auto stmt = db_->prepare("SELECT COUNT(*) FROM (" + runs_query(filter, values) + ")");
+  bind_all(stmt, values);
+  return stmt.step() ? static_cast<size_t>(stmt.integer(0)) : 0;
+}
+
 std::optional<RunRecord> Store::load_run(const std::string& id_or_prefix) {
   auto stmt = db_->prepare("SELECT " + run_columns() +
                            " FROM runs WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1 "

@@ -53,6 +53,8 @@ public:
 
   // Newest first; phases are not loaded.
   std::vector<RunRecord> list_runs(const RunFilter& filter);
+  // How many runs list_runs would return, without reading them.
+  size_t count_runs(const RunFilter& filter);
   // By full id or unique prefix; nullopt when nothing matches. Throws UsageError when a prefix
   // is ambiguous.
   std::optional<RunRecord> load_run(const std::string& id_or_prefix);
