@@ -16,7 +16,7 @@ inline RunRecord sample_run(const std::string& id, int phases) {
   run.finished_at = "2026-11-27T15:10:00.000Z";
   run.wall_s = 600;
   run.labels = {{"branch", "main"}, {"recipe", "custom-html"}};
-  run.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1"};
+  run.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1", "AMD EPYC", "kvm"};
   run.deploys = 2;
   run.expected_deploys = 2;
   for (int i = 0; i < phases; ++i) {

@@ -53,7 +53,7 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
                              (i / 60'000) % 60, (i / 1000) % 60, i % 1000);
   r.finished_at = r.started_at;
   r.labels = {{"branch", i % 7 == 0 ? "feature" : "main"}};
-  r.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1"};
+  r.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1", "AMD EPYC", "kvm"};
   double start = 0;
   for (int p = 0; p < shape.phases; ++p) {
     PhaseRecord ph;

@@ -149,6 +149,30 @@ void add_attribute(CLI::App& app, AttributeCommand& c) {
   a->add_flag("--json", c.json, "Machine-readable output");
 }
 
+void add_changes(CLI::App& app, ChangesCommand& c) {
+  auto* ch = app.add_subcommand(
+      "changes", "Change points over the stored history, per phase and for the run total, "
+                 "labelled code or environment: exit 1 when a code change slowed something "
+                 "and is not accepted, 4 when only the environment did");
+  add_selection(ch, c.selection);
+  ch->add_option("--phase", c.phases,
+                 "Only this phase (repeatable; the run total is always shown)");
+  ch->add_option("--threshold", c.threshold,
+                 "Smallest change of the median in percent that counts (default 5)")
+      ->check(number_from(0.1, 1000));
+  ch->add_option("--alpha", c.alpha, "Permutation p a change must reach (default 0.01)")
+      ->check(number_from(0.001, 0.5));
+  ch->add_flag("--any-host", c.any_host,
+               "Mix runs of different host classes (CPU, count, memory, virtualization) in one "
+               "history");
+  ch->add_option("--accept", c.accept,
+                 "Mark the change at this run (id or prefix) as expected, for --phase or every "
+                 "series of its pipeline: it stops alerting");
+  ch->add_option("--note", c.note, "Why the change is expected (stored with --accept)");
+  ch->add_option("--store", c.store, "SQLite store");
+  ch->add_flag("--json", c.json, "Machine-readable output");
+}
+
 void add_compare(CLI::App& app, CompareCommand& c) {
   auto* cmp = app.add_subcommand("compare", "Judge runs against a baseline, phase by phase: "
                                             "exit 1 regressed, 4 inconclusive");
@@ -246,6 +270,7 @@ struct Commands {
   WaitCommand wait;
   AttributeCommand attribute;
   CompareCommand compare;
+  ChangesCommand changes;
   BaselineCommand baseline;
   AbCommand ab;
   ReportCommand report;
@@ -259,6 +284,8 @@ int dispatch(CLI::App& app, const Commands& c) {
     return command_attribute(c.attribute);
   if (app.got_subcommand("compare"))
     return command_compare(c.compare);
+  if (app.got_subcommand("changes"))
+    return command_changes(c.changes);
   if (app.got_subcommand("baseline"))
     return command_baseline(c.baseline);
   if (app.got_subcommand("ab"))
@@ -295,6 +322,7 @@ int cli_main(int argc, char** argv) {
   add_wait(app, c.wait);
   add_attribute(app, c.attribute);
   add_compare(app, c.compare);
+  add_changes(app, c.changes);
   add_baseline(app, c.baseline);
   add_ab(app, c.ab);
   add_report(app, c.report);

@@ -69,6 +69,18 @@ struct AttributeCommand {
   bool json = false;
 };
 
+struct ChangesCommand {
+  std::string store;
+  RunSelection selection;
+  std::vector<std::string> phases; // only these phases (the run total is always analysed)
+  double threshold = 5;            // percent: the smallest change of the median that counts
+  double alpha = 0.01;             // the permutation p a change must reach
+  bool any_host = false;           // mix host classes in one history
+  std::string accept;              // mark the change at this run (id or prefix) as expected
+  std::string note;                // why, stored with the acceptance
+  bool json = false;
+};
+
 struct CompareCommand {
   std::string store;
   std::string run; // one run id (or prefix)
@@ -126,6 +138,7 @@ int command_report(const ReportCommand& c);
 int command_import(const ImportCommand& c);
 int command_attribute(const AttributeCommand& c);
 int command_compare(const CompareCommand& c);
+int command_changes(const ChangesCommand& c);
 int command_baseline(const BaselineCommand& c);
 int command_ab(const AbCommand& c);
 int command_wait(const WaitCommand& c);

@@ -180,6 +180,8 @@ const Field<RunRecord> kRunFields[] = {
     nested<&R::host, &HostInfo::cpus>("cpus"),
     nested<&R::host, &HostInfo::memory_bytes>("memory_bytes"),
     nested<&R::host, &HostInfo::kernel>("kernel"),
+    nested<&R::host, &HostInfo::cpu_model>("cpu_model"),
+    nested<&R::host, &HostInfo::virtualization>("virtualization"),
     member<&R::run_dir>("run_dir", J::None),
 };
 

@@ -118,12 +118,21 @@ struct PhaseRecord {
   }
 };
 
+// The machine a run ran on. Everything but the hostname and the kernel makes its class (see
+// host_class): runs of one class are comparable, whatever runner of a fleet ran them.
 struct HostInfo {
   std::string hostname;
   int cpus = 0;
   int64_t memory_bytes = 0;
   std::string kernel;
+  std::string cpu_model;      // /proc/cpuinfo's model name; "" when unknown (older runs)
+  std::string virtualization; // none, container, kvm, xen, …; "" when unknown
 };
+
+// The host's class: CPU model, CPU count, memory to the nearest GiB and virtualization, as one
+// readable line ("AMD EPYC ×2, 24 GiB, container"). The kernel is left out on purpose: a kernel
+// upgrade is a change in the history of one class, labelled `environment`, not a new class.
+std::string host_class(const HostInfo& host);
 
 struct PrepareRecord { // the cold-mode prepare command: recorded, outside the run's timing
   PhaseStatus status = PhaseStatus::Passed;

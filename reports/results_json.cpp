@@ -104,7 +104,9 @@ json run_json(const RunRecord& run) {
                {{"hostname", run.host.hostname},
                 {"cpus", run.host.cpus},
                 {"memory", run.host.memory_bytes},
-                {"kernel", run.host.kernel}}},
+                {"kernel", run.host.kernel},
+                {"cpu_model", run.host.cpu_model},
+                {"virtualization", run.host.virtualization}}},
               {"phases", phases}};
   put_flat(out, run_fields(), run);
   if (run.prepare) {

@@ -10,6 +10,7 @@
 #include "probes/wait_report.hpp"
 #include "reports/phase_table.hpp"
 #include "reports/results_json.hpp"
+#include "runner/host_info.hpp"
 #include "runner/metrics_file.hpp"
 #include "runner/run_context.hpp"
 #include "runner/status_printer.hpp"

@@ -4,8 +4,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <random>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 namespace ciperf {
 namespace {
@@ -31,19 +29,6 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
   auto secs = std::chrono::floor<std::chrono::seconds>(ms);
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", utc(secs), (ms - secs).count());
-}
-
-HostInfo read_host_info() {
-  HostInfo host;
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) == 0)
-    host.hostname = name;
-  host.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
-  host.memory_bytes = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
-  utsname u{};
-  if (::uname(&u) == 0)
-    host.kernel = std::string(u.sysname) + " " + u.release;
-  return host;
 }
 
 } // namespace ciperf

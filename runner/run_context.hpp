@@ -1,7 +1,6 @@
 #pragma once
-// Facts about the run that are not about a phase: its id, wall-clock stamps, the host.
-#include "model/run_record.hpp"
-
+// Facts about the run that are not about a phase: its id and wall-clock stamps (the host: see
+// runner/host_info.hpp).
 #include <chrono>
 #include <string>
 
@@ -11,6 +10,5 @@ namespace ciperf {
 std::string new_run_id(std::chrono::system_clock::time_point now);
 // RFC 3339 UTC with milliseconds: `2026-11-27T15:01:02.345Z`.
 std::string rfc3339(std::chrono::system_clock::time_point t);
-HostInfo read_host_info();
 
 } // namespace ciperf

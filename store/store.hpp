@@ -88,6 +88,15 @@ public:
   // The newest baseline that has phases of `pipeline`.
   std::optional<std::string> newest_baseline_for(const std::string& pipeline);
 
+  // Change points a user accepted as expected (ciperf changes --accept): `phase` is a phase's
+  // name, "" for the run total or "*" for every series of the pipeline. Accepting twice is
+  // harmless.
+  struct AcceptedChange {
+    std::string pipeline, phase, run_id, accepted_at, note;
+  };
+  void accept_change(const AcceptedChange& change);
+  std::vector<AcceptedChange> accepted_changes();
+
   // The earliest time to ready among the last `window` successful waits under `key`.
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -164,6 +164,21 @@ CREATE TABLE service_costs (
   cpu_some_s REAL, cpu_full_s REAL, io_some_s REAL, io_full_s REAL,
   memory_some_s REAL, memory_full_s REAL,
   PRIMARY KEY (run, phase_idx, service_idx)
+);
+)sql",
+    // 6: history. The host fingerprint beyond hostname and kernel (its class: CPU model, count,
+    // memory, virtualization); the change points a user accepted as expected, per pipeline and
+    // phase ('' for the run total; '*' for every series of the pipeline).
+    R"sql(
+ALTER TABLE runs ADD COLUMN cpu_model TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN virtualization TEXT NOT NULL DEFAULT '';
+CREATE TABLE accepted_changes (
+  pipeline TEXT NOT NULL,
+  phase TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  accepted_at TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (pipeline, phase, run_id)
 );
 )sql",
 };

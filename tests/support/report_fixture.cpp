@@ -78,7 +78,7 @@ RunRecord fixture_run() {
   r.finished_at = "2026-11-27T12:00:12.500Z";
   r.wall_s = 12.5;
   r.labels = {{"branch", "main & \"dev\""}};
-  r.host = {"ci-1", 2, int64_t(8) << 30, "Linux 6.1"};
+  r.host = {"ci-1", 2, int64_t(8) << 30, "Linux 6.1", "AMD EPYC", "kvm"};
   r.deploys = 1;
   PhaseRecord deploy = phase(0, "deploy", "deploy", "base", "passed", 0, 3.0);
   deploy.budget_s = 2.0;

@@ -34,7 +34,7 @@ PhaseSample phase(const std::string& run, double wall, std::optional<double> cpu
 }
 
 HostInfo host(const std::string& kernel, int cpus) {
-  return {"ci-1", cpus, int64_t{8} << 30, kernel};
+  return {"ci-1", cpus, int64_t{8} << 30, kernel, "AMD EPYC", "kvm"};
 }
 
 // Three quiet baseline runs on one kernel; three candidate runs stalled for most of their time,

@@ -14,7 +14,7 @@ TEST_CASE("results.json carries every documented field and validates", "[results
   run.started_at = "2026-11-27T15:00:00.000Z";
   run.finished_at = "2026-11-27T15:00:01.500Z";
   run.wall_s = 1.5;
-  run.host = {"h", 2, 1024, "Linux 6"};
+  run.host = {"h", 2, 1024, "Linux 6", "AMD EPYC", "kvm"};
   run.deploys = 1;
   run.prepare = PrepareRecord{PhaseStatus::Passed, 0, 0.2, "logs/00-cold-prepare.log"};
   PhaseRecord p;

@@ -17,7 +17,7 @@ RunRecord sample_run(const std::string& id, const std::string& pipeline) {
   run.mode = RunMode::Normal;
   run.started_at = "2026-11-27T15:00:0" + id.substr(id.size() - 1) + ".000Z";
   run.labels = {{"branch", "main"}};
-  run.host = {"host", 2, 1 << 30, "Linux 6"};
+  run.host = {"host", 2, 1 << 30, "Linux 6", "AMD EPYC", "kvm"};
   run.expected_deploys = 1;
   return run;
 }

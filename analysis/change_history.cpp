@@ -1,0 +1,198 @@
+#include "analysis/change_history.hpp"
+
+#include "analysis/change_cause.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ciperf {
+
+const char* metric_name(ChangeMetric m) {
+  switch (m) {
+  case ChangeMetric::Wall:
+    return "wall";
+  case ChangeMetric::Cpu:
+    return "cpu";
+  case ChangeMetric::Memory:
+    return "memory";
+  case ChangeMetric::Io:
+    return "io";
+  case ChangeMetric::OwnPressure:
+    return "pressure";
+  }
+  return "?";
+}
+
+const char* metric_unit(ChangeMetric m) {
+  return m == ChangeMetric::Memory || m == ChangeMetric::Io ? "B" : "s";
+}
+
+const char* cause_name(ChangeCause c) {
+  return c == ChangeCause::Code ? "code" : "environment";
+}
+
+namespace {
+
+constexpr float kAbsent = std::numeric_limits<float>::quiet_NaN();
+
+float own_stall_s(const PhaseRecord& p) {
+  if (!p.own_pressure)
+    return kAbsent;
+  return static_cast<float>(p.own_pressure->cpu_some_s + p.own_pressure->io_some_s +
+                            p.own_pressure->memory_some_s);
+}
+
+float host_stall_share(const PhaseRecord& p) {
+  if (!p.pressure || !(p.wall_s > 0))
+    return kAbsent;
+  return static_cast<float>(std::min(1.0, p.pressure->cpu_some_s / p.wall_s));
+}
+
+HistoryPoint point_of(const PhaseRecord& p, uint32_t run) {
+  HistoryPoint pt;
+  pt.run = run;
+  pt.figure[static_cast<int>(ChangeMetric::Wall)] = static_cast<float>(p.wall_s);
+  pt.figure[static_cast<int>(ChangeMetric::Cpu)] = static_cast<float>(p.cpu_s());
+  pt.figure[static_cast<int>(ChangeMetric::Memory)] =
+      static_cast<float>(p.tree_memory_peak_bytes.value_or(p.max_rss_bytes));
+  pt.figure[static_cast<int>(ChangeMetric::Io)] =
+      p.tree_read_bytes ? static_cast<float>(*p.tree_read_bytes + p.tree_write_bytes.value_or(0))
+                        : static_cast<float>(p.read_bytes + p.write_bytes);
+  pt.figure[static_cast<int>(ChangeMetric::OwnPressure)] = own_stall_s(p);
+  pt.host_share = host_stall_share(p);
+  return pt;
+}
+
+// The values of one figure of a series and the run each came from (absent figures left out).
+struct Series {
+  std::vector<double> values;
+  std::vector<uint32_t> runs;
+};
+
+Series series_of(const std::vector<HistoryPoint>& points, ChangeMetric m) {
+  Series s;
+  for (const auto& p : points) {
+    float v = p.figure[static_cast<int>(m)];
+    if (!std::isnan(v)) {
+      s.values.push_back(v);
+      s.runs.push_back(p.run);
+    }
+  }
+  return s;
+}
+
+Series total_series(const std::vector<HistoryRun>& runs) {
+  Series s;
+  for (uint32_t i = 0; i < runs.size(); ++i)
+    if (runs[i].counts) {
+      s.values.push_back(runs[i].wall_s);
+      s.runs.push_back(i);
+    }
+  return s;
+}
+
+// Changes of one series, in run indices.
+void detect(const Series& s, const std::string& phase, ChangeMetric metric,
+            const ChangePointOptions& options, std::vector<SeriesChange>& out) {
+  for (auto& c : find_change_points(s.values, options)) {
+    SeriesChange sc;
+    sc.phase = phase;
+    sc.metric = metric;
+    sc.first_run = s.runs[c.at];
+    sc.window_start = s.runs[c.at - c.before_n];
+    sc.window_end = s.runs[c.at + c.after_n - 1] + 1;
+    sc.point = c;
+    out.push_back(std::move(sc));
+  }
+}
+
+} // namespace
+
+HistoryBuilder::HistoryBuilder(HistoryOptions options) : options_(std::move(options)) {}
+
+void HistoryBuilder::add_run(const RunRecord& run) {
+  HistoryKey key{run.pipeline, run.mode, options_.mix_host_classes ? "" : host_class(run.host),
+                 run.labels.count("tags") ? run.labels.at("tags") : ""};
+  History& h = histories_[key];
+  h.key = key;
+  HistoryRun r;
+  r.run_id = run.run_id;
+  r.started_at = run.started_at;
+  r.labels = run.labels;
+  r.kernel = run.host.kernel;
+  r.host_class = host_class(run.host);
+  r.wall_s = run.wall_s;
+  r.counts = run.status == RunStatus::Passed;
+  run_slot_[run.run_id] = {&h, static_cast<uint32_t>(h.runs.size())};
+  h.runs.push_back(std::move(r));
+}
+
+void HistoryBuilder::add_phase(const PhaseSample& phase) {
+  auto slot = run_slot_.find(phase.run_id);
+  if (slot == run_slot_.end() || phase.status != PhaseStatus::Passed || phase.background)
+    return;
+  if (!options_.phases.empty() && !options_.phases.count(phase.name))
+    return;
+  auto [history, run] = slot->second;
+  history->phases[phase.name].push_back(point_of(phase, run));
+  auto& r = history->runs[run];
+  if (phase.pressure) {
+    r.host_stall_s += phase.pressure->cpu_some_s;
+    r.pressured_wall_s += phase.wall_s;
+  }
+}
+
+// Accepted at the run that starts the change, or a few runs either side: a change's position
+// can move by a run or two as later runs refine it.
+bool HistoryBuilder::is_accepted(const std::string& pipeline, const SeriesChange& c) const {
+  auto tolerance = static_cast<uint32_t>(std::max(options_.detector.min_segment, 1));
+  for (const auto& [accepted_pipeline, phase, run_id] : options_.accepted) {
+    if (accepted_pipeline != pipeline || (phase != "*" && phase != c.phase))
+      continue;
+    auto slot = run_slot_.find(run_id);
+    if (slot == run_slot_.end() || slot->second.first->key.pipeline != pipeline)
+      continue;
+    uint32_t run = slot->second.second;
+    if ((run > c.first_run ? run - c.first_run : c.first_run - run) <= tolerance)
+      return true;
+  }
+  return false;
+}
+
+HistoryResult HistoryBuilder::finish() {
+  HistoryResult result;
+  for (auto& [key, h] : histories_) {
+    result.runs[key] = h.runs.size();
+    for (const auto& r : h.runs)
+      result.host_classes[key].insert(r.host_class);
+    std::vector<SeriesChange> found;
+    detect(total_series(h.runs), "", ChangeMetric::Wall, options_.detector, found);
+    for (const auto& [name, points] : h.phases)
+      for (ChangeMetric m : kChangeMetrics)
+        detect(series_of(points, m), name, m, options_.detector, found);
+    CauseJudge judge(h, found, options_.detector.min_segment);
+    for (const auto& sc : found) {
+      HistoryChange c;
+      c.history = key;
+      c.phase = sc.phase;
+      c.metric = sc.metric;
+      c.point = sc.point;
+      const auto& first = h.runs[sc.first_run];
+      c.run_id = first.run_id;
+      c.started_at = first.started_at;
+      c.labels = first.labels;
+      c.run_index = sc.first_run;
+      std::tie(c.cause, c.why) = judge.cause_of(sc);
+      c.accepted = is_accepted(key.pipeline, sc);
+      result.changes.push_back(std::move(c));
+    }
+  }
+  std::stable_sort(result.changes.begin(), result.changes.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.history, a.run_index, a.phase, a.metric) <
+           std::tie(b.history, b.run_index, b.phase, b.metric);
+  });
+  return result;
+}
+
+} // namespace ciperf

@@ -1,0 +1,232 @@
+// `ciperf changes` on histories imported from results.json files written by ciperf's own writer:
+// planted steps found at the right run and labelled by cause, acceptance, host classes, and an
+// A/A history within the documented false-alarm rate.
+#include "analysis/step_simulation.hpp"
+#include "reports/results_json.hpp"
+#include "support/ciperf_run.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace ciperf {
+namespace {
+
+using nlohmann::json;
+
+struct PlannedPhase {
+  std::string name;
+  std::vector<double> wall, cpu;
+};
+
+// A run of the history: phase figures from the planned series at `index`.
+RunRecord history_run(size_t index, const std::vector<PlannedPhase>& phases,
+                      const std::string& kernel, const std::string& cpu_model) {
+  RunRecord r;
+  r.run_id = fmt::format("20260101T000000Z-{:012x}", index + 1);
+  r.pipeline = "recipe";
+  r.status = RunStatus::Passed;
+  r.started_at = fmt::format("2026-01-{:02d}T{:02d}:{:02d}:00.000Z", 1 + index / 1440,
+                             index / 60 % 24, index % 60);
+  r.finished_at = r.started_at;
+  r.host = {"runner-1", 2, 24LL << 30, kernel, cpu_model, "kvm"};
+  r.labels["commit"] = fmt::format("c{:04d}", index);
+  double start = 0;
+  for (const auto& planned : phases) {
+    PhaseRecord p;
+    p.index = static_cast<int>(r.phases.size());
+    p.name = planned.name;
+    p.kind = PhaseKind::Other;
+    p.status = PhaseStatus::Passed;
+    p.exit_code = 0;
+    p.start_s = start;
+    p.wall_s = planned.wall[index];
+    p.user_s = planned.cpu[index];
+    p.max_rss_bytes = 50 << 20;
+    start += p.wall_s;
+    r.phases.push_back(p);
+  }
+  r.wall_s = start;
+  return r;
+}
+
+// Writes each run's results.json under dir and imports them all into the sandbox's store.
+void import_history(const test::Sandbox& box, const std::vector<RunRecord>& runs) {
+  std::vector<std::string> args = {"import", "--store", box.store().string()};
+  for (const auto& r : runs) {
+    auto file = box.dir / "history" / (r.run_id + ".json");
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << results_json(r);
+    args.push_back(file.string());
+  }
+  auto imported = box.ciperf(args);
+  REQUIRE(imported.exit_code == 0);
+}
+
+std::vector<double> series(size_t runs, double level, std::vector<Step> steps, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  StepSeriesSpec spec;
+  spec.runs = runs;
+  spec.level = level;
+  spec.steps = std::move(steps);
+  return simulate_steps(spec, rng);
+}
+
+// The change of `metric` in `phase` (null: the run total) nearest run `index`, or null.
+const json* change_near(const json& changes, const json& phase, const std::string& metric,
+                        size_t index, size_t tolerance = 2) {
+  for (const auto& c : changes) {
+    if (c["phase"] != phase || c["metric"] != metric)
+      continue;
+    auto id = c["run_id"].get<std::string>();
+    size_t at = std::stoul(id.substr(id.size() - 12), nullptr, 16) - 1;
+    if ((at > index ? at - index : index - at) <= tolerance)
+      return &c;
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("changes finds planted steps at their run and labels code and environment [changes]",
+          "[changes]") {
+  // 4 phases over 320 runs: `test` gets 20% slower at run 120 with its CPU (code); every phase
+  // 15% slower at run 200 (the host); `build` 12% slower at run 260 as the kernel changes.
+  constexpr size_t kRuns = 320;
+  std::vector<PlannedPhase> phases;
+  const char* names[] = {"build", "deploy", "test", "teardown"};
+  for (int i = 0; i < 4; ++i) {
+    std::vector<Step> steps;
+    if (i == 2)
+      steps.push_back({120, 0.20});
+    steps.push_back({200, 0.15});
+    if (i == 0)
+      steps.push_back({260, 0.12});
+    auto wall = series(kRuns, 1.0 + i, steps, 100 + i);
+    std::vector<Step> cpu_steps;
+    if (i == 2)
+      cpu_steps.push_back({120, 0.20});
+    auto cpu = series(kRuns, 0.8 + i, cpu_steps, 200 + i);
+    phases.push_back({names[i], wall, cpu});
+  }
+  std::vector<RunRecord> runs;
+  for (size_t i = 0; i < kRuns; ++i)
+    runs.push_back(history_run(i, phases, i < 260 ? "Linux 6.1.0" : "Linux 6.5.0", "AMD EPYC"));
+  test::Sandbox box;
+  import_history(box, runs);
+
+  auto result = box.ciperf({"changes", "--store", box.store().string(), "--json"});
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 1); // the code change at 120 slowed `test`: not accepted yet
+  auto doc = json::parse(result.out);
+  REQUIRE(doc["histories"].size() == 1);
+  const auto& changes = doc["histories"][0]["changes"];
+
+  const json* code = change_near(changes, "test", "wall", 120);
+  REQUIRE(code != nullptr);
+  CHECK((*code)["cause"] == "code");
+  CHECK((*code)["why"].get<std::string>().find("cpu") != std::string::npos);
+  CHECK((*code)["relative_change"].get<double>() == Approx(0.20).margin(0.04));
+  CHECK((*code)["labels"]["commit"].get<std::string>().rfind("c01", 0) == 0);
+  const json* cpu = change_near(changes, "test", "cpu", 120);
+  REQUIRE(cpu != nullptr);
+
+  for (const char* name : names) {
+    const json* host = change_near(changes, name, "wall", 200);
+    INFO(name);
+    REQUIRE(host != nullptr);
+    CHECK((*host)["cause"] == "environment");
+  }
+  const json* total_host = change_near(changes, nullptr, "wall", 200);
+  REQUIRE(total_host != nullptr);
+  CHECK((*total_host)["cause"] == "environment");
+  const json* total_code = change_near(changes, nullptr, "wall", 120);
+  REQUIRE(total_code != nullptr);
+  CHECK((*total_code)["cause"] == "code");
+  CHECK((*total_code)["why"].get<std::string>().find("test") != std::string::npos);
+
+  const json* kernel = change_near(changes, "build", "wall", 260);
+  REQUIRE(kernel != nullptr);
+  CHECK((*kernel)["cause"] == "environment");
+  CHECK((*kernel)["why"].get<std::string>().find("kernel") != std::string::npos);
+
+  // Nothing else: the other phases and figures held still.
+  size_t expected = 0;
+  for (const auto& c : changes)
+    expected += change_near(json::array({c}), c["phase"], c["metric"], 120) ||
+                change_near(json::array({c}), c["phase"], c["metric"], 200) ||
+                change_near(json::array({c}), c["phase"], c["metric"], 260);
+  CHECK(expected == changes.size());
+
+  SECTION("accepting the code change leaves only the environment's: exit 4, then 0") {
+    auto first_after = (*code)["run_id"].get<std::string>();
+    REQUIRE(box.ciperf({"changes", "--store", box.store().string(), "--accept", first_after,
+                        "--note", "new test suite"})
+                .exit_code == 0);
+    auto again = box.ciperf({"changes", "--store", box.store().string(), "--json"});
+    CHECK(again.exit_code == 4);
+    auto accepted = json::parse(again.out)["histories"][0]["changes"];
+    CHECK((*change_near(accepted, "test", "wall", 120))["accepted"] == true);
+    CHECK((*change_near(accepted, nullptr, "wall", 200))["accepted"] == false);
+    for (const auto* c : {total_host, kernel})
+      REQUIRE(box.ciperf({"changes", "--store", box.store().string(), "--accept",
+                          (*c)["run_id"].get<std::string>()})
+                  .exit_code == 0);
+    CHECK(box.ciperf({"changes", "--store", box.store().string()}).exit_code == 0);
+  }
+}
+
+TEST_CASE("changes keeps host classes apart unless asked, and says when it mixes them",
+          "[changes]") {
+  // 60 runs on one CPU model, 60 on a slower one: two histories without a step each; mixed,
+  // the step between them is there and labelled environment.
+  constexpr size_t kRuns = 120;
+  std::vector<PlannedPhase> phases;
+  for (int i = 0; i < 3; ++i)
+    phases.push_back({fmt::format("p{}", i), series(kRuns, 1.0, {{60, 0.3}}, 300 + i),
+                      series(kRuns, 0.9, {{60, 0.3}}, 400 + i)});
+  std::vector<RunRecord> runs;
+  for (size_t i = 0; i < kRuns; ++i)
+    runs.push_back(history_run(i, phases, "Linux 6.1.0", i < 60 ? "AMD EPYC" : "Intel Atom"));
+  test::Sandbox box;
+  import_history(box, runs);
+
+  auto apart = box.ciperf({"changes", "--store", box.store().string(), "--json"});
+  INFO(apart.out << apart.err);
+  REQUIRE(apart.exit_code == 0);
+  auto doc = json::parse(apart.out);
+  REQUIRE(doc["histories"].size() == 2);
+  for (const auto& h : doc["histories"])
+    CHECK(h["changes"].empty());
+
+  auto mixed = box.ciperf({"changes", "--store", box.store().string(), "--any-host"});
+  INFO(mixed.out);
+  CHECK(mixed.exit_code == 4);
+  CHECK(mixed.out.find("mixes 2 host classes") != std::string::npos);
+  CHECK(mixed.out.find("host class AMD EPYC") != std::string::npos);
+}
+
+TEST_CASE("an A/A history of 2,000 runs stays within the documented false-alarm rate",
+          "[changes]") {
+  // README: at most 1 false change point per 1,000 runs and series. 2,000 runs of 2 phases, run
+  // total included: 3 series × 2 × 5 figures could give at most a handful; the bound is checked
+  // on the wall series, CPU series and the total.
+  constexpr size_t kRuns = 2000;
+  std::vector<PlannedPhase> phases;
+  for (int i = 0; i < 2; ++i)
+    phases.push_back(
+        {fmt::format("p{}", i), series(kRuns, 1.0, {}, 500 + i), series(kRuns, 0.9, {}, 600 + i)});
+  std::vector<RunRecord> runs;
+  for (size_t i = 0; i < kRuns; ++i)
+    runs.push_back(history_run(i, phases, "Linux 6.1.0", "AMD EPYC"));
+  test::Sandbox box;
+  import_history(box, runs);
+  auto result = box.ciperf({"changes", "--store", box.store().string(), "--json"});
+  INFO(result.out << result.err);
+  auto changes = json::parse(result.out)["histories"][0]["changes"];
+  // 5 series (2 walls, 2 CPUs, the total) × 2 per series at 1 per 1,000 runs.
+  CHECK(changes.size() <= 10);
+  CHECK(result.exit_code != 2);
+}
+
+} // namespace ciperf
