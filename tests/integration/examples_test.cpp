@@ -30,6 +30,16 @@ TEST_CASE("examples/abra-recipe.yml passes ciperf check", "[examples]") {
   CHECK(r.exit_code == 0);
 }
 
+TEST_CASE("examples/warm-service pipelines pass ciperf check", "[examples]") {
+  // compare.py runs them for minutes; here they are only checked.
+  Sandbox box;
+  for (const char* name : {"per-run.yml", "shared.yml"}) {
+    auto r = box.ciperf({"check", CIPERF_SOURCE_DIR "/examples/warm-service/" + std::string(name)});
+    INFO(name << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  }
+}
+
 TEST_CASE("examples/abra-recipe.yml splits each deploy into pull then start then converge",
           "[examples]") {
   // cc-ci's cold runners pay the image pull; warm ones do not. Only phases of their own let
