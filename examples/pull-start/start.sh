@@ -8,11 +8,11 @@ state=$1 port=$2 python=$3
 root=$state/container/rootfs
 rm -rf "$state/container"
 mkdir -p "$root"
-for digest in $(cat "$state/registry/layers"); do
+while read -r digest; do
   layer=$state/cache/layers/$digest
   [ -d "$layer" ] || { echo "layer $digest is not pulled" >&2; exit 1; }
   cp -al "$layer/." "$root/"
-done
+done < "$state/registry/layers"
 setsid "$python" -m http.server --bind 127.0.0.1 --directory "$root/srv" "$port" \
   > "$state/container/service.log" 2>&1 < /dev/null &
 echo $! > "$state/container/pid"
