@@ -15,7 +15,9 @@ std::vector<double> simulate_steps(const StepSeriesSpec& spec, std::mt19937_64& 
   for (size_t i = 0; i < spec.runs; ++i) {
     while (next_step < spec.steps.size() && spec.steps[next_step].at == i)
       level *= 1 + spec.steps[next_step++].relative;
-    double v = level * std::exp(noise(rng));
+    double drift =
+        1 + spec.drift_swing * std::sin(2 * M_PI * static_cast<double>(i) / spec.drift_period);
+    double v = level * drift * std::exp(noise(rng));
     if (uniform(rng) < spec.outlier_rate)
       v *= spec.outlier_min + (spec.outlier_max - spec.outlier_min) * uniform(rng);
     values[i] = v;

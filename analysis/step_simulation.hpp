@@ -20,6 +20,10 @@ struct StepSeriesSpec {
   double cv = 0.03;                            // the noise around the level
   double outlier_rate = 0.02;                  // runs stalled by a co-tenant
   double outlier_min = 1.2, outlier_max = 2.0; // how much slower a stalled run is
+  // A drifting host: the level swings by ±drift_swing (relative) over drift_period runs, a
+  // co-tenant's load coming and going. 0: a steady host.
+  double drift_swing = 0;
+  double drift_period = 200;
   std::vector<Step> steps;
 };
 
