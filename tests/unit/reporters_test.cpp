@@ -7,8 +7,10 @@
 #include "support/report_fixture.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
@@ -101,6 +103,37 @@ TEST_CASE("markdown stays under 64 KiB however many phases", "[reports]") {
   CHECK(text.size() <= 64 * 1024);
   CHECK(text.find("more phases not shown") != std::string::npos);
   CHECK(text.find("The vital few") != std::string::npos);
+  require_valid("md", text);
+}
+
+TEST_CASE("markdown lists every failure before the cut of a long run", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  PhaseRecord model = run.phases.front();
+  model.status = PhaseStatus::Passed;
+  model.exit_code = 0;
+  model.message.clear();
+  for (int i = 0; i < 3000; ++i) { // the last 4 fail: far past where the phase table stops
+    model.index = static_cast<int>(run.phases.size());
+    model.name = "case-" + std::to_string(i) + std::string(40, 'x');
+    bool fails = i >= 2996;
+    model.status = fails ? PhaseStatus::Failed : PhaseStatus::Passed;
+    model.exit_code = fails ? 1 : 0;
+    run.phases.push_back(model);
+  }
+  auto failures = std::count_if(run.phases.begin(), run.phases.end(),
+                                [](const PhaseRecord& p) { return p.failed(); });
+  std::string text = render("md", report);
+  CHECK(text.size() <= 64 * 1024);
+  CHECK(text.find("more phases not shown") != std::string::npos);
+  size_t heading = text.find(fmt::format("### ❌ {} phases failed", failures));
+  REQUIRE(heading != std::string::npos);
+  for (int i = 2996; i < 3000; ++i) {
+    size_t at = text.find("case-" + std::to_string(i) + "x");
+    REQUIRE(at != std::string::npos);
+    CHECK(at > heading);
+  }
+  CHECK(heading < text.find("| phase | tier |")); // before the phase table
   require_valid("md", text);
 }
 
