@@ -37,6 +37,17 @@ svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}s
 .bound{font-weight:600}
 .outcome{padding:8px 12px;border-left:4px solid;margin:0 0 12px}.outcome.regressed{border-color:#cf222e;background:#ffebe9}
 .outcome.inconclusive{border-color:#bc4c00;background:#fff1e5}.outcome.no-regression{border-color:#1a7f37;background:#dafbe1}
+:root{color-scheme:light dark}
+@media (prefers-color-scheme:dark){
+body{color:#e6edf3;background:#0d1117}h2{border-color:#30363d}.meta,.note{color:#9198a1}
+th,td{border-color:#21262d}th{background:#161b22}.share{background:#21262d}.share i{background:#4493f8}
+.passed{background:#238636}.failed,.incomplete{background:#da3633}.timeout{background:#bd561d}.over{color:#ff7b72}
+svg text{fill:#e6edf3}svg .tick{fill:#9198a1}svg .grid{stroke:#30363d}
+.phase,.bar{fill:#6e7681}.kind-deploy,.bar.vital{fill:#4493f8}.kind-wait{fill:#d29922}.kind-build{fill:#ab7df8}.kind-test{fill:#3fb950}
+.status-failed,.status-timeout,.cumulative,.cut{stroke:#ff7b72}.probe-fail,.whisker,.median{stroke:#e6edf3}.probe-ok{stroke:#3fb950}
+.cold rect{fill:#1f4a7a;stroke:#4493f8}.warm rect{fill:#6b3a14;stroke:#f0883e}.spark polyline{stroke:#4493f8}.spark circle{fill:#4493f8}
+.outcome.regressed{background:#3d1418}.outcome.inconclusive{background:#3d2410}.outcome.no-regression{background:#12321d}
+}
 )css";
 
 std::string e(std::string_view s) {
