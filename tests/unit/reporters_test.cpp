@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace ciperf;
@@ -137,11 +138,22 @@ TEST_CASE("markdown lists every failure before the cut of a long run", "[reports
   require_valid("md", text);
 }
 
-TEST_CASE("hyperfine export needs a baseline", "[reports]") {
+TEST_CASE("hyperfine export without a baseline gives the run's phases, one sample each",
+          "[reports]") {
   Report report = test::fixture_report();
-  report.baseline.reset();
-  std::ostringstream out;
-  CHECK_THROWS_WITH(report_format("hyperfine").write(report, out), Catch::Contains("--baseline"));
+  report.baseline_named = false; // the run's newest baseline, there for the charts only
+  std::string text = render("hyperfine", report);
+  auto doc = nlohmann::json::parse(text);
+  const RunRecord& run = report.runs.front().record;
+  size_t ran = std::count_if(run.phases.begin(), run.phases.end(),
+                             [](const PhaseRecord& p) { return p.ran(); });
+  REQUIRE(doc["results"].size() == ran);
+  const auto& first = doc["results"][0];
+  CHECK(first["times"].size() == 1);
+  CHECK(first["mean"].get<double>() == run.phases.front().wall_s);
+  CHECK(first["stddev"].is_null());
+  CHECK(first["parameters"]["run"] == run.run_id);
+  require_valid("hyperfine", text);
 }
 
 TEST_CASE("an unknown format names the known ones", "[reports]") {
