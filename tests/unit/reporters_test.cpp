@@ -107,6 +107,27 @@ TEST_CASE("markdown stays under 64 KiB however many phases", "[reports]") {
   require_valid("md", text);
 }
 
+TEST_CASE("csv keeps its columns and appends labels and failure facts", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  run.labels = {{"branch", "main"}, {"sha", "a,b"}};
+  PhaseRecord& phase = run.phases.front();
+  phase.status = PhaseStatus::Failed;
+  phase.exit_code.reset();
+  phase.signal = 9;
+  phase.message = "killed, \"OOM\"";
+  std::string text = render("csv", report);
+  std::string header = text.substr(0, text.find('\n'));
+  CHECK(header == "run_id,pipeline,mode,run_status,started_at,index,phase,kind,tier,status,"
+                  "exit_code,background,start_s,wall_s,user_s,sys_s,max_rss_bytes,read_bytes,"
+                  "write_bytes,budget_s,over_budget,cpu_stall_s,io_stall_s,memory_stall_s,"
+                  "labels,signal,message");
+  std::string row = text.substr(header.size() + 1);
+  row = row.substr(0, row.find('\n'));
+  CHECK_THAT(row, Catch::EndsWith(",\"branch=main;sha=a,b\",9,\"killed, \"\"OOM\"\"\""));
+  require_valid("csv", text);
+}
+
 TEST_CASE("markdown lists every failure before the cut of a long run", "[reports]") {
   Report report = test::fixture_report();
   RunRecord& run = report.runs.front().record;
