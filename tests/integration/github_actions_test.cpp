@@ -168,3 +168,36 @@ TEST_CASE("on GitHub Actions an unwritable step summary is one warning, not a fa
   CHECK(r.process.exit_code == 0);
   CHECK_THAT(r.process.err, Contains("GITHUB_STEP_SUMMARY is not set"));
 }
+
+TEST_CASE("on GitHub Actions compare annotates each regressed phase, off stdout",
+          "[cli][gha][serial]") {
+  // As in confirm_test: one phase five times slower while a marker exists, a 100% threshold.
+  Sandbox box;
+  auto marker = box.dir / "slow.marker";
+  auto file = box.write_pipeline("version: 1\npipeline: marker\ncold: {prepare: \"true\"}\n"
+                                 "phases:\n  - name: cpu\n    run: 'if [ -f " +
+                                 marker.string() + " ]; then sleep 0.25; else sleep 0.05; fi'\n");
+  std::string store = box.store().string();
+  REQUIRE(box.ciperf({"baseline", file.string(), "--runs", "6", "--name", "main", "--store", store})
+              .exit_code == 0);
+  auto runs = nlohmann::json::parse(box.ciperf({"runs", "--json", "--store", store}).out);
+  std::string before = runs[0]["run_id"];
+  std::ofstream(marker).put('x');
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(box.ciperf({"run", file.string(), "--store", store}).exit_code == 0);
+  std::vector<std::string> compare = {"compare",     "--since", before,   "--baseline", "main",
+                                      "--threshold", "100",     "--json", "--store",    store};
+  ProcessOptions actions;
+  actions.env = {"GITHUB_ACTIONS=true"};
+  auto judged = box.ciperf(compare, actions);
+  INFO(judged.out << judged.err);
+  REQUIRE(judged.exit_code == 1);
+  CHECK(nlohmann::json::parse(judged.out)["verdict"] == "regressed"); // stdout stays JSON
+  auto errors = starting_with(executed_commands(judged.err), "::error");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], StartsWith("::error title=marker (normal) phase cpu regressed::"));
+  CHECK(executed_commands(judged.out).empty());
+  auto plain = box.ciperf(compare);
+  CHECK(plain.exit_code == 1);
+  CHECK(executed_commands(plain.err).empty());
+}
