@@ -3,8 +3,13 @@
 #include "analysis/comparison.hpp"
 #include "model/run_record.hpp"
 #include "runner/github_actions.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fcntl.h>
+#include <sstream>
+#include <unistd.h>
 
 using namespace ciperf;
 
@@ -80,4 +85,76 @@ TEST_CASE("regressed phases get an error, host moves a warning, the rest nothing
     row.verdict = v;
     CHECK_FALSE(verdict_annotation("ci", RunMode::Warm, row));
   }
+}
+
+namespace {
+
+// What `write` wrote to stdout (fd 1, where GithubActionsLog writes, as the echo does).
+template <typename F> std::string captured_stdout(F&& write) {
+  test::TempDir dir;
+  auto path = (dir / "stdout").string();
+  std::fflush(stdout);
+  int saved = ::dup(STDOUT_FILENO);
+  int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ::dup2(file, STDOUT_FILENO);
+  ::close(file);
+  write();
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  return test::read_file(path);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+} // namespace
+
+TEST_CASE("echoed output is stopped whenever it may flow, and resumed for ciperf's commands",
+          "[gha]") {
+  Redactor none;
+  PhaseRecord failed;
+  failed.name = "a";
+  failed.status = PhaseStatus::Failed;
+  failed.exit_code = 1;
+  auto lines = lines_of(captured_stdout([&] {
+    GithubActionsLog log(none, "ci.yml", /*echo=*/true);
+    log.output_may_follow(); // a background phase started before any phase
+    log.phase_started("a");
+    log.phase_finished(failed, 4, "", /*output_follows=*/true);
+  }));
+  REQUIRE(lines.size() == 9);
+  auto token = [](const std::string& stop) {
+    return stop.substr(std::string("::stop-commands::").size());
+  };
+  CHECK_THAT(lines[0], Catch::StartsWith("::stop-commands::ciperf-"));
+  CHECK(lines[1] == "::" + token(lines[0]) + "::");
+  CHECK(lines[2] == "::group::a");
+  CHECK_THAT(lines[3], Catch::StartsWith("::stop-commands::ciperf-"));
+  CHECK(token(lines[3]) != token(lines[0])); // a new token each time
+  CHECK(lines[4] == "::" + token(lines[3]) + "::");
+  CHECK(lines[5] == "::endgroup::");
+  CHECK_THAT(lines[6], Catch::StartsWith("::error file=ci.yml,line=4,title=phase a failed::"));
+  CHECK_THAT(lines[7], Catch::StartsWith("::stop-commands::ciperf-"));
+  // the background's output may still flow until the log ends, then commands run again
+  CHECK(lines[8] == "::" + token(lines[7]) + "::");
+  CHECK(lines.back() == lines[8]);
+}
+
+TEST_CASE("without echo nothing is stopped: groups and annotations only", "[gha]") {
+  Redactor none;
+  PhaseRecord passed;
+  passed.name = "a";
+  passed.status = PhaseStatus::Passed;
+  auto text = captured_stdout([&] {
+    GithubActionsLog log(none, "ci.yml", /*echo=*/false);
+    log.output_may_follow();
+    log.phase_started("a");
+    log.phase_finished(passed, 4, "", true);
+  });
+  CHECK(text == "::group::a\n::endgroup::\n");
 }
