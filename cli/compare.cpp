@@ -11,6 +11,7 @@
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/comparison_view.hpp"
 #include "runner/confirmation_runs.hpp"
+#include "runner/github_actions.hpp"
 #include "runner/orchestrator.hpp"
 #include "store/store.hpp"
 
@@ -310,6 +311,13 @@ int command_compare(const CompareCommand& c) {
   }
   write_comparison(compared, *base, options.threshold, judgement.outcome,
                    c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation);
+  if (running_in_github_actions()) { // on stderr: stdout may be --json
+    std::cout.flush();
+    for (const auto& group : compared)
+      for (const auto& row : group.rows)
+        if (auto a = verdict_annotation(group.group->pipeline, group.group->mode, row))
+          std::cerr << annotation_line(*a, Redactor());
+  }
   if (confirmation && confirmation->failed_exit_code == kExitInterrupted)
     return kExitInterrupted; // Ctrl-C during the reruns: the user stopped it, as for ciperf run
   return exit_code_for(judgement.outcome);

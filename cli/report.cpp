@@ -22,8 +22,6 @@ int command_report(const ReportCommand& c) {
   if (!c.run.empty() && says_something(c.selection))
     throw UsageError("report takes RUN or filters (--pipeline, --mode, --label, --since, "
                      "--last), not both");
-  if (format.needs_baseline && c.baseline.empty())
-    throw UsageError("--format " + c.format + " describes a baseline: pass --baseline NAME");
   Store store = open_existing_store(c.store);
   ReportRequest request;
   if (!c.run.empty())

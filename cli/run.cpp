@@ -6,6 +6,7 @@
 #include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/phase_table.hpp"
+#include "runner/github_actions.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
@@ -29,6 +30,7 @@ int command_run(const RunCommand& c) {
   explain_selection(selection, Redactor(secret_values(pipeline)));
   options.verbose = c.verbose;
   options.accounting = c.accounting;
+  options.github_actions = running_in_github_actions();
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
   RunOutcome outcome = run_pipeline(pipeline, options, store);
   auto style = ConsoleStyle::detect(c.verbose);
@@ -36,6 +38,11 @@ int command_run(const RunCommand& c) {
   std::cout << run_summary_line(outcome.record) << "\n";
   if (outcome.results_written)
     std::cout << "results: " << terminal_escape(outcome.record.run_dir) << "/results.json\n";
+  if (options.github_actions)
+    if (auto problem = append_run_summary(store, outcome.record.run_id)) {
+      std::cout.flush();
+      std::cerr << "ciperf: warning: no step summary: " << terminal_escape(*problem) << "\n";
+    }
   return outcome.exit_code;
 }
 

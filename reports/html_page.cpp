@@ -34,9 +34,22 @@ svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}s
 .cold rect{fill:#a5d6ff;stroke:#0969da}.warm rect{fill:#ffd8b5;stroke:#bc4c00}.whisker,.median{stroke:#1f2328}
 .spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}
 .legend span{margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+.sw-deploy{background:#0969da}.sw-wait{background:#bf8700}.sw-build{background:#8250df}.sw-test{background:#1a7f37}.sw-teardown{background:#6e7781}.sw-cold{background:#a5d6ff}.sw-warm{background:#ffd8b5}
 .bound{font-weight:600}
 .outcome{padding:8px 12px;border-left:4px solid;margin:0 0 12px}.outcome.regressed{border-color:#cf222e;background:#ffebe9}
 .outcome.inconclusive{border-color:#bc4c00;background:#fff1e5}.outcome.no-regression{border-color:#1a7f37;background:#dafbe1}
+:root{color-scheme:light dark}
+@media (prefers-color-scheme:dark){
+body{color:#e6edf3;background:#0d1117}h2{border-color:#30363d}.meta,.note{color:#9198a1}
+th,td{border-color:#21262d}th{background:#161b22}.share{background:#21262d}.share i{background:#4493f8}
+.passed{background:#238636}.failed,.incomplete{background:#da3633}.timeout{background:#bd561d}.over{color:#ff7b72}
+svg text{fill:#e6edf3}svg .tick{fill:#9198a1}svg .grid{stroke:#30363d}
+.phase,.bar{fill:#6e7681}.kind-deploy,.bar.vital{fill:#4493f8}.kind-wait{fill:#d29922}.kind-build{fill:#ab7df8}.kind-test{fill:#3fb950}
+.status-failed,.status-timeout,.cumulative,.cut{stroke:#ff7b72}.probe-fail,.whisker,.median{stroke:#e6edf3}.probe-ok{stroke:#3fb950}
+.cold rect{fill:#1f4a7a;stroke:#4493f8}.warm rect{fill:#6b3a14;stroke:#f0883e}.spark polyline{stroke:#4493f8}.spark circle{fill:#4493f8}
+.sw-deploy{background:#4493f8}.sw-wait{background:#d29922}.sw-build{background:#ab7df8}.sw-test{background:#3fb950}.sw-cold{background:#1f4a7a}.sw-warm{background:#6b3a14}
+.outcome.regressed{background:#3d1418}.outcome.inconclusive{background:#3d2410}.outcome.no-regression{background:#12321d}
+}
 )css";
 
 std::string e(std::string_view s) {
@@ -69,11 +82,11 @@ void write_summary(const RunRecord& r, std::string& out) {
 
 void write_waterfall(const RunRecord& r, std::string& out) {
   out += "<h2>Waterfall</h2>\n<p class=\"legend note\">"
-         "<span><i class=\"sw\" style=\"background:#0969da\"></i>deploy</span>"
-         "<span><i class=\"sw\" style=\"background:#bf8700\"></i>wait</span>"
-         "<span><i class=\"sw\" style=\"background:#8250df\"></i>build</span>"
-         "<span><i class=\"sw\" style=\"background:#1a7f37\"></i>test</span>"
-         "<span><i class=\"sw\" style=\"background:#6e7781\"></i>teardown</span>"
+         "<span><i class=\"sw sw-deploy\"></i>deploy</span>"
+         "<span><i class=\"sw sw-wait\"></i>wait</span>"
+         "<span><i class=\"sw sw-build\"></i>build</span>"
+         "<span><i class=\"sw sw-test\"></i>test</span>"
+         "<span><i class=\"sw sw-teardown\"></i>teardown</span>"
          "<span>ticks on a wait: probe attempts (green: ready)</span></p>\n";
   out += waterfall_svg(r) + "\n";
 }
@@ -167,9 +180,8 @@ void write_box_plots(const Report& report, std::string& out) {
   if (cold.empty())
     return;
   out +=
-      "<h2>Cold vs warm</h2>\n<p class=\"legend note\"><span><i class=\"sw\" "
-      "style=\"background:#a5d6ff\"></i>cold</span><span><i class=\"sw\" "
-      "style=\"background:#ffd8b5\"></i>warm</span>baseline " +
+      "<h2>Cold vs warm</h2>\n<p class=\"legend note\"><span><i class=\"sw sw-cold\">"
+      "</i>cold</span><span><i class=\"sw sw-warm\"></i>warm</span>baseline " +
       e(report.baseline->name) + ", " + std::to_string(report.baseline->runs_per_mode) +
       " runs per mode; each phase on its own axis, fastest to slowest run; medians (cold / warm) "
       "on the right</p>\n";

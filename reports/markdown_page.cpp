@@ -1,7 +1,7 @@
 // GitHub-flavoured Markdown for a PR comment, $GITHUB_STEP_SUMMARY or a Drone card: the run's
-// status and phase table with share bars and budget flags, the verdicts against a baseline, and
-// the vital few. GitHub truncates comments past 65,536 characters, so tables stop early enough
-// to keep the whole report under 64 KiB.
+// status, its failed phases (first, so no cut hides them), its phase table with share bars and
+// budget flags, the verdicts against a baseline, and the vital few. GitHub truncates comments past
+// 65,536 characters, so tables stop early enough to keep the whole report under 64 KiB.
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/interval_text.hpp"
@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -20,11 +21,14 @@ namespace {
 constexpr size_t kLimit = 64 * 1024;
 // Where each table must stop, leaving room for the sections after it (their headers, the
 // over-budget line of at most kMaxFlags, the closing line).
+constexpr size_t kFailuresCeiling = 24 * 1024;
 constexpr size_t kPhasesCeiling = kLimit - 16 * 1024;
 constexpr size_t kVerdictsCeiling = kLimit - 8 * 1024;
 constexpr size_t kVitalCeiling = kLimit - 2 * 1024;
 constexpr size_t kMaxFlags = 2048;
 constexpr size_t kMaxCell = 120;
+// Failures listed before the phase table: enough for any real run, few enough to leave it room.
+constexpr int kMaxFailures = 100;
 
 // Cut, then escaped: one long name cannot eat the budget.
 std::string cell(std::string_view text) {
@@ -52,12 +56,17 @@ public:
       : out_(out), ceiling_(ceiling) {
     out_ += header;
   }
+  BoundedTable(std::string& out, size_t ceiling, const std::string& header, int max_rows)
+      : BoundedTable(out, ceiling, header) {
+    max_rows_ = max_rows;
+  }
   void row(const std::string& line) {
-    if (out_.size() + line.size() > ceiling_) {
+    if (out_.size() + line.size() > ceiling_ || rows_ >= max_rows_) {
       ++dropped_;
       return;
     }
     out_ += line;
+    ++rows_;
   }
   void close(const char* what) {
     if (dropped_ > 0)
@@ -70,6 +79,8 @@ public:
 private:
   std::string& out_;
   size_t ceiling_;
+  int max_rows_ = std::numeric_limits<int>::max();
+  int rows_ = 0;
   int dropped_ = 0;
 };
 
@@ -80,6 +91,26 @@ std::string budget_flag(const PhaseRecord& p) {
                        : fmt::format("within {}", human_seconds(*p.budget_s));
 }
 
+// Before the phase table, which a long run has cut: every failed phase (up to a bound), with
+// how many there are, so that the one that matters is never among those not shown.
+void write_failures(const RunRecord& r, std::string& out) {
+  int failures = 0;
+  for (const auto& p : r.phases)
+    failures += p.failed();
+  if (failures == 0)
+    return;
+  out += fmt::format("### ❌ {} phase{} failed\n\n", failures, failures == 1 ? "" : "s");
+  BoundedTable table(out, kFailuresCeiling,
+                     "| # | phase | status | wall | why |\n|---:|---|---|---:|---|\n",
+                     kMaxFailures);
+  for (const auto& p : r.phases)
+    if (p.failed())
+      table.row(fmt::format("| {} | {} | **{}** | {} | {} |\n", p.index + 1, cell(p.name),
+                            to_string(p.status), human_seconds(p.wall_s),
+                            cell(failure_summary(p))));
+  table.close("failed phases");
+}
+
 void write_run(const RunRecord& r, std::string& out) {
   out += fmt::format("## {} {} {} in {}\n\n", status_mark(to_string(r.status)), cell(r.pipeline),
                      to_string(r.status), human_seconds(r.wall_s));
@@ -87,6 +118,7 @@ void write_run(const RunRecord& r, std::string& out) {
                      cell(r.run_id), cell(to_string(r.mode)), cell(r.started_at), r.deploys,
                      r.expected_deploys ? fmt::format(" (expected {})", *r.expected_deploys) : "",
                      cell(r.host.hostname), r.host.cpus);
+  write_failures(r, out);
   BoundedTable table(out, kPhasesCeiling,
                      "| phase | tier | status | wall | share | | CPU | budget |\n"
                      "|---|---|---|---:|---:|---|---:|---|\n");

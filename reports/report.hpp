@@ -34,6 +34,7 @@ struct Report {
   std::optional<ColdWarmGap> gap;
   std::vector<ResourceRow> resources;
   std::optional<Baseline> baseline;      // cold and warm samples: box plots, hyperfine's layout
+  bool baseline_named = false;           // asked for (--baseline), not the run's newest one
   std::vector<PhaseComparison> verdicts; // the newest run's pipeline against the baseline
   std::vector<std::string> trend_runs;   // run ids, oldest first
   std::vector<PhaseTrend> trends;

@@ -13,7 +13,8 @@ const ReportFormat kFormats[] = {
     {"otlp", "an OpenTelemetry collector's file receiver", make_otlp_export, nullptr},
     {"csv", "spreadsheets, pandas", make_csv_export, nullptr},
     {"json", "scripts: each run as its results.json", make_json_export, nullptr},
-    {"hyperfine", "hyperfine's plotting scripts (a baseline)", nullptr, make_hyperfine_page, true},
+    {"hyperfine", "hyperfine's plotting scripts (a baseline, or a run's phases)", nullptr,
+     make_hyperfine_page},
 };
 
 } // namespace

@@ -32,7 +32,6 @@ struct ReportFormat {
   std::string_view audience;                  // for --help
   std::unique_ptr<Exporter> (*export_runs)(); // set for the exports
   std::unique_ptr<PageRenderer> (*render)();  // set for the pages
-  bool needs_baseline = false;                // describes a baseline rather than runs
 
   bool exports() const { return export_runs != nullptr; }
   // Every run of report.runs through a new exporter, or the page of `report`.

@@ -186,6 +186,7 @@ Report load_report(Store& store, const ReportRequest& request) {
     report.baseline = store.load_baseline(*request.baseline);
     if (!report.baseline)
       throw UsageError("no baseline named '" + *request.baseline + "' in " + store.path());
+    report.baseline_named = true;
   }
   bool baseline_only = report.baseline && !request.run && !request.filtered;
   std::optional<RunRecord> newest;

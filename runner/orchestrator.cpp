@@ -10,6 +10,7 @@
 #include "probes/wait_report.hpp"
 #include "reports/phase_table.hpp"
 #include "reports/results_json.hpp"
+#include "runner/github_actions.hpp"
 #include "runner/host_info.hpp"
 #include "runner/metrics_file.hpp"
 #include "runner/run_context.hpp"
@@ -115,6 +116,7 @@ private:
   Supervisor supervisor_;
   PhaseRunner runner_;
   StatusPrinter status_;
+  std::optional<GithubActionsLog> actions_; // under GitHub Actions, for the run's phases
   EnvMap base_env_;
   RunRecord record_;
   fs::path run_dir_;
@@ -372,6 +374,10 @@ void PipelineRun::finish_phase(PhaseRecord& record) {
     status_.note("warning: " + redactor_.apply(error));
   redact(record, redactor_);
   status_.phase_finished(record);
+  if (actions_)
+    actions_->phase_finished(record, p_.phases[static_cast<size_t>(record.index)].line,
+                             record.log.empty() ? "" : (run_dir_ / record.log).string(),
+                             !backgrounds_.empty());
   with_store([&] { store_.record_phase(record_.run_id, record); });
   checkpoint(false);
 }
@@ -382,6 +388,8 @@ void PipelineRun::run_phase(size_t i) {
   fs::path metrics = metrics_path(i); // created by the phase if it has metrics to give
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   status_.phase_started(record);
+  if (actions_)
+    actions_->phase_started(record.name);
   auto services_before = read_services();
   Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
   fill(record, e);
@@ -403,6 +411,8 @@ void PipelineRun::run_wait_phase(size_t i) {
   PhaseRecord& record = record_.phases[i];
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   status_.phase_started(record);
+  if (actions_)
+    actions_->phase_started(record.name);
   // The history key is stored, so it is redacted like every name (and stays stable run to run).
   std::string key = redactor_.apply(p_.name + "/" + spec.name);
   WaitHistory history;
@@ -467,6 +477,8 @@ void PipelineRun::start_background(size_t i) {
   if (handle) {
     backgrounds_.push_back({i, *handle, pressure});
     services_.push_back({i, *handle});
+    if (actions_)
+      actions_->output_may_follow();
     status_.note(
         fmt::format("[{}/{}] {} started in the background", i + 1, p_.phases.size(), record.name));
     return;
@@ -553,6 +565,8 @@ RunOutcome PipelineRun::execute() {
   record_.started_at = rfc3339(std::chrono::system_clock::now());
   with_store([&] { store_.begin_run(record_); });
   checkpoint(true);
+  if (options_.github_actions)
+    actions_.emplace(redactor_, p_.file, options_.verbose);
   for (size_t i = 0; prepared && i < p_.phases.size(); ++i) {
     if (interrupted())
       stopped_ = true;
@@ -574,6 +588,7 @@ RunOutcome PipelineRun::execute() {
   keep_services();
   supervisor_.kill_remaining();
   supervisor_.close_all();
+  actions_.reset(); // no phase output follows: commands run again
   finalise();
   status_.clear();
   int code = exit_code_for(record_.status);

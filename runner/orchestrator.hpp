@@ -20,6 +20,8 @@ struct RunOptions {
   std::map<std::string, std::string> labels;
   bool verbose = false;
   bool quiet = false; // no per-phase progress (baseline sessions print their own)
+  // Groups and annotations on stdout for GitHub Actions (runner/github_actions.hpp).
+  bool github_actions = false;
   // Accounting::Rusage turns per-phase cgroups off (the run's cgroup still contains it);
   // Accounting::Cgroup uses them where the host allows, and says once when it does not.
   // Unset: $CIPERF_ACCOUNTING, else cgroup.

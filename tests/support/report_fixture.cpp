@@ -129,6 +129,7 @@ Report fixture_report() {
   b.phases.push_back(
       summarize(run.pipeline, "ready", RunMode::Warm, 2, {1.4, 1.5, 1.6, 1.45, 1.55}));
   report.baseline = b;
+  report.baseline_named = true;
   report.baseline_cpu[run.pipeline + "/deploy/cold"] = {3.5, 0.5};
   report.verdicts = compare_phases({{"deploy", {2.0, 2.2, 2.1, 1.9, 2.05}, {3.0, 3.1, 2.9, 3.05}},
                                     {"ready", {1.4, 1.5, 1.6, 1.45, 1.55}, {1.5}}});

@@ -7,9 +7,12 @@
 #include "support/report_fixture.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace ciperf;
@@ -104,11 +107,74 @@ TEST_CASE("markdown stays under 64 KiB however many phases", "[reports]") {
   require_valid("md", text);
 }
 
-TEST_CASE("hyperfine export needs a baseline", "[reports]") {
+TEST_CASE("csv keeps its columns and appends labels and failure facts", "[reports]") {
   Report report = test::fixture_report();
-  report.baseline.reset();
-  std::ostringstream out;
-  CHECK_THROWS_WITH(report_format("hyperfine").write(report, out), Catch::Contains("--baseline"));
+  RunRecord& run = report.runs.front().record;
+  run.labels = {{"branch", "main"}, {"sha", "a,b"}};
+  PhaseRecord& phase = run.phases.front();
+  phase.status = PhaseStatus::Failed;
+  phase.exit_code.reset();
+  phase.signal = 9;
+  phase.message = "killed, \"OOM\"";
+  std::string text = render("csv", report);
+  std::string header = text.substr(0, text.find('\n'));
+  CHECK(header == "run_id,pipeline,mode,run_status,started_at,index,phase,kind,tier,status,"
+                  "exit_code,background,start_s,wall_s,user_s,sys_s,max_rss_bytes,read_bytes,"
+                  "write_bytes,budget_s,over_budget,cpu_stall_s,io_stall_s,memory_stall_s,"
+                  "labels,signal,message");
+  std::string row = text.substr(header.size() + 1);
+  row = row.substr(0, row.find('\n'));
+  CHECK_THAT(row, Catch::EndsWith(",\"branch=main;sha=a,b\",9,\"killed, \"\"OOM\"\"\""));
+  require_valid("csv", text);
+}
+
+TEST_CASE("markdown lists every failure before the cut of a long run", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  PhaseRecord model = run.phases.front();
+  model.status = PhaseStatus::Passed;
+  model.exit_code = 0;
+  model.message.clear();
+  for (int i = 0; i < 3000; ++i) { // the last 4 fail: far past where the phase table stops
+    model.index = static_cast<int>(run.phases.size());
+    model.name = "case-" + std::to_string(i) + std::string(40, 'x');
+    bool fails = i >= 2996;
+    model.status = fails ? PhaseStatus::Failed : PhaseStatus::Passed;
+    model.exit_code = fails ? 1 : 0;
+    run.phases.push_back(model);
+  }
+  auto failures = std::count_if(run.phases.begin(), run.phases.end(),
+                                [](const PhaseRecord& p) { return p.failed(); });
+  std::string text = render("md", report);
+  CHECK(text.size() <= 64 * 1024);
+  CHECK(text.find("more phases not shown") != std::string::npos);
+  size_t heading = text.find(fmt::format("### ❌ {} phases failed", failures));
+  REQUIRE(heading != std::string::npos);
+  for (int i = 2996; i < 3000; ++i) {
+    size_t at = text.find("case-" + std::to_string(i) + "x");
+    REQUIRE(at != std::string::npos);
+    CHECK(at > heading);
+  }
+  CHECK(heading < text.find("| phase | tier |")); // before the phase table
+  require_valid("md", text);
+}
+
+TEST_CASE("hyperfine export without a baseline gives the run's phases, one sample each",
+          "[reports]") {
+  Report report = test::fixture_report();
+  report.baseline_named = false; // the run's newest baseline, there for the charts only
+  std::string text = render("hyperfine", report);
+  auto doc = nlohmann::json::parse(text);
+  const RunRecord& run = report.runs.front().record;
+  size_t ran = std::count_if(run.phases.begin(), run.phases.end(),
+                             [](const PhaseRecord& p) { return p.ran(); });
+  REQUIRE(doc["results"].size() == ran);
+  const auto& first = doc["results"][0];
+  CHECK(first["times"].size() == 1);
+  CHECK(first["mean"].get<double>() == run.phases.front().wall_s);
+  CHECK(first["stddev"].is_null());
+  CHECK(first["parameters"]["run"] == run.run_id);
+  require_valid("hyperfine", text);
 }
 
 TEST_CASE("an unknown format names the known ones", "[reports]") {
