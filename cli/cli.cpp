@@ -179,8 +179,13 @@ void add_compare(CLI::App& app, CompareCommand& c) {
   cmp->add_option("run", c.run, "The candidate run (id or unique prefix)");
   cmp->add_flag("--last", c.last, "The newest run (of --pipeline) is the candidate");
   add_selection(cmp, c.selection, false);
-  cmp->add_option("--baseline", c.baseline,
-                  "Baseline name (default: the newest with the pipeline)");
+  auto* baseline = cmp->add_option(
+      "--baseline", c.baseline,
+      "Baseline name (default: the newest with the pipeline; without one, --history)");
+  cmp->add_flag("--history", c.history,
+                "Judge against the candidates' own history: the last 30 passed runs before them "
+                "on the same host class, back to the newest accepted change")
+      ->excludes(baseline);
   cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
       ->check(number_from(0, 1000));
   auto* confirm =

@@ -4,6 +4,7 @@
 #include "analysis/confirmation.hpp"
 #include "analysis/host_evidence.hpp"
 #include "cli/commands.hpp"
+#include "cli/history_baseline.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
@@ -256,12 +257,9 @@ Store open_store(const CompareCommand& c) {
   return Store(existing.path());
 }
 
-} // namespace
-
-int command_compare(const CompareCommand& c) {
-  Store store = open_store(c);
-  Selection sel{candidate_filter(store, c), {}};
-  auto groups = candidate_groups(store, sel.candidates, {});
+// The stored baseline the candidates are judged against, with the session and tag-set care a
+// stored baseline needs: leaves out candidates of other tag sets and of its own session.
+Baseline stored_baseline(Store& store, const CompareCommand& c, Selection& sel, Groups& groups) {
   std::string name = baseline_name(store, c, groups.begin()->second.pipeline);
   auto base = store.load_baseline(name);
   if (!base)
@@ -289,6 +287,38 @@ int command_compare(const CompareCommand& c) {
       groups = candidate_groups(store, sel.candidates, sel.skip);
     }
   }
+  return *base;
+}
+
+// Without --baseline and without a stored baseline of the pipeline, or with --history: the
+// candidates' own recent history.
+bool judge_against_history(Store& store, const CompareCommand& c, const Groups& groups) {
+  if (c.history)
+    return true;
+  return c.baseline.empty() && !store.newest_baseline_for(groups.begin()->second.pipeline);
+}
+
+Baseline history_of(Store& store, const Groups& groups) {
+  Baseline base = history_baseline(store, groups);
+  if (base.phases.empty())
+    throw UsageError(fmt::format(
+        "no baseline has pipeline '{}', and it has no earlier passed runs on this host class to "
+        "judge against: make one with ciperf baseline, or record more runs",
+        groups.begin()->second.pipeline));
+  return base;
+}
+
+} // namespace
+
+int command_compare(const CompareCommand& c) {
+  Store store = open_store(c);
+  Selection sel{candidate_filter(store, c), {}};
+  auto groups = candidate_groups(store, sel.candidates, {});
+  std::optional<Baseline> base;
+  if (judge_against_history(store, c, groups))
+    base = history_of(store, groups);
+  else
+    base = stored_baseline(store, c, sel, groups);
   CompareOptions options;
   options.threshold = c.threshold / 100;
   // A --confirm that could never rerun is refused before anything is judged, so a CI setup that
@@ -306,7 +336,7 @@ int command_compare(const CompareCommand& c) {
   for (const auto& [key, g] : judgement.groups) {
     const auto& rows = judgement.rows[key];
     compared.push_back({&g, rows, std::nullopt});
-    if (host_changed(rows))
+    if (host_changed(rows) && !base->session.empty()) // a history has no session to cite
       compared.back().host = host_evidence(store, *base, g);
   }
   write_comparison(compared, *base, options.threshold, judgement.outcome,

@@ -31,6 +31,9 @@ struct Baseline {
   std::string created_at;
   int runs_per_mode = 0;
   std::vector<BaselinePhase> phases;
+  // Not stored: set when the reference is the candidates' own history (compare without a
+  // stored baseline), saying which runs it holds.
+  std::string history_note;
 };
 
 } // namespace ciperf

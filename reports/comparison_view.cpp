@@ -162,11 +162,16 @@ void print_group(const ComparedGroup& compared, const Baseline& base, double thr
                  std::ostream& out) {
   const CandidateGroup& g = *compared.group;
   const std::vector<PhaseComparison>& rows = compared.rows;
-  out << fmt::format("{} ({}): {} candidate run{} against the {} runs of baseline '{}' "
-                     "({} per mode)\n\n",
-                     terminal_escape(g.pipeline), to_string(g.mode), g.runs.size(),
-                     g.runs.size() == 1 ? "" : "s", to_string(baseline_mode(g.mode)),
-                     terminal_escape(base.name), base.runs_per_mode);
+  if (!base.history_note.empty())
+    out << fmt::format("{} ({}): {} candidate run{} against {}\n\n", terminal_escape(g.pipeline),
+                       to_string(g.mode), g.runs.size(), g.runs.size() == 1 ? "" : "s",
+                       terminal_escape(base.history_note));
+  else
+    out << fmt::format("{} ({}): {} candidate run{} against the {} runs of baseline '{}' "
+                       "({} per mode)\n\n",
+                       terminal_escape(g.pipeline), to_string(g.mode), g.runs.size(),
+                       g.runs.size() == 1 ? "" : "s", to_string(baseline_mode(g.mode)),
+                       terminal_escape(base.name), base.runs_per_mode);
   TextTable t;
   t.header = {"phase",
               "baseline",
@@ -222,6 +227,8 @@ void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& 
               {"regressed", outcome == Outcome::Regressed},
               {"inconclusive", outcome == Outcome::Inconclusive},
               {"groups", list}};
+  if (!baseline.history_note.empty())
+    answer["history"] = baseline.history_note;
   if (confirmation)
     answer["confirm"] = confirmation_json(*confirmation);
   out << answer.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

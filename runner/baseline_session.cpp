@@ -116,8 +116,12 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
     runs_of[plan[k].pipeline].push_back(out.runs[k]);
   for (const auto& runs : runs_of)
     warn_if_lukewarm(runs);
-  out.baseline = Baseline{name, out.session, rfc3339(std::chrono::system_clock::now()),
-                          o.runs_per_mode, summarize_session(out.runs)};
+  out.baseline = Baseline{name,
+                          out.session,
+                          rfc3339(std::chrono::system_clock::now()),
+                          o.runs_per_mode,
+                          summarize_session(out.runs),
+                          ""};
   store.save_baseline(*out.baseline);
   return out;
 }

@@ -230,3 +230,60 @@ TEST_CASE("an A/A history of 2,000 runs stays within the documented false-alarm 
 }
 
 } // namespace ciperf
+
+namespace ciperf {
+
+TEST_CASE("compare without a baseline judges against the history since the accepted change",
+          "[changes]") {
+  // `test` is 25% slower from run 60. Runs 60-74 judged against the 30 runs before them are
+  // regressed. Once the change at run 60 is accepted, runs 70-74 are judged against the history
+  // back to it (runs 60-69, the new level), and are not.
+  constexpr size_t kRuns = 75;
+  std::vector<PlannedPhase> phases;
+  const char* names[] = {"build", "test"};
+  for (int i = 0; i < 2; ++i)
+    phases.push_back({names[i],
+                      series(kRuns, 1.0 + i,
+                             i == 1 ? std::vector<Step>{{60, 0.25}} : std::vector<Step>{}, 700 + i),
+                      series(kRuns, 0.9, {}, 800 + i)});
+  std::vector<RunRecord> runs;
+  for (size_t i = 0; i < kRuns; ++i)
+    runs.push_back(history_run(i, phases, "Linux 6.1.0", "AMD EPYC"));
+  test::Sandbox box;
+  import_history(box, runs);
+  std::string store = box.store().string();
+  auto compare = [&](size_t after, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"compare",    "--since", runs[after].run_id,
+                                     "--pipeline", "recipe",  "--store",
+                                     store,        "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return box.ciperf(args);
+  };
+  // --since takes every later run: runs 60-74, all at the new level.
+  auto before = compare(59);
+  INFO(before.out << before.err);
+  REQUIRE(before.exit_code == 1);
+  auto doc = json::parse(before.out);
+  CHECK(doc["baseline"] == "history");
+  CHECK(doc["history"].get<std::string>().find("the 30 runs of recipe (normal)") !=
+        std::string::npos);
+
+  REQUIRE(box.ciperf({"changes", "--store", store, "--accept", runs[60].run_id}).exit_code == 0);
+  auto after = compare(69);
+  INFO(after.out << after.err);
+  CHECK(after.exit_code != 1);
+  CHECK(after.exit_code != 2);
+  auto accepted = json::parse(after.out);
+  CHECK(accepted["history"].get<std::string>().find("the 10 runs") != std::string::npos);
+  CHECK(accepted["history"].get<std::string>().find(runs[60].run_id) != std::string::npos);
+
+  SECTION("--history and --baseline exclude each other, and the text names the history") {
+    auto both = box.ciperf(
+        {"compare", "--since", runs[69].run_id, "--store", store, "--history", "--baseline", "x"});
+    CHECK(both.exit_code == 2);
+    auto text = box.ciperf({"compare", "--since", runs[69].run_id, "--store", store, "--history"});
+    CHECK(text.out.find("against its history: the 10 runs") != std::string::npos);
+  }
+}
+
+} // namespace ciperf

@@ -1,0 +1,21 @@
+#pragma once
+// What `compare` judges against when no stored baseline has the candidates' pipeline (or when
+// --history asks for it): the candidates' own recent history. Per candidate group, the newest
+// runs recorded before the candidates, of the same pipeline, mode, tag set and host class, that
+// passed, back to the newest accepted change (ciperf changes --accept) and at most kHistoryRuns.
+#include "analysis/candidates.hpp"
+#include "model/baseline.hpp"
+
+#include <map>
+#include <string>
+
+namespace ciperf {
+
+class Store;
+
+inline constexpr int kHistoryRuns = 30;
+
+Baseline history_baseline(Store& store,
+                          const std::map<std::pair<std::string, RunMode>, CandidateGroup>& groups);
+
+} // namespace ciperf
