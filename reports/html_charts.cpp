@@ -185,7 +185,7 @@ std::string box_plots_svg(const std::vector<const BaselinePhase*>& cold,
   return out + "</svg>";
 }
 
-std::string sparkline_svg(const std::vector<double>& values) {
+std::string sparkline_svg(const std::vector<double>& values, const std::vector<size_t>& changes) {
   constexpr double kW = 180, kH = 28;
   double top = 0;
   for (double v : values)
@@ -201,6 +201,10 @@ std::string sparkline_svg(const std::vector<double>& values) {
       out += "<polyline points=\"" + points + "\"/>";
     points.clear();
   };
+  for (size_t at : changes) // between the last run of the old level and the first of the new
+    out += fmt::format("<line class=\"change\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"0\" "
+                       "y2=\"{1}\"/>",
+                       (static_cast<double>(at) - 0.5) * step, kH);
   double last_x = 0, last_y = 0;
   for (size_t i = 0; i < values.size(); ++i) {
     if (std::isnan(values[i])) {

@@ -18,6 +18,8 @@ std::string pareto_svg(const Pareto& pareto);
 std::string box_plots_svg(const std::vector<const BaselinePhase*>& cold,
                           const std::vector<const BaselinePhase*>& warm);
 // A small line of values (NaN leaves a gap), for a phase's trend over recent runs.
-std::string sparkline_svg(const std::vector<double>& values);
+// `changes`: indices of values that start a new level, marked with a dashed line.
+std::string sparkline_svg(const std::vector<double>& values,
+                          const std::vector<size_t>& changes = {});
 
 } // namespace ciperf

@@ -32,7 +32,7 @@ svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}s
 .probe-fail{stroke:#1f2328;stroke-opacity:.3;stroke-width:1}.probe-ok{stroke:#1a7f37;stroke-width:2.5}
 .bar{fill:#8c959f}.bar.vital{fill:#0969da}.cumulative{fill:none;stroke:#cf222e;stroke-width:2}.cut{stroke:#cf222e;stroke-dasharray:4 3}
 .cold rect{fill:#a5d6ff;stroke:#0969da}.warm rect{fill:#ffd8b5;stroke:#bc4c00}.whisker,.median{stroke:#1f2328}
-.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}
+.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}.spark .change{stroke:#cf222e;stroke-dasharray:3 2}
 .legend span{margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
 .sw-deploy{background:#0969da}.sw-wait{background:#bf8700}.sw-build{background:#8250df}.sw-test{background:#1a7f37}.sw-teardown{background:#6e7781}.sw-cold{background:#a5d6ff}.sw-warm{background:#ffd8b5}
 .bound{font-weight:600}
@@ -219,12 +219,25 @@ void write_gap(const Report& report, std::string& out) {
                      difference_ci(g.gap_ci), percent(g.gap > 0 ? 1 : std::nan("")));
 }
 
+// "+20.1% at run 20260101…": a trend's change points, for its row.
+std::string change_list(const Report& report, const PhaseTrend& t) {
+  std::string out;
+  for (const auto& c : t.changes)
+    out += fmt::format("{}{} from {} ({} → {})", out.empty() ? "" : "<br>",
+                       std::isfinite(c.relative) ? fmt::format("{:+.1f}%", 100 * c.relative)
+                                                 : std::string("from 0"),
+                       e(report.trend_runs[c.at]), human_seconds(c.before), human_seconds(c.after));
+  return out.empty() ? "-" : out;
+}
+
 void write_trends(const Report& report, std::string& out) {
   if (report.trends.empty() || report.trend_runs.size() < 2)
     return;
   out += fmt::format("<h2>Trends</h2>\n<p class=\"note\">Wall time of each phase over the last {} "
-                     "runs, oldest on the left.</p>\n<table><tr><th>phase</th><th>trend</th>"
-                     "<th>latest</th><th>min</th><th>max</th></tr>\n",
+                     "runs, oldest on the left; a dashed line marks a change point (ciperf "
+                     "changes has the whole history and the cause).</p>\n<table><tr><th>phase</th>"
+                     "<th>trend</th><th>latest</th><th>min</th><th>max</th><th>change points</th>"
+                     "</tr>\n",
                      report.trend_runs.size());
   for (const auto& t : report.trends) {
     double lo = INFINITY, hi = 0;
@@ -234,11 +247,14 @@ void write_trends(const Report& report, std::string& out) {
         hi = std::max(hi, v);
       }
     double latest = t.walls.empty() ? NAN : t.walls.back();
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-                       "<td class=\"n\">{}</td></tr>\n",
-                       e(t.phase), sparkline_svg(t.walls),
-                       std::isnan(latest) ? "-" : human_seconds(latest),
-                       std::isinf(lo) ? "-" : human_seconds(lo), human_seconds(hi));
+    std::vector<size_t> marks;
+    for (const auto& c : t.changes)
+      marks.push_back(c.at);
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td>{}</td></tr>\n",
+        e(t.phase), sparkline_svg(t.walls, marks), std::isnan(latest) ? "-" : human_seconds(latest),
+        std::isinf(lo) ? "-" : human_seconds(lo), human_seconds(hi), change_list(report, t));
   }
   out += "</table>\n";
 }

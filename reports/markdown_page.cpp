@@ -257,6 +257,28 @@ void write_gap(const Report& report, std::string& out) {
   table.close("phases");
 }
 
+// The change points in the report's trends (the last runs of the pipeline), one row each.
+void write_trend_changes(const Report& report, std::string& out) {
+  bool any = false;
+  for (const auto& t : report.trends)
+    any = any || !t.changes.empty();
+  if (!any)
+    return;
+  out += fmt::format("### Change points over the last {} runs\n\n", report.trend_runs.size());
+  BoundedTable table(out, kVitalCeiling,
+                     "| phase | first run after | before | after | change |\n"
+                     "|---|---|---:|---:|---:|\n");
+  for (const auto& t : report.trends)
+    for (const auto& c : t.changes)
+      table.row(fmt::format("| {} | {} | {} | {} | {} |\n", cell(t.phase),
+                            cell(report.trend_runs[c.at]), human_seconds(c.before),
+                            human_seconds(c.after),
+                            std::isfinite(c.relative) ? fmt::format("{:+.1f}%", 100 * c.relative)
+                                                      : std::string("from 0")));
+  table.close("change points");
+  out += "`ciperf changes` has the whole history and each change's cause.\n\n";
+}
+
 class MarkdownPage : public PageRenderer {
 public:
   void render(const Report& report, std::ostream& out) override {
@@ -271,6 +293,7 @@ public:
     write_verdicts(report, text);
     write_gap(report, text);
     write_vital_few(report, text);
+    write_trend_changes(report, text);
     text += "<sub>ciperf report</sub>\n";
     out << text;
   }

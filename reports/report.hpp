@@ -21,10 +21,20 @@ struct ReportRun {
 };
 
 // One phase's wall time over the recent runs of the pipeline, oldest first.
+// A change point in a trend (analysis/change_points.hpp over the trend's own runs).
+struct TrendChange {
+  size_t at = 0; // index into Report::trend_runs of the first run after it
+  double before = 0, after = 0, relative = 0; // medians either side; after / before − 1
+};
+
 struct PhaseTrend {
   std::string phase;
   std::vector<double> walls; // NaN where a run did not run the phase
+  std::vector<TrendChange> changes;
 };
+
+// The change points of the trend's walls, as indices into its runs.
+std::vector<TrendChange> trend_changes(const std::vector<double>& walls);
 
 struct Report {
   std::string title;

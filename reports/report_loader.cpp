@@ -1,5 +1,7 @@
 #include "reports/report_loader.hpp"
 
+#include "analysis/change_points.hpp"
+
 #include "common/confined_path.hpp"
 #include "common/errors.hpp"
 #include "reports/report_format.hpp"
@@ -130,12 +132,28 @@ void load_trends(Store& store, const RunRecord& run, int count, Report& report) 
       return;
     auto [it, added] = row_of.emplace(s.name, report.trends.size());
     if (added)
-      report.trends.push_back({s.name, std::vector<double>(report.trend_runs.size(), NAN)});
+      report.trends.push_back({s.name, std::vector<double>(report.trend_runs.size(), NAN), {}});
     report.trends[it->second].walls.back() = s.wall_s;
   });
+  for (auto& t : report.trends)
+    t.changes = trend_changes(t.walls);
 }
 
 } // namespace
+
+std::vector<TrendChange> trend_changes(const std::vector<double>& walls) {
+  std::vector<double> values;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < walls.size(); ++i)
+    if (!std::isnan(walls[i])) {
+      values.push_back(walls[i]);
+      index.push_back(i);
+    }
+  std::vector<TrendChange> out;
+  for (const auto& c : find_change_points(values))
+    out.push_back({index[c.at], c.before_median, c.after_median, c.relative_change});
+  return out;
+}
 
 std::string log_tail(const std::string& path, size_t bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);

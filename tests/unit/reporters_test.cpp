@@ -220,3 +220,30 @@ TEST_CASE("markdown mentions in names notify nobody", "[reports]") {
   CHECK(text.find("&#64;everyone deploy") != std::string::npos);
   require_valid("md", text);
 }
+
+TEST_CASE("html and markdown mark the change points of the trends", "[reports]") {
+  Report report = test::fixture_report();
+  report.trend_runs.clear();
+  std::vector<double> walls;
+  for (int i = 0; i < 30; ++i) {
+    report.trend_runs.push_back(fmt::format("run{:02d}", i));
+    double noise = 0.01 * ((i * 7) % 5 - 2); // ±2%, no step of its own
+    walls.push_back((i < 18 ? 2.0 : 2.6) * (1 + noise));
+  }
+  report.trends = {{"deploy", walls, trend_changes(walls)},
+                   {"flat", std::vector<double>(30, 1.0), {}}};
+  REQUIRE(report.trends[0].changes.size() == 1);
+  CHECK(report.trends[0].changes[0].at == 18);
+  CHECK(report.trends[0].changes[0].relative == Approx(0.3).margin(0.03));
+
+  std::string html = render("html", report);
+  CHECK(html.find("class=\"change\"") != std::string::npos);
+  CHECK(html.find("from run18") != std::string::npos);
+  std::string md = render("md", report);
+  CHECK(md.find("### Change points over the last 30 runs") != std::string::npos);
+  CHECK(md.find("| deploy | run18 |") != std::string::npos);
+
+  report.trends[0].changes.clear();
+  CHECK(render("html", report).find("class=\"change\"") == std::string::npos);
+  CHECK(render("md", report).find("Change points") == std::string::npos);
+}
