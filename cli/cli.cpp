@@ -186,6 +186,9 @@ void add_compare(CLI::App& app, CompareCommand& c) {
                 "Judge against the candidates' own history: the last 30 passed runs before them "
                 "on the same host class, back to the newest accepted change")
       ->excludes(baseline);
+  cmp->add_flag("--any-host", c.any_host,
+                "Judge candidates that ran on another host class (CPU model, count, memory, "
+                "virtualization) than the baseline's runs");
   cmp->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
       ->check(number_from(0, 1000));
   auto* confirm =

@@ -88,6 +88,7 @@ struct CompareCommand {
   RunSelection selection; // --since, --pipeline, --label
   std::string baseline;
   bool history = false;      // judge against the candidates' own history, not a baseline
+  bool any_host = false;     // judge candidates of another host class than the baseline's
   double threshold = 5;      // percent
   int confirm = 0;           // reruns when something looked regressed; 0: none
   std::string pipeline_file; // what --confirm reruns; empty: the candidates' own

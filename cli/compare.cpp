@@ -308,6 +308,34 @@ Baseline history_of(Store& store, const Groups& groups) {
   return base;
 }
 
+std::set<std::string> host_classes_of(Store& store, const RunFilter& filter,
+                                      const std::set<std::string>& skip) {
+  std::set<std::string> classes;
+  for (const auto& r : store.list_runs(filter))
+    if (!skip.count(r.run_id))
+      classes.insert(host_class(r.host));
+  return classes;
+}
+
+// A stored baseline was made on one host class; candidates from another would measure the hosts.
+// Refused unless --any-host, and then said.
+void check_host_classes(Store& store, const CompareCommand& c, const Selection& sel,
+                        const Baseline& base) {
+  RunFilter session;
+  session.labels = {{"session", base.session}};
+  auto baseline_classes = host_classes_of(store, session, {});
+  auto candidate_classes = host_classes_of(store, sel.candidates, sel.skip);
+  if (baseline_classes.empty() || candidate_classes == baseline_classes)
+    return;
+  std::string text = fmt::format("the candidates ran on host class {}, baseline {}'s runs on {}",
+                                 fmt::join(candidate_classes, " and "), base.name,
+                                 fmt::join(baseline_classes, " and "));
+  if (!c.any_host)
+    throw UsageError(text + ": a comparison across host classes measures the hosts. Pass "
+                            "--any-host to judge anyway, or make a baseline on this host class");
+  std::cerr << "compare: " << terminal_escape(text) << ": judged anyway (--any-host)\n";
+}
+
 } // namespace
 
 int command_compare(const CompareCommand& c) {
@@ -328,6 +356,8 @@ int command_compare(const CompareCommand& c) {
     rerun = plan_rerun(store, sel, c);
     refuse_cold_without_prepare(*rerun, groups);
   }
+  if (!base->session.empty())
+    check_host_classes(store, c, sel, *base);
   Judgement judgement = judge(std::move(groups), *base, options);
   std::optional<Confirmation> confirmation;
   if (rerun)

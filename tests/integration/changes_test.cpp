@@ -287,3 +287,45 @@ TEST_CASE("compare without a baseline judges against the history since the accep
 }
 
 } // namespace ciperf
+
+namespace ciperf {
+
+TEST_CASE("compare refuses candidates of another host class than the baseline's unless asked",
+          "[changes]") {
+  test::Sandbox box;
+  auto file = box.write_pipeline("version: 1\npipeline: tiny\ncold: {prepare: 'true'}\nphases:\n"
+                                 "  - {name: a, run: 'true'}\n  - {name: b, run: 'true'}\n");
+  std::string store = box.store().string();
+  REQUIRE(box.ciperf({"baseline", file.string(), "--runs", "2", "--name", "here", "--store", store})
+              .exit_code == 0);
+  auto session = json::parse(box.ciperf({"runs", "--json", "--store", store}).out);
+  std::string mark = session.back()["run_id"]; // the oldest: --since reaches the session's runs,
+                                               // which compare leaves out as the baseline's own
+  auto run =
+      json::parse(box.ciperf({"show", session[0]["run_id"], "--json", "--store", store}).out);
+  // Three runs of the same pipeline recorded on another machine, imported.
+  std::vector<std::string> args = {"import", "--store", store};
+  for (int i = 0; i < 3; ++i) {
+    run["run_id"] = fmt::format("20990101T000000Z-00000000000{}", i);
+    run["mode"] = "normal";
+    run["labels"] = json::object(); // not the session's
+    run["host"]["cpu_model"] = "Other CPU 9000";
+    auto path = box.dir / fmt::format("other-{}.json", i);
+    std::ofstream(path) << run.dump();
+    args.push_back(path.string());
+  }
+  REQUIRE(box.ciperf(args).exit_code == 0);
+
+  auto refused = box.ciperf({"compare", "--since", mark, "--baseline", "here", "--store", store});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("host class Other CPU 9000") != std::string::npos);
+  CHECK(refused.err.find("--any-host") != std::string::npos);
+
+  auto mixed = box.ciperf(
+      {"compare", "--since", mark, "--baseline", "here", "--any-host", "--store", store});
+  INFO(mixed.out << mixed.err);
+  CHECK(mixed.exit_code != 2);
+  CHECK(mixed.err.find("judged anyway (--any-host)") != std::string::npos);
+}
+
+} // namespace ciperf

@@ -134,7 +134,8 @@ Report fixture_report() {
   report.verdicts = compare_phases({{"deploy", {2.0, 2.2, 2.1, 1.9, 2.05}, {3.0, 3.1, 2.9, 3.05}},
                                     {"ready", {1.4, 1.5, 1.6, 1.45, 1.55}, {1.5}}});
   report.trend_runs = {"run0", "run1", "run2", "run3", "run4"};
-  report.trends = {{"deploy", {2.9, 3.0, 3.2, 2.8, 3.0}, {}}, {"ready", {1.4, NAN, 1.6, 1.5, 1.5}, {}}};
+  report.trends = {{"deploy", {2.9, 3.0, 3.2, 2.8, 3.0}, {}},
+                   {"ready", {1.4, NAN, 1.6, 1.5, 1.5}, {}}};
   report.runs.push_back(focal);
   return report;
 }
