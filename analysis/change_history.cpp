@@ -111,7 +111,7 @@ void detect(const Series& s, const std::string& phase, ChangeMetric metric,
 
 HistoryBuilder::HistoryBuilder(HistoryOptions options) : options_(std::move(options)) {}
 
-void HistoryBuilder::add_run(const RunRecord& run) {
+void HistoryBuilder::add_run(RunRecord run) {
   HistoryKey key{run.pipeline, run.mode, options_.mix_host_classes ? "" : host_class(run.host),
                  run.labels.count("tags") ? run.labels.at("tags") : ""};
   History& h = histories_[key];
@@ -119,7 +119,7 @@ void HistoryBuilder::add_run(const RunRecord& run) {
   HistoryRun r;
   r.run_id = run.run_id;
   r.started_at = run.started_at;
-  r.labels = run.labels;
+  r.labels = std::move(run.labels);
   r.kernel = run.host.kernel;
   r.host_class = host_class(run.host);
   r.wall_s = run.wall_s;

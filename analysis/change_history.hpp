@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace ciperf {
@@ -52,7 +53,7 @@ public:
   explicit HistoryBuilder(HistoryOptions options);
   // Runs in store order, oldest first. Incomplete and failed runs are left out of the run total
   // but their passed phases count.
-  void add_run(const RunRecord& run);
+  void add_run(RunRecord run); // taken by value: its labels move in
   // A phase of a run added before; skipped, failed and background phases are left out.
   void add_phase(const PhaseSample& phase);
   HistoryResult finish();
@@ -62,7 +63,8 @@ private:
 
   HistoryOptions options_;
   std::map<HistoryKey, History> histories_;
-  std::map<std::string, std::pair<History*, uint32_t>> run_slot_; // run id → history, index
+  std::unordered_map<std::string, std::pair<History*, uint32_t>>
+      run_slot_; // run id → history, index
 };
 
 } // namespace ciperf

@@ -19,10 +19,21 @@ struct Prepared {
   double sigma = 0;      // the noise's robust sigma in log space
 };
 
+// The median by selection, not sorting: a history's series are long and many.
+double fast_median(std::vector<double> v) {
+  if (v.empty())
+    return std::nan("");
+  auto mid = v.begin() + static_cast<ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (v.size() % 2 == 1)
+    return *mid;
+  return (*mid + *std::max_element(v.begin(), mid)) / 2;
+}
+
 // Added before the log so that zeros (no I/O in some runs) stay finite: a thousandth of the
 // series' typical value, which leaves every relative change above 0.1% intact.
 double log_floor(std::span<const double> values) {
-  double typical = stats::median(values);
+  double typical = fast_median({values.begin(), values.end()});
   if (!(typical > 0))
     typical = stats::mean(values);
   return std::max(typical * 1e-3, 1e-12);
@@ -36,7 +47,10 @@ double robust_noise_sigma(std::span<const double> y) {
   std::vector<double> diffs(y.size() - 1);
   for (size_t i = 1; i < y.size(); ++i)
     diffs[i - 1] = y[i] - y[i - 1];
-  double sigma = 1.4826 * stats::mad(diffs) / std::sqrt(2.0);
+  double centre = fast_median(diffs);
+  for (double& d : diffs)
+    d = std::abs(d - centre);
+  double sigma = 1.4826 * fast_median(std::move(diffs)) / std::sqrt(2.0);
   return std::max(sigma, kSigmaFloor);
 }
 
@@ -187,8 +201,9 @@ std::vector<double> robust_log_series(std::span<const double> values) {
 std::vector<ChangePoint> find_change_points(std::span<const double> values,
                                             const ChangePointOptions& o) {
   auto margin = static_cast<size_t>(std::max(o.min_segment, 1));
-  if (values.size() < 2 * margin)
-    return {};
+  if (values.size() < 2 * margin ||
+      std::all_of(values.begin(), values.end(), [&](double v) { return v == values[0]; }))
+    return {}; // too short, or never moves (a memory limit, no I/O at all)
   Prepared p = prepare(values);
   std::vector<size_t> proposed;
   segment(p, 0, values.size(), margin, proposed);

@@ -68,7 +68,7 @@ int command_changes(const ChangesCommand& c) {
   HistoryBuilder builder(history_options(c, store));
   auto runs = store.list_runs(filter); // newest first
   for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-    builder.add_run(*it);
+    builder.add_run(std::move(*it));
   if (runs.empty())
     throw UsageError("no stored runs match the selection");
   runs.clear();

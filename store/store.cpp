@@ -327,17 +327,23 @@ std::string Store::runs_query(const RunFilter& filter, std::vector<std::string>&
 
 std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
   std::vector<std::string> values;
-  auto stmt = db_->prepare(runs_query(filter, values));
+  std::string query = runs_query(filter, values);
+  auto stmt = db_->prepare(query);
   bind_all(stmt, values);
   std::vector<RunRecord> runs;
-  auto labels = db_->prepare("SELECT key, value FROM labels WHERE run = ? ORDER BY key");
+  std::unordered_map<int64_t, size_t> index_of; // row id → position in runs
   while (stmt.step()) {
+    index_of.emplace(stmt.integer(0), runs.size());
     runs.push_back(read_run_row(stmt));
-    labels.bind(1, stmt.integer(0));
-    while (labels.step())
-      runs.back().labels[labels.text(0)] = labels.text(1);
-    labels.reset();
   }
+  if (runs.empty())
+    return runs;
+  // Every selected run's labels in one query, not one per run: `changes` lists 50,000 runs.
+  auto labels = db_->prepare("SELECT labels.run, labels.key, labels.value FROM labels JOIN (" +
+                             query + ") selected ON labels.run = selected.id");
+  bind_all(labels, values);
+  while (labels.step())
+    runs[index_of.at(labels.integer(0))].labels[labels.text(1)] = labels.text(2);
   return runs;
 }
 
