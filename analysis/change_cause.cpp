@@ -61,14 +61,18 @@ std::vector<const SeriesChange*> CauseJudge::near(const std::string& phase, Chan
   return out;
 }
 
+// At this run, not somewhere in the neighbourhood: the runs just before it against the runs
+// just after (a kernel upgraded 20 runs before a code change does not explain it).
 std::string CauseJudge::host_changed(const SeriesChange& c) const {
   const auto& runs = history_.runs;
-  auto kernel_before = most_common(runs, c.window_start, c.first_run, &HistoryRun::kernel);
-  auto kernel_after = most_common(runs, c.first_run, c.window_end, &HistoryRun::kernel);
+  uint32_t from = std::max(c.window_start, c.first_run > tolerance_ ? c.first_run - tolerance_ : 0);
+  uint32_t to = std::min(c.window_end, c.first_run + tolerance_);
+  auto kernel_before = most_common(runs, from, c.first_run, &HistoryRun::kernel);
+  auto kernel_after = most_common(runs, c.first_run, to, &HistoryRun::kernel);
   if (kernel_before != kernel_after)
     return fmt::format("kernel {} → {}", kernel_before, kernel_after);
-  auto class_before = most_common(runs, c.window_start, c.first_run, &HistoryRun::host_class);
-  auto class_after = most_common(runs, c.first_run, c.window_end, &HistoryRun::host_class);
+  auto class_before = most_common(runs, from, c.first_run, &HistoryRun::host_class);
+  auto class_after = most_common(runs, c.first_run, to, &HistoryRun::host_class);
   if (class_before != class_after)
     return fmt::format("host class {} → {}", class_before, class_after);
   return {};
@@ -80,7 +84,7 @@ std::string CauseJudge::most_phases_moved(const SeriesChange& c) const {
   std::set<std::string> moved;
   for (const auto* other : near("*", ChangeMetric::Wall, c.first_run, sign_of(c)))
     moved.insert(other->phase);
-  size_t needed = std::max<size_t>(2, (phases_with_history_ + 1) / 2);
+  size_t needed = std::max<size_t>(3, phases_with_history_ / 2 + 1); // most: more than half
   if (moved.size() < needed)
     return {};
   return fmt::format("{} of {} phases moved the same way at this run", moved.size(),
@@ -122,7 +126,7 @@ std::string CauseJudge::own_profile_moved(const SeriesChange& c) const {
     for (const auto* p : near(c.phase, m, c.first_run, m == ChangeMetric::Cpu ? sign_of(c) : 0))
       parts.push_back(fmt::format("{} {}", metric_name(m), percent(p->point.relative_change)));
   if (parts.empty())
-    return "moved alone: same host, no step in host stalls";
+    return "the host did not change and its stalls did not step";
   return fmt::format("its own {} moved with it", fmt::join(parts, ", "));
 }
 

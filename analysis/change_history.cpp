@@ -57,8 +57,11 @@ HistoryPoint point_of(const PhaseRecord& p, uint32_t run) {
   pt.figure[static_cast<int>(ChangeMetric::Memory)] =
       static_cast<float>(p.tree_memory_peak_bytes.value_or(p.max_rss_bytes));
   pt.figure[static_cast<int>(ChangeMetric::Io)] =
-      p.tree_read_bytes ? static_cast<float>(*p.tree_read_bytes + p.tree_write_bytes.value_or(0))
-                        : static_cast<float>(p.read_bytes + p.write_bytes);
+      p.tree_read_bytes // summed as doubles: two imported int64 figures may not fit one
+          ? static_cast<float>(static_cast<double>(*p.tree_read_bytes) +
+                               static_cast<double>(p.tree_write_bytes.value_or(0)))
+          : static_cast<float>(static_cast<double>(p.read_bytes) +
+                               static_cast<double>(p.write_bytes));
   pt.figure[static_cast<int>(ChangeMetric::OwnPressure)] = own_stall_s(p);
   pt.host_share = host_stall_share(p);
   return pt;
@@ -92,9 +95,16 @@ Series total_series(const std::vector<HistoryRun>& runs) {
   return s;
 }
 
+// The smallest move of a figure worth a change point, whatever its share: below a clock's
+// resolution and a scheduler's jitter (10 ms), or a page cache's noise (1 MiB).
+double min_absolute(ChangeMetric m) {
+  return m == ChangeMetric::Memory || m == ChangeMetric::Io ? 1024.0 * 1024 : 0.01;
+}
+
 // Changes of one series, in run indices.
 void detect(const Series& s, const std::string& phase, ChangeMetric metric,
-            const ChangePointOptions& options, std::vector<SeriesChange>& out) {
+            ChangePointOptions options, std::vector<SeriesChange>& out) {
+  options.min_absolute = std::max(options.min_absolute, min_absolute(metric));
   for (auto& c : find_change_points(s.values, options)) {
     SeriesChange sc;
     sc.phase = phase;
@@ -132,8 +142,6 @@ void HistoryBuilder::add_phase(const PhaseSample& phase) {
   auto slot = run_slot_.find(phase.run_id);
   if (slot == run_slot_.end() || phase.status != PhaseStatus::Passed || phase.background)
     return;
-  if (!options_.phases.empty() && !options_.phases.count(phase.name))
-    return;
   auto [history, run] = slot->second;
   history->phases[phase.name].push_back(point_of(phase, run));
   auto& r = history->runs[run];
@@ -143,26 +151,50 @@ void HistoryBuilder::add_phase(const PhaseSample& phase) {
   }
 }
 
-// Accepted at the run that starts the change, or a few runs either side: a change's position
-// can move by a run or two as later runs refine it.
-bool HistoryBuilder::is_accepted(const std::string& pipeline, const SeriesChange& c) const {
+// Accepted at the run that starts the change, or a few runs either side in the same history
+// (not another mode, host class or tag set of the pipeline): a change's position can move by a
+// run or two as later runs refine it.
+bool HistoryBuilder::is_accepted(const History& history, const SeriesChange& c) const {
   auto tolerance = static_cast<uint32_t>(std::max(options_.detector.min_segment, 1));
-  for (const auto& [accepted_pipeline, phase, run_id] : options_.accepted) {
-    if (accepted_pipeline != pipeline || (phase != "*" && phase != c.phase))
-      continue;
-    auto slot = run_slot_.find(run_id);
-    if (slot == run_slot_.end() || slot->second.first->key.pipeline != pipeline)
-      continue;
-    uint32_t run = slot->second.second;
-    if ((run > c.first_run ? run - c.first_run : c.first_run - run) <= tolerance)
-      return true;
-  }
+  uint32_t from = c.first_run > tolerance ? c.first_run - tolerance : 0;
+  uint32_t to =
+      std::min<uint32_t>(c.first_run + tolerance + 1, static_cast<uint32_t>(history.runs.size()));
+  for (uint32_t i = from; i < to; ++i)
+    for (const char* phase : {"*", c.phase.c_str()})
+      if (options_.accepted.count({history.key.pipeline, phase, history.runs[i].run_id}))
+        return true;
   return false;
+}
+
+// Runs in the order they started (imports and uploaded artifacts arrive out of order), the
+// order they were recorded breaking ties.
+void order_by_start(History& h) {
+  std::vector<uint32_t> order(h.runs.size());
+  for (uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return h.runs[a].started_at < h.runs[b].started_at;
+  });
+  std::vector<uint32_t> rank(order.size());
+  std::vector<HistoryRun> runs;
+  runs.reserve(order.size());
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    rank[order[i]] = i;
+    runs.push_back(std::move(h.runs[order[i]]));
+  }
+  h.runs = std::move(runs);
+  for (auto& [name, points] : h.phases) {
+    for (auto& p : points)
+      p.run = rank[p.run];
+    std::sort(points.begin(), points.end(),
+              [](const HistoryPoint& a, const HistoryPoint& b) { return a.run < b.run; });
+  }
 }
 
 HistoryResult HistoryBuilder::finish() {
   HistoryResult result;
   for (auto& [key, h] : histories_) {
+    order_by_start(h);
     result.runs[key] = h.runs.size();
     for (const auto& r : h.runs)
       result.host_classes[key].insert(r.host_class);
@@ -173,6 +205,9 @@ HistoryResult HistoryBuilder::finish() {
         detect(series_of(points, m), name, m, options_.detector, found);
     CauseJudge judge(h, found, options_.detector.min_segment);
     for (const auto& sc : found) {
+      // --phase narrows what is shown; every phase stays evidence for the causes.
+      if (!sc.phase.empty() && !options_.phases.empty() && !options_.phases.count(sc.phase))
+        continue;
       HistoryChange c;
       c.history = key;
       c.phase = sc.phase;
@@ -184,7 +219,7 @@ HistoryResult HistoryBuilder::finish() {
       c.labels = first.labels;
       c.run_index = sc.first_run;
       std::tie(c.cause, c.why) = judge.cause_of(sc);
-      c.accepted = is_accepted(key.pipeline, sc);
+      c.accepted = is_accepted(h, sc);
       result.changes.push_back(std::move(c));
     }
   }

@@ -36,7 +36,8 @@ struct HistoryChange {
 struct HistoryOptions {
   ChangePointOptions detector;
   bool mix_host_classes = false;
-  std::set<std::string> phases; // only these (empty: all); the run total is always analysed
+  std::set<std::string> phases; // show only these (empty: all) and the run total; all phases
+                                // stay evidence for the causes
   // Accepted changes: (pipeline, phase or "*" or "" for the total, run id).
   std::set<std::tuple<std::string, std::string, std::string>> accepted;
 };
@@ -59,7 +60,7 @@ public:
   HistoryResult finish();
 
 private:
-  bool is_accepted(const std::string& pipeline, const SeriesChange& change) const;
+  bool is_accepted(const History& history, const SeriesChange& change) const;
 
   HistoryOptions options_;
   std::map<HistoryKey, History> histories_;

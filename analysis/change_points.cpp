@@ -39,19 +39,27 @@ double log_floor(std::span<const double> values) {
   return std::max(typical * 1e-3, 1e-12);
 }
 
-// The noise of a series with steps in it: the MAD of the first differences (a step moves one
-// difference), scaled to a normal sigma and divided by √2 (a difference has two values' noise).
+// The noise of a series with steps in it, from its successive differences (a step moves one):
+// the larger of their MAD and their mean absolute value, each scaled to a normal sigma and
+// divided by √2 (a difference holds two values' noise). The MAD alone collapses to zero on
+// timings that take a few distinct values (1 ms clocks, a phase that is 1.0 s or 1.3 s), and a
+// zero noise would make every wiggle a change; the mean absolute difference does not.
 double robust_noise_sigma(std::span<const double> y) {
   if (y.size() < 3)
     return kSigmaFloor;
   std::vector<double> diffs(y.size() - 1);
-  for (size_t i = 1; i < y.size(); ++i)
+  double absolute_sum = 0;
+  for (size_t i = 1; i < y.size(); ++i) {
     diffs[i - 1] = y[i] - y[i - 1];
+    absolute_sum += std::abs(diffs[i - 1]);
+  }
+  double mean_absolute = absolute_sum / static_cast<double>(diffs.size());
   double centre = fast_median(diffs);
   for (double& d : diffs)
     d = std::abs(d - centre);
-  double sigma = 1.4826 * fast_median(std::move(diffs)) / std::sqrt(2.0);
-  return std::max(sigma, kSigmaFloor);
+  double from_mad = 1.4826 * fast_median(std::move(diffs));
+  double from_mean = mean_absolute * std::sqrt(M_PI / 2);
+  return std::max(std::max(from_mad, from_mean) / std::sqrt(2.0), kSigmaFloor);
 }
 
 std::vector<double> running_medians(std::span<const double> y) {
@@ -184,7 +192,8 @@ std::optional<ChangePoint> judge(std::span<const double> values, const Prepared&
   c.before_n = before.size();
   c.after_n = after.size();
   c.relative_change = relative(c.before_median, c.after_median);
-  if (!(std::abs(c.relative_change) >= o.min_change))
+  if (!(std::abs(c.relative_change) >= o.min_change) ||
+      !(std::abs(c.after_median - c.before_median) >= o.min_absolute))
     return std::nullopt;
   c.p = permutation_p(z, margin, o.permutations, o.seed ^ (0x9e3779b97f4a7c15ULL * (c.at + 1)));
   if (c.p > o.alpha)

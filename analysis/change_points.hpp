@@ -24,6 +24,7 @@ namespace ciperf {
 struct ChangePointOptions {
   double alpha = 0.01;      // keep a change whose permutation p is at most this
   double min_change = 0.05; // and whose medians differ by at least this, relative
+  double min_absolute = 0;  // and by at least this, in the series' unit (a timer's resolution)
   int min_segment = 5;      // values on each side of a change, at least
   int window = 50;          // values each side that the test and the medians use, at most
   int permutations = 999;

@@ -12,15 +12,28 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <iostream>
+#include <set>
 
 namespace ciperf {
 namespace {
 
+// A phase that the run does not have would accept nothing: refused, with the names it has.
+void check_phases(const RunRecord& run, const std::vector<std::string>& phases) {
+  std::set<std::string> names;
+  for (const auto& p : run.phases)
+    names.insert(p.name);
+  for (const auto& phase : phases)
+    if (!names.count(phase))
+      throw UsageError(fmt::format("--phase {}: run {} has no such phase (it has {})", phase,
+                                   run.run_id, fmt::join(names, ", ")));
+}
+
 int accept(const ChangesCommand& c) {
-  Store store(resolve_store_path(c.store));
+  Store store(open_existing_store(c.store).path()); // writable, and only a store that exists
   auto run = store.load_run(c.accept);
   if (!run)
     throw UsageError("no run '" + c.accept + "' in " + store.path());
+  check_phases(*run, c.phases);
   std::vector<std::string> phases = c.phases;
   if (phases.empty())
     phases.push_back("*");
@@ -28,8 +41,10 @@ int accept(const ChangesCommand& c) {
     store.accept_change(
         {run->pipeline, phase, run->run_id, rfc3339(std::chrono::system_clock::now()), c.note});
   std::cout << terminal_escape(fmt::format(
-      "accepted the change at run {} of {} ({}): it no longer alerts\n", run->run_id, run->pipeline,
-      c.phases.empty() ? "every series" : fmt::format("{}", fmt::join(phases, ", "))));
+                   "accepted the change at run {} of {} ({}): it no longer alerts", run->run_id,
+                   run->pipeline,
+                   c.phases.empty() ? "every series" : fmt::format("{}", fmt::join(phases, ", "))))
+            << "\n";
   return kExitPassed;
 }
 

@@ -167,7 +167,10 @@ void add_changes(CLI::App& app, ChangesCommand& c) {
                "history");
   ch->add_option("--accept", c.accept,
                  "Mark the change at this run (id or prefix) as expected, for --phase or every "
-                 "series of its pipeline: it stops alerting");
+                 "series of its pipeline: it stops alerting")
+      ->check(CLI::Validator(
+          [](const std::string& v) { return v.empty() ? std::string("a run id or prefix") : ""; },
+          "RUN"));
   ch->add_option("--note", c.note, "Why the change is expected (stored with --accept)");
   ch->add_option("--store", c.store, "SQLite store");
   ch->add_flag("--json", c.json, "Machine-readable output");

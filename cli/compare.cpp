@@ -312,7 +312,7 @@ std::set<std::string> host_classes_of(Store& store, const RunFilter& filter,
                                       const std::set<std::string>& skip) {
   std::set<std::string> classes;
   for (const auto& r : store.list_runs(filter))
-    if (!skip.count(r.run_id))
+    if (!skip.count(r.run_id) && !r.host.cpu_model.empty()) // older runs: class unknown
       classes.insert(host_class(r.host));
   return classes;
 }

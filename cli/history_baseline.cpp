@@ -45,7 +45,10 @@ Reference reference_runs(Store& store, const CandidateGroup& g) {
       candidates_left -= g.runs.count(r.run_id);
       continue;
     }
-    if (r.status != RunStatus::Passed || host_class(r.host) != ref.host_class)
+    // A run recorded before ciperf knew the host's class is taken as this one's: an upgrade
+    // must not leave the history empty.
+    bool same_class = r.host.cpu_model.empty() || host_class(r.host) == ref.host_class;
+    if (r.status != RunStatus::Passed || !same_class)
       continue;
     ref.runs.push_back(r.run_id);
     if (accepted.count(r.run_id)) {

@@ -119,8 +119,8 @@ void write_history_table(const HistoryKey& key, const HistoryResult& result, std
 } // namespace
 
 std::string figure_text(ChangeMetric metric, double value) {
-  if (metric == ChangeMetric::Memory || metric == ChangeMetric::Io)
-    return human_bytes(static_cast<int64_t>(std::llround(value)));
+  if (metric == ChangeMetric::Memory || metric == ChangeMetric::Io) // clamped: llround overflows
+    return human_bytes(static_cast<int64_t>(std::llround(std::min(value, 9.0e18))));
   return human_seconds(value);
 }
 

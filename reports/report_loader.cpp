@@ -114,8 +114,10 @@ std::vector<PhaseComparison> verdicts(const Analyses& a, const Baseline& base,
 }
 
 void load_trends(Store& store, const RunRecord& run, int count, Report& report) {
-  RunFilter f;
+  RunFilter f; // the runs comparable with this one: its pipeline, mode and opt-in phases
   f.pipeline = run.pipeline;
+  f.mode = run.mode;
+  f.tag_set = run.labels.count("tags") ? run.labels.at("tags") : "";
   f.until = run.started_at;
   f.limit = count;
   f.complete_only = true;

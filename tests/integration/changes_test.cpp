@@ -1,10 +1,12 @@
 // `ciperf changes` on histories imported from results.json files written by ciperf's own writer:
 // planted steps found at the right run and labelled by cause, acceptance, host classes, and an
 // A/A history within the documented false-alarm rate.
+#include "analysis/change_points.hpp"
 #include "analysis/step_simulation.hpp"
 #include "reports/results_json.hpp"
 #include "support/ciperf_run.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <fstream>
@@ -326,6 +328,33 @@ TEST_CASE("compare refuses candidates of another host class than the baseline's 
   INFO(mixed.out << mixed.err);
   CHECK(mixed.exit_code != 2);
   CHECK(mixed.err.find("judged anyway (--any-host)") != std::string::npos);
+}
+
+} // namespace ciperf
+
+namespace ciperf {
+
+TEST_CASE("steady series of few distinct values raise no change", "[changes]") {
+  // Timings that take a few values (a 1 ms clock, a phase that is 1.0 s or 1.3 s at random):
+  // the MAD of their differences is 0, and a noise taken from it alone made every wiggle a change.
+  std::mt19937_64 rng(11);
+  std::vector<double> bimodal, clock, alternating;
+  for (int i = 0; i < 2000; ++i) {
+    bimodal.push_back(rng() % 10 < 7 ? 1.0 : 1.3);
+    clock.push_back(0.001 * static_cast<double>(rng() % 3));
+    alternating.push_back(i % 2 ? 2.0 : 2.2);
+  }
+  CHECK(find_change_points(bimodal).size() <= 2);
+  CHECK(find_change_points(clock).empty()); // 0-2 ms: under the 5% rule's resolution too
+  CHECK(find_change_points(alternating).empty());
+  // A real step in the same kind of series is still found.
+  for (int i = 1000; i < 2000; ++i)
+    bimodal[static_cast<size_t>(i)] *= 1.2;
+  auto found = find_change_points(bimodal);
+  REQUIRE(!found.empty());
+  CHECK(std::any_of(found.begin(), found.end(), [](const ChangePoint& c) {
+    return c.at >= 995 && c.at <= 1005 && c.relative_change > 0.1;
+  }));
 }
 
 } // namespace ciperf
