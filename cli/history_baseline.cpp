@@ -79,6 +79,7 @@ Baseline history_baseline(Store& store,
   for (const auto& [key, g] : groups) {
     Reference ref = reference_runs(store, g);
     std::map<std::string, BaselinePhase> phases;
+    RunMode mode = baseline_mode(g.mode); // where attach_baseline looks for the group's reference
     for (const auto& id : ref.runs) {
       RunFilter one;
       one.run_id = id;
@@ -88,7 +89,7 @@ Baseline history_baseline(Store& store,
         auto& p = phases[s.name];
         p.pipeline = s.pipeline;
         p.phase = s.name;
-        p.mode = baseline_mode(g.mode); // where attach_baseline looks for the group's reference
+        p.mode = mode;
         p.samples.push_back(s.wall_s);
       });
     }
