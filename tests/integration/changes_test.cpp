@@ -358,3 +358,50 @@ TEST_CASE("steady series of few distinct values raise no change", "[changes]") {
 }
 
 } // namespace ciperf
+
+namespace ciperf {
+
+TEST_CASE("changes orders runs by start and accepts per history and judges a kernel at the run",
+          "[changes]") {
+  // Two host classes of one pipeline, each 60 runs with `build` +30% at its own run 30, imported
+  // newest half first; the kernel changes at run 20 of the first class only, 10 runs before its
+  // step.
+  std::vector<PlannedPhase> phases = {
+      {"build", series(60, 1.0, {{30, 0.3}}, 900), series(60, 0.9, {}, 901)},
+      {"test", series(60, 2.0, {}, 902), series(60, 1.8, {}, 903)}};
+  std::vector<RunRecord> first, second;
+  for (size_t i = 0; i < 60; ++i) {
+    auto amd = history_run(i, phases, i < 20 ? "Linux 6.1.0" : "Linux 6.5.0", "AMD EPYC");
+    auto intel = history_run(i, phases, "Linux 6.1.0", "Intel Xeon");
+    intel.run_id = fmt::format("20260101T000000Z-{:012x}", 1000 + i);
+    (i < 30 ? second : first).push_back(amd); // the later half is recorded first
+    first.push_back(intel);
+  }
+  test::Sandbox box;
+  import_history(box, first);
+  import_history(box, second);
+  std::string store = box.store().string();
+
+  auto listed = box.ciperf({"changes", "--store", store, "--json"});
+  INFO(listed.out << listed.err);
+  REQUIRE(listed.exit_code == 1);
+  auto doc = json::parse(listed.out);
+  REQUIRE(doc["histories"].size() == 2);
+  for (const auto& h : doc["histories"]) {
+    bool intel = h["host_class"].get<std::string>().rfind("Intel", 0) == 0;
+    const json* step = change_near(h["changes"], "build", "wall", intel ? 1029 : 30); // id − 1
+    INFO(h["host_class"]);
+    REQUIRE(step != nullptr); // found at run 30 although half the runs came in late
+    CHECK((*step)["relative_change"].get<double>() > 0.2);
+    CHECK((*step)["cause"] == "code"); // the kernel changed 10 runs earlier: not this change
+  }
+  // Accepting the AMD step leaves the Intel one alerting.
+  std::string amd_step = fmt::format("20260101T000000Z-{:012x}", 31);
+  REQUIRE(box.ciperf({"changes", "--store", store, "--accept", amd_step}).exit_code == 0);
+  CHECK(box.ciperf({"changes", "--store", store}).exit_code == 1);
+  auto typo = box.ciperf({"changes", "--store", store, "--accept", amd_step, "--phase", "buidl"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("has no such phase") != std::string::npos);
+}
+
+} // namespace ciperf
