@@ -24,8 +24,9 @@ void CandidateBuilder::add(const PhaseSample& s) {
 
 void attach_baseline(CandidateGroup& g, const Baseline& base) {
   bool found = false;
+  RunMode wanted = base.per_mode ? g.mode : baseline_mode(g.mode);
   for (const auto& b : base.phases)
-    if (b.pipeline == g.pipeline && b.mode == baseline_mode(g.mode)) {
+    if (b.pipeline == g.pipeline && b.mode == wanted) {
       found = true;
       g.phase(b.phase).base = b.samples;
     }

@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   std::printf("ingest: %.0f phase rows (%d runs) in %.2f s: %.0f rows/s\n", rows, shape.runs,
               ingest, rows / ingest);
 
-  ciperf::Baseline b{"bench", "bench-session", "2026-11-27T00:00:00.000Z", 20, {}, ""};
+  ciperf::Baseline b{"bench", "bench-session", "2026-11-27T00:00:00.000Z", 20, {}, "", false};
   for (const auto& [key, runs] : first_runs) {
     if (key.first != "recipe-0" || key.second == ciperf::RunMode::Normal)
       continue;

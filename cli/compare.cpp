@@ -298,9 +298,23 @@ bool judge_against_history(Store& store, const CompareCommand& c, const Groups& 
   return c.baseline.empty() && !store.newest_baseline_for(groups.begin()->second.pipeline);
 }
 
-Baseline history_of(Store& store, const Groups& groups) {
-  Baseline base = history_baseline(store, groups);
-  if (base.phases.empty())
+std::set<std::string> host_classes_of(Store& store, const RunFilter& filter,
+                                      const std::set<std::string>& skip);
+
+// Candidates of several host classes have no one history: refused unless --any-host, which
+// takes the history of every class.
+Baseline history_of(Store& store, const CompareCommand& c, const Selection& sel,
+                    const Groups& groups) {
+  auto classes = host_classes_of(store, sel.candidates, {});
+  if (classes.size() > 1 && !c.any_host)
+    throw UsageError(fmt::format("the candidates ran on {} host classes ({}): a history is of one "
+                                 "class. Select the runs of one (--label, --since), or pass "
+                                 "--any-host to judge them against every class's history",
+                                 classes.size(), fmt::join(classes, "; ")));
+  Baseline base = history_baseline(store, groups, c.any_host);
+  bool any_sample = std::any_of(base.phases.begin(), base.phases.end(),
+                                [](const BaselinePhase& p) { return !p.samples.empty(); });
+  if (!any_sample)
     throw UsageError(fmt::format(
         "no baseline has pipeline '{}', and it has no earlier passed runs on this host class to "
         "judge against: make one with ciperf baseline, or record more runs",
@@ -344,7 +358,7 @@ int command_compare(const CompareCommand& c) {
   auto groups = candidate_groups(store, sel.candidates, {});
   std::optional<Baseline> base;
   if (judge_against_history(store, c, groups))
-    base = history_of(store, groups);
+    base = history_of(store, c, sel, groups);
   else
     base = stored_baseline(store, c, sel, groups);
   CompareOptions options;

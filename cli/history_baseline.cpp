@@ -25,7 +25,7 @@ struct Reference {
 };
 
 // The group's reference runs, walking the store from the newest run back.
-Reference reference_runs(Store& store, const CandidateGroup& g) {
+Reference reference_runs(Store& store, const CandidateGroup& g, bool any_host) {
   auto newest = store.load_run(*g.runs.rbegin());
   RunFilter filter;
   filter.pipeline = g.pipeline;
@@ -47,7 +47,7 @@ Reference reference_runs(Store& store, const CandidateGroup& g) {
     }
     // A run recorded before ciperf knew the host's class is taken as this one's: an upgrade
     // must not leave the history empty.
-    bool same_class = r.host.cpu_model.empty() || host_class(r.host) == ref.host_class;
+    bool same_class = any_host || r.host.cpu_model.empty() || host_class(r.host) == ref.host_class;
     if (r.status != RunStatus::Passed || !same_class)
       continue;
     ref.runs.push_back(r.run_id);
@@ -73,13 +73,24 @@ std::string note_for(const CandidateGroup& g, const Reference& ref) {
 } // namespace
 
 Baseline history_baseline(Store& store,
-                          const std::map<std::pair<std::string, RunMode>, CandidateGroup>& groups) {
+                          const std::map<std::pair<std::string, RunMode>, CandidateGroup>& groups,
+                          bool any_host) {
   Baseline base;
   base.name = "history";
+  base.per_mode = true;
   for (const auto& [key, g] : groups) {
-    Reference ref = reference_runs(store, g);
+    Reference ref = reference_runs(store, g, any_host);
+    if (any_host)
+      ref.host_class = "any";
     std::map<std::string, BaselinePhase> phases;
-    RunMode mode = baseline_mode(g.mode); // where attach_baseline looks for the group's reference
+    // A phase the history lacks (no earlier run) is there with no samples: "not enough data".
+    for (const auto& candidate : g.phases) {
+      BaselinePhase& empty = phases[candidate.phase];
+      empty.pipeline = g.pipeline;
+      empty.phase = candidate.phase;
+      empty.mode = g.mode;
+    }
+    RunMode mode = g.mode;
     for (const auto& id : ref.runs) {
       RunFilter one;
       one.run_id = id;

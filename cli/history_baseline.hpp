@@ -15,7 +15,9 @@ class Store;
 
 inline constexpr int kHistoryRuns = 30;
 
+// `any_host`: the history of every host class, not only the newest candidate's.
 Baseline history_baseline(Store& store,
-                          const std::map<std::pair<std::string, RunMode>, CandidateGroup>& groups);
+                          const std::map<std::pair<std::string, RunMode>, CandidateGroup>& groups,
+                          bool any_host = false);
 
 } // namespace ciperf

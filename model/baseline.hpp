@@ -34,6 +34,9 @@ struct Baseline {
   // Not stored: set when the reference is the candidates' own history (compare without a
   // stored baseline), saying which runs it holds.
   std::string history_note;
+  // Not stored: each candidate mode judged against runs of its own mode (a history), instead of
+  // normal runs against the warm side (a baseline session).
+  bool per_mode = false;
 };
 
 } // namespace ciperf

@@ -121,7 +121,8 @@ SessionOutcome run_baseline_session(const std::vector<Pipeline>& pipelines, cons
                           rfc3339(std::chrono::system_clock::now()),
                           o.runs_per_mode,
                           summarize_session(out.runs),
-                          ""};
+                          "",
+                          false};
   store.save_baseline(*out.baseline);
   return out;
 }

@@ -51,7 +51,7 @@ std::optional<Baseline> Store::load_baseline(const std::string& name) {
   head.bind(1, name);
   if (!head.step())
     return std::nullopt;
-  Baseline b{name, head.text(0), head.text(1), static_cast<int>(head.integer(2)), {}, ""};
+  Baseline b{name, head.text(0), head.text(1), static_cast<int>(head.integer(2)), {}, "", false};
   auto rows = db_->prepare(
       "SELECT pipeline, phase, mode, position, n, median, mean, stddev, mad, min, max, p95, cv, "
       "ci_low, ci_high, samples FROM baseline_phases WHERE baseline = ? "

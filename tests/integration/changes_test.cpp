@@ -328,6 +328,16 @@ TEST_CASE("compare refuses candidates of another host class than the baseline's 
   INFO(mixed.out << mixed.err);
   CHECK(mixed.exit_code != 2);
   CHECK(mixed.err.find("judged anyway (--any-host)") != std::string::npos);
+
+  // Against the history, candidates of two classes have no one history to be judged against.
+  auto two = box.ciperf({"compare", "--since", mark, "--history", "--store", store});
+  CHECK(two.exit_code == 2);
+  CHECK(two.err.find("the candidates ran on 2 host classes") != std::string::npos);
+  auto every =
+      box.ciperf({"compare", "--since", mark, "--history", "--any-host", "--store", store});
+  INFO(every.err);
+  CHECK(every.exit_code != 2);
+  CHECK(every.out.find("on host class any") != std::string::npos);
 }
 
 } // namespace ciperf

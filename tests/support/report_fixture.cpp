@@ -120,7 +120,7 @@ Report fixture_report() {
   report.selected_runs = 5;
   report.pareto = pareto(all, AttributeBy::Phase);
   report.resources = classify_resources(all);
-  Baseline b{"nightly", "session-1", "2026-11-26T00:00:00.000Z", 5, {}, ""};
+  Baseline b{"nightly", "session-1", "2026-11-26T00:00:00.000Z", 5, {}, "", false};
   b.phases.push_back(
       summarize(run.pipeline, "deploy", RunMode::Cold, 0, {9.0, 9.5, 10.0, 9.2, 9.8}));
   b.phases.push_back(
