@@ -118,7 +118,7 @@ std::string CauseJudge::own_profile_moved(const SeriesChange& c) const {
     for (const auto* p : near("*", ChangeMetric::Wall, c.first_run, sign_of(c)))
       parts.push_back(fmt::format("{} {}", p->phase, percent(p->point.relative_change)));
     return parts.empty() ? "no single phase moved past the threshold"
-                         : "phases: " + fmt::format("{}", fmt::join(parts, ", "));
+                         : fmt::format("phases: {}", fmt::join(parts, ", "));
   }
   if (c.metric != ChangeMetric::Wall)
     return fmt::format("the phase's own {} moved", metric_name(c.metric));

@@ -109,7 +109,9 @@ Baseline history_baseline(Store& store,
       base.phases.push_back(std::move(p));
     }
     base.runs_per_mode = std::max(base.runs_per_mode, static_cast<int>(ref.runs.size()));
-    base.history_note += (base.history_note.empty() ? "" : "; ") + note_for(g, ref);
+    if (!base.history_note.empty())
+      base.history_note += "; ";
+    base.history_note += note_for(g, ref);
   }
   return base;
 }

@@ -94,8 +94,11 @@ std::string virtualization_under(const fs::path& root) {
        {"sys/class/dmi/id/sys_vendor", "sys/class/dmi/id/product_name", "sys/hypervisor/type"})
     if (auto name = hypervisor_named(read_text(root / file)); !name.empty())
       return name;
-  std::string flags = " " + cpuinfo_value(read_text(root / "proc/cpuinfo"), "flags") + " ";
-  return flags.find(" hypervisor ") != std::string::npos ? "vm" : "none";
+  std::istringstream flags(cpuinfo_value(read_text(root / "proc/cpuinfo"), "flags"));
+  for (std::string flag; flags >> flag;)
+    if (flag == "hypervisor")
+      return "vm";
+  return "none";
 }
 
 HostInfo read_host_info() {
