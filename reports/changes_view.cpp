@@ -39,9 +39,9 @@ std::string change_text(double relative) {
 }
 
 std::string history_title(const HistoryKey& key, size_t runs) {
-  return fmt::format("{} · {}{}{} · {} runs", key.pipeline, to_string(key.mode),
+  return fmt::format("{} · {}{}{} · {} run{}", key.pipeline, to_string(key.mode),
                      key.host_class.empty() ? " · every host class" : " · " + key.host_class,
-                     key.tags.empty() ? "" : " · tags " + key.tags, runs);
+                     key.tags.empty() ? "" : " · tags " + key.tags, runs, runs == 1 ? "" : "s");
 }
 
 json median_json(double median, const std::optional<Interval>& ci, size_t runs) {

@@ -23,7 +23,8 @@ TEST_CASE("the CPU model comes from the first model name of /proc/cpuinfo", "[ho
   CHECK(cpu_model_from("") == "");
 }
 
-TEST_CASE("virtualization is a container marker or else DMI or else the hypervisor flag", "[host]") {
+TEST_CASE("virtualization is a container marker or else DMI or else the hypervisor flag",
+          "[host]") {
   test::TempDir root;
   write(root / "proc/cpuinfo", "flags\t\t: fpu vme hypervisor lm\n");
   CHECK(virtualization_under(root.path()) == "vm");
