@@ -122,7 +122,8 @@ void detect(const Series& s, const std::string& phase, ChangeMetric metric,
 HistoryBuilder::HistoryBuilder(HistoryOptions options) : options_(std::move(options)) {}
 
 void HistoryBuilder::add_run(RunRecord run) {
-  HistoryKey key{run.pipeline, run.mode, options_.mix_host_classes ? "" : host_class(run.host),
+  std::string its_class = host_class(run.host);
+  HistoryKey key{run.pipeline, run.mode, options_.mix_host_classes ? "" : its_class,
                  run.labels.count("tags") ? run.labels.at("tags") : ""};
   History& h = histories_[key];
   h.key = key;
@@ -131,7 +132,7 @@ void HistoryBuilder::add_run(RunRecord run) {
   r.started_at = run.started_at;
   r.labels = std::move(run.labels);
   r.kernel = run.host.kernel;
-  r.host_class = host_class(run.host);
+  r.host_class = std::move(its_class);
   r.wall_s = run.wall_s;
   r.counts = run.status == RunStatus::Passed;
   run_slot_[run.run_id] = {&h, static_cast<uint32_t>(h.runs.size())};

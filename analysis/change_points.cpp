@@ -19,21 +19,10 @@ struct Prepared {
   double sigma = 0;      // the noise's robust sigma in log space
 };
 
-// The median by selection, not sorting: a history's series are long and many.
-double fast_median(std::vector<double> v) {
-  if (v.empty())
-    return std::nan("");
-  auto mid = v.begin() + static_cast<ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  if (v.size() % 2 == 1)
-    return *mid;
-  return (*mid + *std::max_element(v.begin(), mid)) / 2;
-}
-
 // Added before the log so that zeros (no I/O in some runs) stay finite: a thousandth of the
 // series' typical value, which leaves every relative change above 0.1% intact.
 double log_floor(std::span<const double> values) {
-  double typical = fast_median({values.begin(), values.end()});
+  double typical = stats::median(values);
   if (!(typical > 0))
     typical = stats::mean(values);
   return std::max(typical * 1e-3, 1e-12);
@@ -54,10 +43,10 @@ double robust_noise_sigma(std::span<const double> y) {
     absolute_sum += std::abs(diffs[i - 1]);
   }
   double mean_absolute = absolute_sum / static_cast<double>(diffs.size());
-  double centre = fast_median(diffs);
+  double centre = stats::median(diffs);
   for (double& d : diffs)
     d = std::abs(d - centre);
-  double from_mad = 1.4826 * fast_median(std::move(diffs));
+  double from_mad = 1.4826 * stats::median(diffs);
   double from_mean = mean_absolute * std::sqrt(M_PI / 2);
   return std::max(std::max(from_mad, from_mean) / std::sqrt(2.0), kSigmaFloor);
 }

@@ -299,7 +299,13 @@ bool judge_against_history(Store& store, const CompareCommand& c, const Groups& 
 }
 
 std::set<std::string> host_classes_of(Store& store, const RunFilter& filter,
-                                      const std::set<std::string>& skip);
+                                      const std::set<std::string>& skip) {
+  std::set<std::string> classes;
+  for (const auto& r : store.list_runs(filter))
+    if (!skip.count(r.run_id) && !r.host.cpu_model.empty()) // older runs: class unknown
+      classes.insert(host_class(r.host));
+  return classes;
+}
 
 // Candidates of several host classes have no one history: refused unless --any-host, which
 // takes the history of every class.
@@ -320,15 +326,6 @@ Baseline history_of(Store& store, const CompareCommand& c, const Selection& sel,
         "judge against: make one with ciperf baseline, or record more runs",
         groups.begin()->second.pipeline));
   return base;
-}
-
-std::set<std::string> host_classes_of(Store& store, const RunFilter& filter,
-                                      const std::set<std::string>& skip) {
-  std::set<std::string> classes;
-  for (const auto& r : store.list_runs(filter))
-    if (!skip.count(r.run_id) && !r.host.cpu_model.empty()) // older runs: class unknown
-      classes.insert(host_class(r.host));
-  return classes;
 }
 
 // A stored baseline was made on one host class; candidates from another would measure the hosts.

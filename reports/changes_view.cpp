@@ -2,6 +2,7 @@
 
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
+#include "reports/interval_text.hpp"
 #include "reports/text_table.hpp"
 
 #include <cctype>
@@ -32,10 +33,6 @@ std::string revision_labels(const std::map<std::string, std::string>& labels) {
     if (names_a_revision(key))
       out += (out.empty() ? "" : " ") + key + "=" + value;
   return out;
-}
-
-std::string change_text(double relative) {
-  return std::isfinite(relative) ? fmt::format("{:+.1f}%", relative * 100) : "from 0";
 }
 
 std::string history_title(const HistoryKey& key, size_t runs) {
@@ -102,7 +99,7 @@ void write_history_table(const HistoryKey& key, const HistoryResult& result, std
     table.rows.push_back(
         {run, c.phase.empty() ? "(run total)" : c.phase, metric_name(c.metric),
          figure_text(c.metric, c.point.before_median), figure_text(c.metric, c.point.after_median),
-         change_text(c.point.relative_change), fmt::format("{:.3f}", c.point.p),
+         relative_text(c.point.relative_change), fmt::format("{:.3f}", c.point.p),
          std::string(cause_name(c.cause)) + (c.accepted ? " (accepted)" : ""), c.why});
   }
   out << terminal_escape(history_title(key, result.runs.at(key))) << "\n";

@@ -223,10 +223,9 @@ void write_gap(const Report& report, std::string& out) {
 std::string change_list(const Report& report, const PhaseTrend& t) {
   std::string out;
   for (const auto& c : t.changes)
-    out += fmt::format("{}{} from {} ({} → {})", out.empty() ? "" : "<br>",
-                       std::isfinite(c.relative) ? fmt::format("{:+.1f}%", 100 * c.relative)
-                                                 : std::string("from 0"),
-                       e(report.trend_runs[c.at]), human_seconds(c.before), human_seconds(c.after));
+    out +=
+        fmt::format("{}{} from {} ({} → {})", out.empty() ? "" : "<br>", relative_text(c.relative),
+                    e(report.trend_runs[c.at]), human_seconds(c.before), human_seconds(c.after));
   return out.empty() ? "-" : out;
 }
 

@@ -3,9 +3,14 @@
 #include "analysis/run_table.hpp"
 #include "reports/human_units.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace ciperf {
+
+std::string relative_text(double relative) {
+  return std::isfinite(relative) ? fmt::format("{:+.1f}%", relative * 100) : "from 0";
+}
 
 std::string seconds_ci(const std::optional<Interval>& ci) {
   return ci ? human_seconds(ci->low) + ".." + human_seconds(ci->high) : "-";

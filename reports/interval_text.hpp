@@ -8,6 +8,8 @@
 namespace ciperf {
 
 // "6.10s..7.20s"; "-" without an interval (fewer than 2 runs).
+// "+20.1%", or "from 0" when the level before was zero.
+std::string relative_text(double relative);
 std::string seconds_ci(const std::optional<Interval>& ci);
 // "+0.10s..+0.30s": an interval of a difference.
 std::string difference_ci(const std::optional<Interval>& ci);

@@ -272,9 +272,7 @@ void write_trend_changes(const Report& report, std::string& out) {
     for (const auto& c : t.changes)
       table.row(fmt::format("| {} | {} | {} | {} | {} |\n", cell(t.phase),
                             cell(report.trend_runs[c.at]), human_seconds(c.before),
-                            human_seconds(c.after),
-                            std::isfinite(c.relative) ? fmt::format("{:+.1f}%", 100 * c.relative)
-                                                      : std::string("from 0")));
+                            human_seconds(c.after), relative_text(c.relative)));
   table.close("change points");
   out += "`ciperf changes` has the whole history and each change's cause.\n\n";
 }
