@@ -1,6 +1,7 @@
 #include "analysis/change_history.hpp"
 
 #include "analysis/change_cause.hpp"
+#include "common/parallel_for.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -140,10 +141,14 @@ void HistoryBuilder::add_run(RunRecord run) {
 }
 
 void HistoryBuilder::add_phase(const PhaseSample& phase) {
-  auto slot = run_slot_.find(phase.run_id);
-  if (slot == run_slot_.end() || phase.status != PhaseStatus::Passed || phase.background)
+  if (phase.run_id != last_run_id_) { // a run's phases come together: one look-up per run
+    last_run_id_ = phase.run_id;
+    auto slot = run_slot_.find(phase.run_id);
+    last_slot_ = slot == run_slot_.end() ? std::pair<History*, uint32_t>{} : slot->second;
+  }
+  auto [history, run] = last_slot_;
+  if (!history || phase.status != PhaseStatus::Passed || phase.background)
     return;
-  auto [history, run] = slot->second;
   history->phases[phase.name].push_back(point_of(phase, run));
   auto& r = history->runs[run];
   if (phase.pressure) {
@@ -192,18 +197,55 @@ void order_by_start(History& h) {
   }
 }
 
+namespace {
+
+// One series to search: a figure of a phase of a history, or the history's run total.
+struct SeriesJob {
+  const History* history;
+  const std::string* phase;                // nullptr: the run total
+  const std::vector<HistoryPoint>* points; // the phase's
+  ChangeMetric metric = ChangeMetric::Wall;
+};
+
+// Every history's series in the order the causes are judged in: the total, then each phase's
+// figures.
+std::vector<SeriesJob> series_jobs(const std::map<HistoryKey, History>& histories) {
+  std::vector<SeriesJob> jobs;
+  for (const auto& [key, h] : histories) {
+    jobs.push_back({&h, nullptr, nullptr, ChangeMetric::Wall});
+    for (const auto& [name, points] : h.phases)
+      for (ChangeMetric m : kChangeMetrics)
+        jobs.push_back({&h, &name, &points, m});
+  }
+  return jobs;
+}
+
+} // namespace
+
 HistoryResult HistoryBuilder::finish() {
-  HistoryResult result;
-  for (auto& [key, h] : histories_) {
+  for (auto& [key, h] : histories_)
     order_by_start(h);
+  // The series are independent (each permutation test has its own seed), so they are searched
+  // on every core; the results come back in job order, as one thread would give them.
+  auto jobs = series_jobs(histories_);
+  std::vector<std::vector<SeriesChange>> found_in(jobs.size());
+  parallel_for(jobs.size(), [&](size_t i) {
+    const SeriesJob& j = jobs[i];
+    if (!j.phase)
+      detect(total_series(j.history->runs), "", ChangeMetric::Wall, options_.detector, found_in[i]);
+    else
+      detect(series_of(*j.points, j.metric), *j.phase, j.metric, options_.detector, found_in[i]);
+  });
+  HistoryResult result;
+  size_t job = 0;
+  for (auto& [key, h] : histories_) {
     result.runs[key] = h.runs.size();
     for (const auto& r : h.runs)
       result.host_classes[key].insert(r.host_class);
     std::vector<SeriesChange> found;
-    detect(total_series(h.runs), "", ChangeMetric::Wall, options_.detector, found);
-    for (const auto& [name, points] : h.phases)
-      for (ChangeMetric m : kChangeMetrics)
-        detect(series_of(points, m), name, m, options_.detector, found);
+    for (; job < jobs.size() && jobs[job].history == &h; ++job)
+      for (auto& c : found_in[job])
+        found.push_back(std::move(c));
     CauseJudge judge(h, found, options_.detector.min_segment);
     for (const auto& sc : found) {
       // --phase narrows what is shown; every phase stays evidence for the causes.

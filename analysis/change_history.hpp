@@ -65,7 +65,9 @@ private:
   HistoryOptions options_;
   std::map<HistoryKey, History> histories_;
   std::unordered_map<std::string, std::pair<History*, uint32_t>>
-      run_slot_; // run id → history, index
+      run_slot_;            // run id → history, index
+  std::string last_run_id_; // of the last phase added, and its slot
+  std::pair<History*, uint32_t> last_slot_{};
 };
 
 } // namespace ciperf

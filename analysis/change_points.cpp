@@ -3,6 +3,7 @@
 #include "analysis/statistics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -52,15 +53,20 @@ double robust_noise_sigma(std::span<const double> y) {
 }
 
 std::vector<double> running_medians(std::span<const double> y) {
-  std::vector<double> out(y.size()), window;
+  // The window is at most 2 * kRunningMedianHalf + 1 values: sorted in place in a small array
+  // (a million phase rows pass through here once per figure).
+  std::vector<double> out(y.size());
+  std::array<double, 2 * kRunningMedianHalf + 1> window{};
   auto n = static_cast<ptrdiff_t>(y.size());
   for (ptrdiff_t i = 0; i < n; ++i) {
     auto lo = std::max<ptrdiff_t>(0, i - kRunningMedianHalf);
     auto hi = std::min<ptrdiff_t>(n, i + kRunningMedianHalf + 1);
-    window.assign(y.begin() + lo, y.begin() + hi);
-    auto mid = window.begin() + static_cast<ptrdiff_t>(window.size() / 2);
-    std::nth_element(window.begin(), mid, window.end());
-    out[static_cast<size_t>(i)] = *mid;
+    auto size = static_cast<size_t>(hi - lo);
+    std::copy(y.begin() + lo, y.begin() + hi, window.begin());
+    for (size_t k = 1; k < size; ++k) // insertion sort: a handful of values
+      for (size_t j = k; j > 0 && window[j] < window[j - 1]; --j)
+        std::swap(window[j], window[j - 1]);
+    out[static_cast<size_t>(i)] = window[size / 2];
   }
   return out;
 }

@@ -88,7 +88,8 @@ int command_changes(const ChangesCommand& c) {
     throw UsageError("no stored runs match the selection");
   runs.clear();
   runs.shrink_to_fit();
-  store.for_each_phase_sample(filter, [&](const PhaseSample& s) { builder.add_phase(s); });
+  store.for_each_phase_sample(
+      filter, [&](const PhaseSample& s) { builder.add_phase(s); }, SampleFields::History);
   auto result = builder.finish();
   write_changes(result, c.json ? ViewFormat::Json : ViewFormat::Text, std::cout);
   return exit_code_for(result);

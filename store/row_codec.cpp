@@ -15,8 +15,8 @@ void bind_value(Statement& stmt, int index, const FieldValue& value) {
   std::visit(Binder{stmt, index}, value);
 }
 
-FieldValue column_value(const Statement& stmt, int column, FieldType type) {
-  if (stmt.is_null(column))
+FieldValue column_value(const Statement& stmt, int column, FieldType type, bool nullable) {
+  if (nullable && stmt.is_null(column)) // a NOT NULL column needs no look at its type
     return {};
   switch (type) {
   case FieldType::Boolean:

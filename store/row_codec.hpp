@@ -11,7 +11,7 @@
 namespace ciperf {
 
 void bind_value(Statement& stmt, int index, const FieldValue& value);
-FieldValue column_value(const Statement& stmt, int column, FieldType type);
+FieldValue column_value(const Statement& stmt, int column, FieldType type, bool nullable = true);
 // "?, ?, ?" for `count` values.
 std::string placeholders(size_t count);
 [[noreturn]] void throw_bad_column(std::string_view column);
@@ -47,7 +47,7 @@ template <typename Record>
 void read_fields(const Statement& stmt, int first, std::span<const Field<Record>> fields,
                  Record& record) {
   for (const auto& f : fields)
-    if (!f.set(record, column_value(stmt, first++, f.type)))
+    if (!f.set(record, column_value(stmt, first++, f.type, f.nullable)))
       throw_bad_column(f.name);
 }
 

@@ -32,6 +32,11 @@ struct RunFilter {
 
 struct Baseline;
 
+// Which phase fields a streamed sample carries: what the Pareto, resource, verdict and trend
+// builders read (with the services' costs), or what change points follow (each figure they
+// detect changes in and the host-wide CPU stall; no services, kind or tier).
+enum class SampleFields { Analysis, History };
+
 // Read-only commands (runs, show, report, attribute, compare) open the store ReadOnly, so they
 // work on a store they cannot write: a read-only file or folder, a full disk, a CI cache.
 enum class StoreAccess { ReadWrite, ReadOnly };
@@ -72,7 +77,8 @@ public:
   // The same, one at a time, without holding them: for a million phases, memory stays flat.
   // The sample passed is reused between calls.
   void for_each_phase_sample(const RunFilter& filter,
-                             const std::function<void(const PhaseSample&)>& visit);
+                             const std::function<void(const PhaseSample&)>& visit,
+                             SampleFields fields = SampleFields::Analysis);
   // Whether a run with exactly this id is stored.
   bool has_run(const std::string& run_id);
   // The ids of the runs labelled key=value (a baseline session's runs).
@@ -101,6 +107,10 @@ public:
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 
   const std::string& path() const { return path_; }
+  // How many connections stream phase samples at once: 0 chooses (two over a selection of at
+  // least kParallelSampleRuns runs on a host with two cores or more); tests and benchmarks set it.
+  void set_sample_readers(int readers) { sample_readers_ = readers; }
+  static constexpr int kParallelSampleRuns = 1000;
 
 private:
   int64_t row_id(const std::string& run_id);
@@ -120,8 +130,12 @@ private:
   void insert_wait(const std::string& key, const WaitRecord& wait, const std::string& recorded_at,
                    std::optional<int64_t> run, int phase_index);
   std::optional<WaitRecord> load_wait(DetailQueries& queries, int64_t run, int phase_index);
+  int sample_readers(const std::string& runs, const std::vector<std::string>& values);
+  // Another read-only connection to the same store, for a reader thread.
+  std::unique_ptr<Database> open_reader() const;
   std::string path_;
   std::unique_ptr<Database> db_;
+  int sample_readers_ = 0;
 };
 
 // The store path from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`.

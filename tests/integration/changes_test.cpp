@@ -178,6 +178,36 @@ TEST_CASE("changes finds planted steps at their run and labels code and environm
   }
 }
 
+TEST_CASE("changes finds a step in a phase's peak memory read back from the store", "[changes]") {
+  // Wall and CPU hold still; `build`'s tree peak doubles at run 60 (a dependency that loads
+  // twice the data). The store must hand the memory figures to the detector.
+  constexpr size_t kRuns = 120;
+  std::vector<PlannedPhase> phases;
+  for (int i = 0; i < 2; ++i)
+    phases.push_back({i == 0 ? "build" : "test", series(kRuns, 1.0, {}, 500 + i),
+                      series(kRuns, 0.8, {}, 600 + i)});
+  auto peak = series(kRuns, 100.0 * (1 << 20), {{60, 1.0}}, 700);
+  std::vector<RunRecord> runs;
+  for (size_t i = 0; i < kRuns; ++i) {
+    runs.push_back(history_run(i, phases, "Linux 6.1.0", "AMD EPYC"));
+    runs.back().accounting = Accounting::Cgroup;
+    runs.back().phases[0].tree_memory_peak_bytes = static_cast<int64_t>(peak[i]);
+  }
+  test::Sandbox box;
+  import_history(box, runs);
+
+  auto result = box.ciperf({"changes", "--store", box.store().string(), "--json"});
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0); // memory grew; no phase got slower
+  auto doc = json::parse(result.out);
+  const auto& changes = doc["histories"][0]["changes"];
+  const json* memory = change_near(changes, "build", "memory", 60);
+  REQUIRE(memory != nullptr);
+  CHECK((*memory)["cause"] == "code");
+  CHECK((*memory)["relative_change"].get<double>() == Approx(1.0).margin(0.2));
+  CHECK(change_near(changes, "test", "memory", 60, kRuns) == nullptr);
+}
+
 TEST_CASE("changes keeps host classes apart unless asked, and says when it mixes them",
           "[changes]") {
   // 60 runs on one CPU model, 60 on a slower one: two histories without a step each; mixed,

@@ -5,6 +5,8 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <tuple>
 
 using namespace ciperf;
 
@@ -140,4 +142,48 @@ TEST_CASE("the schema is versioned and a newer store is refused", "[store]") {
 TEST_CASE("a store in a missing directory is refused with its path", "[store]") {
   CHECK_THROWS_WITH(Store("/nonexistent-dir/sub/s.db"),
                     Catch::Matchers::Contains("/nonexistent-dir/sub does not exist"));
+}
+
+TEST_CASE("phase samples read by two connections come in the order one reader gives", "[store]") {
+  test::TempDir dir;
+  Store store((dir / "s.db").string());
+  // More runs than the parallel threshold, with services on some phases; runs recorded in
+  // an order that is not their start order.
+  std::vector<RunRecord> runs;
+  for (int i = 0; i < Store::kParallelSampleRuns + 37; ++i) {
+    RunRecord r = sample_run(fmt::format("run-{:05d}", i), i % 3 ? "a" : "b");
+    r.status = RunStatus::Passed;
+    r.mode = i % 2 ? RunMode::Warm : RunMode::Cold;
+    for (int k = 0; k < 1 + i % 4; ++k) {
+      PhaseRecord p = sample_phase(k);
+      p.wall_s = i + k / 10.0;
+      if (k == 1)
+        p.services.push_back({0, "phase0", 0.25 * i, 0.01, std::nullopt});
+      r.phases.push_back(p);
+    }
+    runs.push_back(r);
+  }
+  store.insert_runs(runs);
+  auto read_with = [&](int readers, const RunFilter& filter) {
+    store.set_sample_readers(readers);
+    std::vector<std::tuple<std::string, std::string, int, double, RunMode, size_t, double>> seen;
+    store.for_each_phase_sample(filter, [&](const PhaseSample& s) {
+      seen.emplace_back(s.run_id, s.pipeline, s.index, s.wall_s, s.mode, s.services.size(),
+                        s.services.empty() ? 0 : s.services[0].user_s);
+    });
+    return seen;
+  };
+  RunFilter all, of_a, newest;
+  of_a.pipeline = "a";
+  newest.limit = 1010;
+  for (const auto& filter : {all, of_a, newest}) {
+    auto one = read_with(1, filter);
+    auto two = read_with(2, filter);
+    REQUIRE(!one.empty());
+    CHECK(one == two);
+  }
+  size_t phases = 0;
+  for (const auto& r : runs)
+    phases += r.phases.size();
+  CHECK(read_with(2, {}).size() == phases);
 }
