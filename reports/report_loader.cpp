@@ -114,13 +114,15 @@ std::vector<PhaseComparison> verdicts(const Analyses& a, const Baseline& base,
 }
 
 void load_trends(Store& store, const RunRecord& run, int count, Report& report) {
-  RunFilter f; // the runs comparable with this one: its pipeline, mode and opt-in phases
+  RunFilter f; // the runs comparable with this one: its pipeline, mode, opt-in phases and host
   f.pipeline = run.pipeline;
   f.mode = run.mode;
   f.tag_set = run.labels.count("tags") ? run.labels.at("tags") : "";
   f.until = run.started_at;
   f.limit = count;
   f.complete_only = true;
+  if (!run.host.cpu_model.empty()) // one host class: another runner's speed is not a trend
+    f.host_class_of = run.host;
   std::map<std::string, size_t> row_of;
   std::string current;
   store.for_each_phase_sample(f, [&](const PhaseSample& s) {

@@ -295,6 +295,16 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
            "l.value = ?)";
     values.push_back(*filter.tag_set);
   }
+  if (filter.host_class_of) { // host_class(): memory to the nearest GiB, the rest as they are
+    const HostInfo& h = *filter.host_class_of;
+    sql += " AND (runs.cpu_model = '' OR (runs.cpu_model = ? AND runs.cpus = CAST(? AS INTEGER) "
+           "AND runs.virtualization = ? AND (runs.memory_bytes + 536870912) / 1073741824 = "
+           "CAST(? AS INTEGER)))";
+    values.push_back(h.cpu_model);
+    values.push_back(std::to_string(h.cpus));
+    values.push_back(h.virtualization);
+    values.push_back(std::to_string((h.memory_bytes + (int64_t{1} << 29)) >> 30));
+  }
   if (filter.since) {
     std::string stamp = *filter.since;
     bool is_time =

@@ -28,6 +28,8 @@ struct RunFilter {
   std::optional<int> limit;          // the newest N runs
   bool complete_only = false;        // leave out runs still marked incomplete
   std::optional<std::string> run_id; // exactly this run
+  // Runs of this host's class (model/host_class), and runs recorded before hosts had one.
+  std::optional<HostInfo> host_class_of;
 };
 
 struct Baseline;

@@ -261,6 +261,30 @@ TEST_CASE("an A/A history of 2,000 runs stays within the documented false-alarm 
   CHECK(result.exit_code != 2);
 }
 
+TEST_CASE("report trends keep to the run's host class", "[changes]") {
+  // 20 runs on one CPU model at 1 s a phase, then 10 on a slower one at 1.3 s. The newest run's
+  // trends hold its own class's runs: no step. Had they mixed, the class change would be one.
+  constexpr size_t kRuns = 30;
+  std::vector<PlannedPhase> phases;
+  for (int i = 0; i < 2; ++i)
+    phases.push_back({fmt::format("p{}", i), series(kRuns, 1.0, {{20, 0.3}}, 800 + i),
+                      series(kRuns, 0.9, {{20, 0.3}}, 900 + i)});
+  auto report_of = [&](bool classes_change) {
+    std::vector<RunRecord> runs;
+    for (size_t i = 0; i < kRuns; ++i)
+      runs.push_back(history_run(i, phases, "Linux 6.1.0",
+                                 classes_change && i >= 20 ? "Intel Atom" : "AMD EPYC"));
+    test::Sandbox box;
+    import_history(box, runs);
+    auto md = box.ciperf({"report", "--format", "md", "--store", box.store().string()});
+    REQUIRE(md.exit_code == 0);
+    return md.out;
+  };
+  using Catch::Matchers::Contains;
+  CHECK_THAT(report_of(false), Contains("Change points over the last 30 runs"));
+  CHECK_THAT(report_of(true), !Contains("Change points over the last"));
+}
+
 } // namespace ciperf
 
 namespace ciperf {
