@@ -66,7 +66,9 @@ TEST_CASE("a baseline session stores cold and warm statistics, compare finds a r
   s.warm_runs(5, "0.3");
   auto same = s.ciperf({"compare", "--since", before, "--baseline", "main", "--json"});
   INFO(same.out << same.err);
-  CHECK(same.exit_code == 0);
+  // Same code, so never "regressed"; one outlier of a busy host can make the noise too large to
+  // resolve the 5% threshold, and then compare honestly says inconclusive (4) instead of 0.
+  CHECK((same.exit_code == 0 || same.exit_code == 4));
   auto report = nlohmann::json::parse(same.out);
   CHECK(report["regressed"] == false);
   // A time selection that reaches back into the baseline's own session judges only the later

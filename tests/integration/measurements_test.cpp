@@ -17,7 +17,11 @@ phases:
 )");
   REQUIRE(r.process.exit_code == 0);
   const auto& nap = phase(r.results, "nap");
-  CHECK(nap["wall_s"].get<double>() == Approx(0.3).margin(0.02 + kSanitizerSlackS));
+  // The phase cannot end before its sleep; above it is the launch and reap, which a busy CI host
+  // stretches (20 ms was seen under ctest -j 2), so the upper side allows a loaded machine.
+  const double wall = nap["wall_s"].get<double>();
+  CHECK(wall >= 0.299);
+  CHECK(wall < 0.3 + 0.1 + kSanitizerSlackS);
   CHECK(nap["user_s"].get<double>() + nap["sys_s"].get<double>() < 0.02);
   CHECK(nap["status"] == "passed");
   CHECK(nap["exit_code"] == 0);
