@@ -7,8 +7,10 @@
 
 #include <cerrno>
 #include <csignal>
-#include <fstream>
+#include <cstdlib>
+#include <fcntl.h>
 #include <poll.h>
+#include <string>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -30,6 +32,30 @@ timespec to_timespec(Clock::duration d) {
   if (ns < 0)
     ns = 0;
   return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+}
+
+// The children of ciperf's main task (the only one that starts processes, and the one orphans
+// are reparented to), read with plain syscalls: an ifstream cost more than the scan, per phase.
+std::vector<pid_t> own_children() {
+  const std::string file = "/proc/self/task/" + std::to_string(::getpid()) + "/children";
+  std::vector<pid_t> pids;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return pids;
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+    text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  for (const char* at = text.c_str(); *at != '\0';) {
+    char* end = nullptr;
+    long pid = std::strtol(at, &end, 10);
+    if (end == at)
+      break;
+    pids.push_back(static_cast<pid_t>(pid));
+    at = end;
+  }
+  return pids;
 }
 
 } // namespace
@@ -228,10 +254,7 @@ void Supervisor::kill_remaining() {
 }
 
 void Supervisor::note_detached() {
-  // ciperf is single-threaded, so its children are all listed under its one task.
-  std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
-  pid_t pid;
-  while (children >> pid) {
+  for (pid_t pid : own_children()) {
     bool supervised = running_.count(pid) > 0 || (watchdog_ && pid == watchdog_->pid());
     pid_t pgid = ::getpgid(pid);
     if (supervised || pgid <= 0 || !detached_.emplace(pid, pgid).second)

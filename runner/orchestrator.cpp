@@ -33,6 +33,11 @@ constexpr auto kCheckpointEvery = std::chrono::seconds(1);
 // (10,000 phases: most of the time went to rewriting results.json). The interval grows with the
 // cost of the last write, keeping checkpoints under 1/kCheckpointShare of the run's time.
 constexpr int kCheckpointShare = 20;
+// Finished phases reach the store in batches at most this far apart (and at once after a phase
+// that took longer): a commit per phase was a fifth of ciperf's own time in a pipeline of quick
+// phases. A ciperf killed with SIGKILL loses at most the phases of this last window from the
+// store (results.json's checkpoint lags more); every other end writes them all.
+constexpr auto kStoreBatchWindow = std::chrono::milliseconds(200);
 
 // Log and metrics files are named after the phase; keep the name safe as a file name.
 std::string file_stem(size_t index, size_t count, const std::string& name) {
@@ -99,6 +104,8 @@ private:
   fs::path metrics_path(size_t i) const;
   void note_failure(PhaseStatus status);
   void checkpoint(bool force);
+  void store_phase(const PhaseRecord& record);
+  void flush_phases(bool force);
   void finalise();
   RunStatus run_status() const;
   template <typename F> void with_store(F&& action);
@@ -122,6 +129,8 @@ private:
   fs::path run_dir_;
   Clock::time_point t0_;
   Clock::time_point next_checkpoint_;
+  Clock::time_point next_store_flush_;       // see kStoreBatchWindow
+  std::vector<const PhaseRecord*> unstored_; // finished phases not yet written to the store
   std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
@@ -378,7 +387,7 @@ void PipelineRun::finish_phase(PhaseRecord& record) {
     actions_->phase_finished(record, p_.phases[static_cast<size_t>(record.index)].line,
                              record.log.empty() ? "" : (run_dir_ / record.log).string(),
                              !backgrounds_.empty());
-  with_store([&] { store_.record_phase(record_.run_id, record); });
+  store_phase(record);
   checkpoint(false);
 }
 
@@ -391,7 +400,10 @@ void PipelineRun::run_phase(size_t i) {
   if (actions_)
     actions_->phase_started(record.name);
   auto services_before = read_services();
-  Execution e = runner_.run(request(spec, record.log, metrics), [this] { status_.tick(); });
+  Execution e = runner_.run(request(spec, record.log, metrics), [this] {
+    status_.tick();
+    flush_phases(false); // a long phase does not hold back the quick ones before it
+  });
   fill(record, e);
   record.services = service_costs(services_before, record.wall_s);
   track_services(i, e);
@@ -512,6 +524,20 @@ void PipelineRun::keep_services() {
       supervisor_.keep(s.handle);
 }
 
+void PipelineRun::store_phase(const PhaseRecord& record) {
+  unstored_.push_back(&record);
+  flush_phases(false);
+}
+
+void PipelineRun::flush_phases(bool force) {
+  auto now = Clock::now();
+  if (unstored_.empty() || (!force && now < next_store_flush_))
+    return;
+  with_store([&] { store_.record_phases(record_.run_id, unstored_); });
+  unstored_.clear();
+  next_store_flush_ = now + kStoreBatchWindow;
+}
+
 void PipelineRun::checkpoint(bool force) {
   auto start = Clock::now();
   if (!force && start < next_checkpoint_)
@@ -550,6 +576,7 @@ void PipelineRun::finalise() {
   record_.status = run_status();
   record_.wall_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   record_.finished_at = rfc3339(std::chrono::system_clock::now());
+  flush_phases(true);
   with_store([&] { store_.finish_run(record_); });
   checkpoint(true);
 }
@@ -571,7 +598,7 @@ RunOutcome PipelineRun::execute() {
     if (interrupted())
       stopped_ = true;
     if (stopped_ && !p_.phases[i].always) {
-      with_store([&] { store_.record_phase(record_.run_id, record_.phases[i]); });
+      store_phase(record_.phases[i]);
       continue;
     }
     if (p_.phases[i].wait)
@@ -583,7 +610,7 @@ RunOutcome PipelineRun::execute() {
   }
   if (!prepared)
     for (const auto& phase : record_.phases)
-      with_store([&] { store_.record_phase(record_.run_id, phase); });
+      store_phase(phase);
   stop_backgrounds();
   keep_services();
   supervisor_.kill_remaining();

@@ -231,8 +231,17 @@ void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
 }
 
 void Store::record_phase(const std::string& run_id, const PhaseRecord& p) {
+  record_phases(run_id, {&p});
+}
+
+void Store::record_phases(const std::string& run_id,
+                          const std::vector<const PhaseRecord*>& phases) {
+  if (phases.empty())
+    return;
   WriteTransaction tx(*db_);
-  insert_phase_row(row_id(run_id), p);
+  int64_t run = row_id(run_id);
+  for (const PhaseRecord* p : phases)
+    insert_phase_row(run, *p);
   tx.commit();
 }
 

@@ -56,6 +56,9 @@ public:
 
   void begin_run(const RunRecord& run);
   void record_phase(const std::string& run_id, const PhaseRecord& phase);
+  // Several phases of one run in one transaction: a run of many quick phases pays one commit
+  // (its page writes and locks) per batch instead of per phase.
+  void record_phases(const std::string& run_id, const std::vector<const PhaseRecord*>& phases);
   void finish_run(const RunRecord& run);
 
   // Newest first; phases are not loaded.
