@@ -92,6 +92,7 @@ Execution PhaseRunner::run(const ExecRequest& request, const std::function<void(
     append_to_log(request.log, message);
     return Execution::not_started(message);
   }
+  supervisor_.prepare_group(request.next_cgroup_name);
   auto outcome = supervisor_.wait(h, t0 + request.timeout, tick);
   PhaseStatus status = PhaseStatus::Passed;
   std::optional<Clock::time_point> group_gone;

@@ -42,7 +42,8 @@ struct ExecRequest {
   std::filesystem::path log;
   Duration timeout{};
   Duration grace{};
-  std::string cgroup_name; // the phase's own cgroup, under the run's (empty: none)
+  std::string cgroup_name;      // the phase's own cgroup, under the run's (empty: none)
+  std::string next_cgroup_name; // the next phase's, made while this one runs (empty: none)
   // What it leaves running outlives the run: it writes its log itself and does not die with
   // ciperf (PhaseSpec::keep).
   bool keep = false;

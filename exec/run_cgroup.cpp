@@ -1,5 +1,6 @@
 #include "exec/run_cgroup.hpp"
 
+#include "exec/cgroup_worker.hpp"
 #include "exec/phase_cgroup.hpp"
 
 #include <cerrno>
@@ -245,9 +246,11 @@ std::unique_ptr<RunCgroup> RunCgroup::create(const std::string& name, std::strin
   return run;
 }
 
-RunCgroup::RunCgroup(fs::path path, int procs_fd) : path_(std::move(path)), procs_fd_(procs_fd) {}
+RunCgroup::RunCgroup(fs::path path, int procs_fd)
+    : path_(std::move(path)), procs_fd_(procs_fd), worker_(std::make_unique<CgroupWorker>()) {}
 
 RunCgroup::~RunCgroup() {
+  worker_.reset();
   ::close(procs_fd_);
   if (!removed_)
     kill_cgroup_tree(path_.c_str(), 5000);
@@ -255,11 +258,24 @@ RunCgroup::~RunCgroup() {
     remove_cgroup_dirs(memory_v1_->c_str(), 1000);
 }
 
+std::optional<fs::path> RunCgroup::memory_dir(const std::string& name) const {
+  if (!memory_v1_)
+    return std::nullopt;
+  return *memory_v1_ / name;
+}
+
 std::unique_ptr<PhaseCgroup> RunCgroup::create_phase(const std::string& name) {
-  std::optional<fs::path> memory;
-  if (memory_v1_)
-    memory = *memory_v1_ / name;
-  return std::make_unique<PhaseCgroup>(path_ / name, memory);
+  if (auto prepared = worker_->take(path_ / name))
+    return prepared;
+  return std::make_unique<PhaseCgroup>(path_ / name, memory_dir(name));
+}
+
+void RunCgroup::prepare_phase(const std::string& name) {
+  worker_->prepare(path_ / name, memory_dir(name));
+}
+
+void RunCgroup::retire_phase(std::unique_ptr<PhaseCgroup> phase) {
+  worker_->retire(std::move(phase));
 }
 
 namespace {
@@ -288,6 +304,7 @@ void RunCgroup::adopt_out(const PhaseCgroup& phase) const {
 }
 
 void RunCgroup::kill_all() const {
+  worker_->drain(); // no cgroup is made or removed under the walk
   kill_tree(path_.c_str());
 }
 
@@ -296,6 +313,7 @@ bool RunCgroup::populated() const {
 }
 
 bool RunCgroup::remove() {
+  worker_->drain();
   removed_ = removed_ || remove_tree(path_.c_str());
   return removed_;
 }

@@ -11,6 +11,7 @@
 namespace ciperf {
 
 class PhaseCgroup;
+class CgroupWorker;
 
 class RunCgroup {
 public:
@@ -35,6 +36,10 @@ public:
   // A child cgroup for one phase, with a companion in the cgroup v1 memory hierarchy where v2
   // has no memory controller but v1 has one. Throws std::runtime_error.
   std::unique_ptr<PhaseCgroup> create_phase(const std::string& name);
+  // Starts making the cgroup that create_phase(name) will be asked for next, on the worker.
+  void prepare_phase(const std::string& name);
+  // Removes a phase's cgroup on the worker, off the path between two phases.
+  void retire_phase(std::unique_ptr<PhaseCgroup> phase);
   // Moves every process of `phase` out of the run, into ciperf's own cgroup (and the v1 memory
   // companion's parent): a kept service that the run's end must not kill.
   void adopt_out(const PhaseCgroup& phase) const;
@@ -47,10 +52,12 @@ public:
 
 private:
   explicit RunCgroup(std::filesystem::path path, int procs_fd);
+  std::optional<std::filesystem::path> memory_dir(const std::string& name) const;
   std::filesystem::path path_;
   std::optional<std::filesystem::path> memory_v1_; // the run's directory in a v1 memory hierarchy
   int procs_fd_ = -1;
   bool removed_ = false;
+  std::unique_ptr<CgroupWorker> worker_; // drained before the tree is killed or removed
 };
 
 // Kills every process in the cgroup at `dir` and its children: `1` into cgroup.kill (kernel

@@ -228,7 +228,14 @@ void Supervisor::keep(Handle h) {
 }
 
 void Supervisor::release_group(Handle h) {
+  if (cgroup_)
+    cgroup_->retire_phase(std::move(entries_[h].group));
   entries_[h].group.reset();
+}
+
+void Supervisor::prepare_group(const std::string& group_name) {
+  if (per_phase_cgroups() && !group_name.empty())
+    cgroup_->prepare_phase(group_name);
 }
 
 void Supervisor::forget_group(pid_t pgid) {

@@ -1,8 +1,9 @@
 #pragma once
 // The event loop under the orchestrator: starts process groups, reaps every child (ciperf is a
 // child subreaper, so orphans of a phase come back to it), pumps phase output into the logs,
-// enforces deadlines and notices interrupts (SIGINT, SIGTERM, SIGHUP). Single-threaded, one
-// poll() loop, in the manner of ninja's subprocess-posix.
+// enforces deadlines and notices interrupts (SIGINT, SIGTERM, SIGHUP). On the main thread, one
+// poll() loop, in the manner of ninja's subprocess-posix (phase cgroups are made and removed
+// beside it, by exec/cgroup_worker.hpp).
 #include "exec/child_process.hpp"
 #include "exec/output_stream.hpp"
 #include "exec/resource_usage.hpp"
@@ -60,8 +61,12 @@ public:
   void keep(Handle h);
   // The process's own cgroup, or null (none was made, or it was released).
   PhaseCgroup* group(Handle h) const { return entries_[h].group.get(); }
-  // Closes the cgroup's files, and removes it if nothing runs in it any more.
+  // Closes the cgroup's files, and removes it if nothing runs in it any more (on the cgroup
+  // worker: the next phase need not wait for it).
   void release_group(Handle h);
+  // With per-phase cgroups: starts making the cgroup that the next start() will name
+  // `group_name`, while the current phase runs.
+  void prepare_group(const std::string& group_name);
 
   // Runs the loop until the main process of `h` exits, `deadline` passes, or an interrupt
   // arrives. `tick` is called about every `tick_every` while waiting (live status).

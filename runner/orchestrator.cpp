@@ -400,7 +400,10 @@ void PipelineRun::run_phase(size_t i) {
   if (actions_)
     actions_->phase_started(record.name);
   auto services_before = read_services();
-  Execution e = runner_.run(request(spec, record.log, metrics), [this] {
+  ExecRequest r = request(spec, record.log, metrics);
+  if (i + 1 < p_.phases.size() && !p_.phases[i + 1].wait) // a wait phase runs in no cgroup
+    r.next_cgroup_name = fs::path(record_.phases[i + 1].log).stem().string();
+  Execution e = runner_.run(r, [this] {
     status_.tick();
     flush_phases(false); // a long phase does not hold back the quick ones before it
   });

@@ -1,0 +1,56 @@
+#pragma once
+// A thread that makes and removes phase cgroups while the phases run. mkdir and rmdir of a
+// cgroup (and of its v1 memory companion) were about half of ciperf's own time per quick phase;
+// here they overlap the previous phase instead of standing between two phases. Only the
+// directories move between threads, handed over under one mutex: a PhaseCgroup is used by one
+// thread at a time.
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace ciperf {
+
+class PhaseCgroup;
+
+class CgroupWorker {
+public:
+  CgroupWorker();  // the thread blocks every signal: they are the main thread's to handle
+  ~CgroupWorker(); // finishes what is queued
+  CgroupWorker(const CgroupWorker&) = delete;
+  CgroupWorker& operator=(const CgroupWorker&) = delete;
+
+  // Starts making the cgroup a coming phase will ask for (replacing one made for another name).
+  void prepare(std::filesystem::path dir, std::optional<std::filesystem::path> memory_dir);
+  // The cgroup prepared for `dir`, once made; nullptr if none was asked for or it failed (the
+  // caller then makes it itself, and gets the error).
+  std::unique_ptr<PhaseCgroup> take(const std::filesystem::path& dir);
+  // Closes and removes `group` on the worker (it leaves a cgroup that still holds processes).
+  void retire(std::unique_ptr<PhaseCgroup> group);
+  // Returns once every removal asked for is done, and drops an unused prepared cgroup: before
+  // the run's cgroup is killed or removed.
+  void drain();
+
+private:
+  struct Preparation {
+    std::filesystem::path dir;
+    std::optional<std::filesystem::path> memory_dir;
+  };
+  void loop();
+  void run_preparation(std::unique_lock<std::mutex>& lock, Preparation job);
+
+  std::mutex mutex_;
+  std::condition_variable wake_, idle_;
+  std::optional<Preparation> preparation_;           // asked for, not yet started
+  std::deque<std::unique_ptr<PhaseCgroup>> retired_; // to remove
+  std::optional<std::filesystem::path> preparing_;   // being made now
+  std::unique_ptr<PhaseCgroup> ready_;               // made, for ready_dir_
+  std::filesystem::path ready_dir_;
+  bool busy_ = false, stop_ = false;
+  std::thread thread_;
+};
+
+} // namespace ciperf
