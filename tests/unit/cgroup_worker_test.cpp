@@ -22,8 +22,7 @@ std::unique_ptr<RunCgroup> test_run_cgroup() {
 
 } // namespace
 
-TEST_CASE("the cgroup worker makes a phase cgroup ahead and removes what is retired",
-          "[cgroup]") {
+TEST_CASE("the cgroup worker makes a phase cgroup ahead and removes what is retired", "[cgroup]") {
   auto run = test_run_cgroup();
   if (!run) {
     WARN("skipped: no cgroup v2 to write (needs root)");
