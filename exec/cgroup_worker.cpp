@@ -7,6 +7,11 @@
 
 namespace ciperf {
 namespace fs = std::filesystem;
+namespace {
+
+constexpr int kRemovalAttempts = 20; // a millisecond apart: as long as a phase would wait
+
+} // namespace
 
 CgroupWorker::CgroupWorker() {
   // Created with every signal blocked, so that no signal lands on the worker between its start
@@ -53,7 +58,7 @@ void CgroupWorker::retire(std::unique_ptr<PhaseCgroup> group) {
     return;
   {
     std::lock_guard lock(mutex_);
-    retired_.push_back(std::move(group));
+    retired_.push_back({std::move(group), 0, {}});
   }
   wake_.notify_one();
 }
@@ -86,10 +91,35 @@ void CgroupWorker::run_preparation(std::unique_lock<std::mutex>& lock, Preparati
   preparing_.reset();
 }
 
+// One attempt at the oldest removal. A cgroup the kernel still holds busy goes to the back of
+// the queue for a millisecond instead of holding the worker: a preparation may be waiting.
+void CgroupWorker::run_removal(std::unique_lock<std::mutex>& lock) {
+  Retired job = std::move(retired_.front());
+  retired_.pop_front();
+  lock.unlock();
+  bool done = job.group->release() || ++job.attempts >= kRemovalAttempts;
+  if (done)
+    job.group.reset();
+  lock.lock();
+  if (!done) {
+    job.not_before = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+    retired_.push_back(std::move(job));
+  }
+}
+
 void CgroupWorker::loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return stop_ || preparation_ || !retired_.empty(); });
+    auto due = [&] {
+      return !retired_.empty() && retired_.front().not_before <= std::chrono::steady_clock::now();
+    };
+    if (!preparation_ && !due() && !(stop_ && retired_.empty())) {
+      if (retired_.empty())
+        wake_.wait(lock);
+      else
+        wake_.wait_until(lock, retired_.front().not_before);
+      continue;
+    }
     if (stop_ && !preparation_ && retired_.empty())
       return;
     busy_ = true;
@@ -97,12 +127,8 @@ void CgroupWorker::loop() {
       Preparation job = std::move(*preparation_);
       preparation_.reset();
       run_preparation(lock, std::move(job));
-    } else {
-      std::unique_ptr<PhaseCgroup> group = std::move(retired_.front());
-      retired_.pop_front();
-      lock.unlock();
-      group.reset(); // closes its files and removes its directories
-      lock.lock();
+    } else if (due()) {
+      run_removal(lock);
     }
     busy_ = false;
     idle_.notify_all();

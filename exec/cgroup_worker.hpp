@@ -4,6 +4,7 @@
 // here they overlap the previous phase instead of standing between two phases. Only the
 // directories move between threads, handed over under one mutex: a PhaseCgroup is used by one
 // thread at a time.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -44,10 +45,16 @@ private:
 
   std::mutex mutex_;
   std::condition_variable wake_, idle_;
-  std::optional<Preparation> preparation_;           // asked for, not yet started
-  std::deque<std::unique_ptr<PhaseCgroup>> retired_; // to remove
-  std::optional<std::filesystem::path> preparing_;   // being made now
-  std::unique_ptr<PhaseCgroup> ready_;               // made, for ready_dir_
+  std::optional<Preparation> preparation_; // asked for, not yet started
+  struct Retired {
+    std::unique_ptr<PhaseCgroup> group;
+    int attempts = 0;
+    std::chrono::steady_clock::time_point not_before;
+  };
+  void run_removal(std::unique_lock<std::mutex>& lock);
+  std::deque<Retired> retired_; // to remove; a busy one goes back, to be retried after a pause
+  std::optional<std::filesystem::path> preparing_; // being made now
+  std::unique_ptr<PhaseCgroup> ready_;             // made, for ready_dir_
   std::filesystem::path ready_dir_;
   bool busy_ = false, stop_ = false;
   std::thread thread_;

@@ -36,6 +36,10 @@ struct Launched {
 };
 Launched launch_in_new_group(const LaunchSpec& spec);
 
+// To be called after ciperf changes a signal's disposition (exec/signal_pipe.cpp does): the
+// launcher keeps the list of signals its children must reset, and looks again after a change.
+void signal_dispositions_changed();
+
 // Resolves a command name on `path_value` the way execvp would; a name with a slash is taken as
 // a path (relative to `workdir`). Throws LaunchError naming the command when nothing is found.
 std::string resolve_executable(const std::string& name, const std::string& path_value,

@@ -62,14 +62,10 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-// rmdir, retried briefly: a cgroup whose last process has just been reaped can stay busy for a
-// moment.
-void remove_dir(const fs::path& dir) {
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT || errno == ENOTEMPTY)
-      return;
-    ::usleep(1000);
-  }
+// One rmdir; false when worth retrying: a cgroup whose last process has just been reaped can
+// stay busy for a moment.
+bool remove_dir(const fs::path& dir) {
+  return ::rmdir(dir.c_str()) == 0 || errno == ENOENT || errno == ENOTEMPTY;
 }
 
 } // namespace
@@ -125,16 +121,27 @@ PhaseCgroup::PhaseCgroup(fs::path dir, std::optional<fs::path> memory_dir)
 }
 
 PhaseCgroup::~PhaseCgroup() {
-  // A cgroup that still holds processes stays: the run's end kills and removes the whole tree.
-  bool busy = populated();
-  for (int* fd : {&procs_fd_, &memory_procs_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
-                  &memory_pressure_, &events_, &memory_peak_, &io_stat_})
-    close_fd(*fd);
-  if (busy)
+  if (closed_) // released before, by whoever gave up retrying: the run's end removes the rest
     return;
-  remove_dir(dir_);
+  for (int attempt = 0; attempt < 20 && !release(); ++attempt)
+    ::usleep(1000);
+}
+
+bool PhaseCgroup::release() {
+  if (!closed_) {
+    // A cgroup that still holds processes stays: the run's end kills and removes the tree.
+    keep_dirs_ = populated();
+    for (int* fd : {&procs_fd_, &memory_procs_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
+                    &memory_pressure_, &events_, &memory_peak_, &io_stat_})
+      close_fd(*fd);
+    closed_ = true;
+  }
+  if (keep_dirs_)
+    return true;
+  dir_removed_ = dir_removed_ || remove_dir(dir_);
   if (memory_dir_)
-    remove_dir(*memory_dir_);
+    memory_dir_removed_ = memory_dir_removed_ || remove_dir(*memory_dir_);
+  return dir_removed_ && (!memory_dir_ || memory_dir_removed_);
 }
 
 void PhaseCgroup::entered(bool cgroup, bool memory) {

@@ -33,7 +33,10 @@ public:
   // Creates `dir` (cgroup v2) and, when given, `memory_dir` (a cgroup v1 memory hierarchy, for
   // a memory peak where v2 has no memory controller). Throws std::runtime_error.
   PhaseCgroup(std::filesystem::path dir, std::optional<std::filesystem::path> memory_dir);
-  ~PhaseCgroup(); // closes its files; removes the directories when nothing runs in them
+  ~PhaseCgroup(); // release(), retried for up to 20 ms while the kernel holds it busy
+  // Closes its files and removes the directories when nothing runs in them. False while the
+  // kernel still holds a just-emptied cgroup busy: call again a moment later.
+  bool release();
   PhaseCgroup(const PhaseCgroup&) = delete;
   PhaseCgroup& operator=(const PhaseCgroup&) = delete;
 
@@ -57,6 +60,7 @@ private:
   int cpu_stat_ = -1, cpu_pressure_ = -1, io_pressure_ = -1, memory_pressure_ = -1;
   int events_ = -1, memory_peak_ = -1, io_stat_ = -1;
   bool memory_peak_from_v1_ = false;
+  bool closed_ = false, keep_dirs_ = false, dir_removed_ = false, memory_dir_removed_ = false;
 };
 
 } // namespace ciperf

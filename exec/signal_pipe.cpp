@@ -1,5 +1,7 @@
 #include "exec/signal_pipe.hpp"
 
+#include "exec/child_process.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -47,11 +49,13 @@ SignalPipe::SignalPipe() {
   for (size_t i = 0; i < std::size(kHandled); ++i)
     ::sigaction(kHandled[i], &sa, &previous_[i]);
   ::signal(SIGPIPE, SIG_IGN); // a closed console must not kill the run; children get SIG_DFL
+  signal_dispositions_changed();
 }
 
 SignalPipe::~SignalPipe() {
   for (size_t i = 0; i < std::size(kHandled); ++i)
     ::sigaction(kHandled[i], &previous_[i], nullptr);
+  signal_dispositions_changed();
   ::close(read_fd_);
   ::close(g_write_fd);
   g_write_fd = -1;
@@ -75,11 +79,13 @@ InterruptLatch::InterruptLatch() {
   sa.sa_flags = SA_RESTART;
   for (int sig : kInterrupts)
     ::sigaction(sig, &sa, nullptr);
+  signal_dispositions_changed();
 }
 
 InterruptLatch::~InterruptLatch() {
   for (int sig : kInterrupts)
     ::signal(sig, SIG_DFL);
+  signal_dispositions_changed();
 }
 
 int InterruptLatch::interrupted() const {

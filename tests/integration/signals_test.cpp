@@ -209,3 +209,26 @@ phases:
   int pid = std::stoi(read_file(box.dir / "daemon.pid"));
   CHECK_FALSE(process_alive(pid)); // gone by the time ciperf exited, not some time after
 }
+
+TEST_CASE("phases start with every signal at its default, even those ciperf inherited ignored",
+          "[signals]") {
+  Sandbox box;
+  auto file = box.write_pipeline("version: 1\nphases:\n"
+                                 "  - {name: a, run: [cat, /proc/self/status]}\n"
+                                 "  - {name: b, run: [cat, /proc/self/status]}\n");
+  // A CI runner may start ciperf with signals ignored (nohup, `trap '' …`): ciperf keeps them
+  // ignored for itself but its phases must get the defaults back, SIGPIPE included.
+  auto r = run_process(
+      {"/bin/sh", "-c", "trap '' USR1 QUIT HUP; exec \"$0\" run \"$1\" --store \"$2\" --out \"$3\"",
+       CIPERF_BINARY, file.string(), box.store().string(), (box.dir / "out").string()},
+      {});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const char* log : {"logs/01-a.log", "logs/02-b.log"}) {
+    std::string text = read_file(box.dir / "out" / log);
+    INFO(log << ":\n" << text);
+    CHECK_THAT(text, Catch::Matchers::Contains("SigIgn:\t0000000000000000"));
+    CHECK_THAT(text, Catch::Matchers::Contains("SigCgt:\t0000000000000000"));
+    CHECK_THAT(text, Catch::Matchers::Contains("SigBlk:\t0000000000000000"));
+  }
+}
