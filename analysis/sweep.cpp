@@ -112,10 +112,8 @@ Broken broken_rules(const std::vector<SweepLevel>& levels, size_t i, const KneeR
                                  l.level, *l.p95_slowdown, rules.p95_limit));
   if (i == 0)
     return out;
-  const SweepLevel* best = &levels[0];
-  for (size_t j = 1; j < i; ++j)
-    if (levels[j].throughput_per_h > best->throughput_per_h)
-      best = &levels[j];
+  // Every lower level passed, so each beat the one before it: the previous level is the best.
+  const SweepLevel* best = &levels[i - 1];
   if (l.throughput_per_h <= best->throughput_per_h * (1 + rules.margin))
     out.emplace_back(KneeRule::Throughput,
                      fmt::format("throughput at concurrency {} is {:.0f}/h, not more than {:.0f}% "

@@ -53,8 +53,8 @@ struct SweepLevel {
 
 // The first level that breaks one of these is the knee.
 struct KneeRules {
-  double margin = 0.10;   // throughput must beat the best lower level by more than this share
-  double p95_limit = 2.0; // p95 slowdown at most this
+  double margin = 0.10;           // throughput must beat the level below by more than this share
+  double p95_limit = 2.0;         // p95 slowdown at most this
   int64_t memory_floor_bytes = 0; // MemAvailable must stay at or above this
 };
 
@@ -72,7 +72,7 @@ struct Knee {
 std::vector<SweepLevel> summarize_sweep(const std::vector<SweepLevelInput>& levels);
 
 // Rules in order of severity at each level: a failed run, memory under the floor, p95 slowdown
-// over the limit, throughput no better than the best lower level by the margin.
+// over the limit, throughput no better than the level below by the margin.
 Knee find_knee(const std::vector<SweepLevel>& levels, const KneeRules& rules);
 
 // A pipeline's demand when it ran alone (the first level), each as a share of one slot:
