@@ -204,3 +204,19 @@ phases:
   for (const auto& run : runs)
     CHECK(run["status"] == "interrupted");
 }
+
+TEST_CASE("sweep: --duration keeps starting runs at each level until the time is up", "[sweep]") {
+  Sandbox box;
+  auto file =
+      box.write_pipeline("version: 1\nphases:\n  - {name: nap, run: 'sleep 0.1'}\n").string();
+  json report = sweep_json(box, file, "1,2", {"--duration", "500ms", "--no-warm-up"});
+  CHECK(report["duration_s"] == 0.5);
+  CHECK(report["runs_per_instance"].is_null());
+  int one = level(report, 1)["runs"], two = level(report, 2)["runs"];
+  CHECK(one >= 3);
+  CHECK(two >= 2 * 3);
+  CHECK(level(report, 2)["elapsed_s"].get<double>() >= 0.5);
+  auto bad = box.ciperf({"sweep", file, "--duration", "soon", "--store", box.store().string()});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("--duration"));
+}
