@@ -40,8 +40,7 @@ TEST_CASE("examples/warm-service pipelines pass ciperf check", "[examples]") {
   }
 }
 
-TEST_CASE("examples/sweep: both pipelines run side by side in a sweep",
-          "[examples][sweep]") {
+TEST_CASE("examples/sweep: both pipelines run side by side in a sweep", "[examples][sweep]") {
   Sandbox box;
   auto r = box.ciperf({"sweep", CIPERF_SOURCE_DIR "/examples/sweep/cpu-heavy.yml",
                        CIPERF_SOURCE_DIR "/examples/sweep/io-heavy.yml", "--concurrency", "2",
