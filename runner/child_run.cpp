@@ -29,10 +29,13 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) // the session died before the line above
     ::_exit(128 + SIGTERM);
+  // The session's handlers write to its signal pipe, which this process still shares until
+  // exec: a forwarded Ctrl-C that lands now must end this process, not wake the session.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE}) // SIGPIPE: ignored survives exec
+    ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL); // ignored dispositions survive exec; handled ones do not
   ::dup2(null_fd, 0);
   ::dup2(log_fd, 1);
   ::dup2(log_fd, 2);
@@ -67,10 +70,14 @@ int start_child_run(const std::vector<std::string>& args, const std::vector<std:
     throw std::runtime_error("cannot open " + log.string() + ": " + why);
   }
   pid_t parent = ::getpid();
+  sigset_t all, previous;
+  sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, &previous); // no handler runs in the child before it resets them
   pid_t pid = ::fork();
   if (pid == 0)
     exec_child(argv.data(), envp.data(), log_fd, null_fd, parent);
   int fork_errno = errno;
+  ::sigprocmask(SIG_SETMASK, &previous, nullptr);
   ::close(log_fd);
   ::close(null_fd);
   if (pid < 0)

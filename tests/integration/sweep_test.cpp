@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <set>
+#include <unistd.h>
 
 using namespace ciperf::test;
 using Catch::Matchers::Contains;
@@ -167,42 +168,72 @@ TEST_CASE("sweep: bad concurrency levels and a missing pipeline are usage errors
   CHECK_FALSE(std::filesystem::exists(box.dir / ".ciperf" / "sweeps"));
 }
 
-TEST_CASE("sweep: SIGINT stops every instance and leaves no process behind", "[sweep]") {
-  Sandbox box;
-  auto file = box.write_pipeline(R"(version: 1
+namespace {
+
+constexpr const char* kLongPipeline = R"(version: 1
 pipeline: long
 phases:
   - name: long
     run: 'echo $PPID > "$MARKS/ciperf-$CIPERF_SLOT"; echo $$ > "$MARKS/sh-$CIPERF_SLOT"; sleep 1000 & echo $! > "$MARKS/child-$CIPERF_SLOT"; touch "$MARKS/started-$CIPERF_SLOT"; wait'
   - {name: teardown, always: true, run: 'touch "$MARKS/teardown-$CIPERF_SLOT"'}
-)")
-                  .string();
+)";
+
+// A sweep of two instances of kLongPipeline, sent `sig` once the second has started its phase.
+ProcessResult interrupted_sweep(const Sandbox& box, int sig) {
+  auto file = box.write_pipeline(kLongPipeline).string();
   auto marks = box.dir / "marks";
   std::filesystem::create_directories(marks);
   ProcessOptions options;
   options.env = {"MARKS=" + marks.string()};
-  options.signal = SIGINT;
+  options.signal = sig;
   options.signal_when_exists = marks / "started-1";
   options.timeout_s = 30;
-  auto r = box.ciperf({"sweep", file, "--concurrency", "2", "--runs", "1", "--no-warm-up",
-                       "--store", box.store().string()},
-                      options);
-  INFO(r.err);
-  CHECK(r.exit_code == 130);
-  CHECK(r.wall_s < 10);
+  return box.ciperf({"sweep", file, "--concurrency", "2", "--runs", "1", "--no-warm-up", "--store",
+                     box.store().string()},
+                    options);
+}
+
+// Every process the instances left a pid of is gone (within 3 s: a killed sweep's instances
+// stop on their parent-death signal, after it).
+void check_nothing_left(const Sandbox& box) {
   for (const char* slot : {"0", "1"})
     for (const char* what : {"ciperf-", "sh-", "child-"}) {
-      auto pid_file = marks / (std::string(what) + slot);
+      auto pid_file = box.dir / "marks" / (std::string(what) + slot);
       if (!std::filesystem::exists(pid_file))
         continue; // slot 0 may not have reached its phase
       INFO(pid_file);
-      CHECK_FALSE(process_alive(std::stoi(read_file(pid_file))));
+      int pid = std::stoi(read_file(pid_file));
+      for (int i = 0; i < 300 && process_alive(pid); ++i)
+        ::usleep(10'000);
+      CHECK_FALSE(process_alive(pid));
     }
-  CHECK(std::filesystem::exists(marks / "teardown-1")); // the instance handled it as a run does
+}
+
+} // namespace
+
+TEST_CASE("sweep: SIGINT stops every instance and leaves no process behind", "[sweep]") {
+  Sandbox box;
+  auto r = interrupted_sweep(box, SIGINT);
+  INFO(r.err);
+  CHECK(r.exit_code == 130);
+  CHECK(r.wall_s < 10);
+  check_nothing_left(box);
+  CHECK(std::filesystem::exists(box.dir / "marks" / "teardown-1")); // handled as a run does
   json runs = stored_runs(box, "sweep.level=2");
   REQUIRE_FALSE(runs.empty());
   for (const auto& run : runs)
     CHECK(run["status"] == "interrupted");
+}
+
+TEST_CASE("sweep: SIGKILL to the sweep still stops every instance, which runs its always phases",
+          "[sweep]") {
+  Sandbox box;
+  auto r = interrupted_sweep(box, SIGKILL);
+  CHECK(r.term_signal == SIGKILL);
+  check_nothing_left(box);
+  for (int i = 0; i < 300 && !std::filesystem::exists(box.dir / "marks" / "teardown-1"); ++i)
+    ::usleep(10'000);
+  CHECK(std::filesystem::exists(box.dir / "marks" / "teardown-1"));
 }
 
 TEST_CASE("sweep: --duration keeps starting runs at each level until the time is up", "[sweep]") {
@@ -219,4 +250,31 @@ TEST_CASE("sweep: --duration keeps starting runs at each level until the time is
   auto bad = box.ciperf({"sweep", file, "--duration", "soon", "--store", box.store().string()});
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("--duration"));
+}
+
+TEST_CASE(
+    "sweep: a level whose runs fail is the knee, and a failing first level recommends nothing",
+    "[sweep]") {
+  Sandbox box;
+  // Slots 0 and 1 pass, a third instance fails: a port range of two, say.
+  auto file = box.write_pipeline(
+                     "version: 1\nphases:\n  - {name: bind, run: 'test \"$CIPERF_SLOT\" -lt 2'}\n")
+                  .string();
+  json report = sweep_json(box, file, "1,2,3", {"--runs", "1", "--no-warm-up"});
+  CHECK(report["knee"]["concurrency"] == 3);
+  CHECK(report["knee"]["rule"] == "failure");
+  CHECK(report["recommended_concurrency"] == 2);
+  CHECK(level(report, 3)["failures"] == 1);
+  CHECK(stored_runs(box, "sweep.level=3").size() == 3); // the failed run is stored too
+
+  auto failing =
+      box.write_pipeline("version: 1\nphases:\n  - {name: no, run: 'exit 1'}\n", "failing.yml");
+  auto r = box.ciperf({"sweep", failing.string(), "--concurrency", "1,2", "--runs", "1",
+                       "--no-warm-up", "--store", box.store().string()});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Contains("no concurrency to recommend"));
+  auto warm = box.ciperf(
+      {"sweep", failing.string(), "--concurrency", "1", "--store", box.store().string()});
+  CHECK(warm.exit_code == 1);
+  CHECK_THAT(warm.err, Contains("warm-up run"));
 }
