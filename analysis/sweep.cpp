@@ -84,6 +84,7 @@ SweepLevel summarize_level(const SweepLevelInput& in, const References& refs) {
     out.p95_slowdown = stats::percentile(ratios, 0.95);
   }
   out.phases = phase_slowdowns(in, refs);
+  out.samples = in.runs;
   return out;
 }
 

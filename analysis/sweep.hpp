@@ -12,6 +12,7 @@ namespace ciperf {
 
 // One run of a sweep, as the analysis needs it.
 struct SweepRunSample {
+  std::string run_id;  // the stored run; empty when the instance never reached the store
   size_t pipeline = 0; // index into the sweep's pipelines
   bool passed = false;
   double wall_s = 0;
@@ -49,6 +50,7 @@ struct SweepLevel {
   std::optional<int64_t> peak_memory_bytes, min_mem_available_bytes;
   std::optional<double> cpu_pressure, io_pressure, memory_pressure;
   std::vector<PhaseSlowdown> phases;
+  std::vector<SweepRunSample> samples; // the level's runs, as measured
 };
 
 // The first level that breaks one of these is the knee.

@@ -141,6 +141,15 @@ void write_text(const SweepReport& r, std::ostream& out) {
 }
 
 json level_json(const SweepLevel& l, const SweepReport& r) {
+  json runs = json::array();
+  for (const auto& s : l.samples)
+    runs.push_back({{"run_id", s.run_id.empty() ? json(nullptr) : json(s.run_id)},
+                    {"pipeline", r.pipelines.at(s.pipeline)},
+                    {"passed", s.passed},
+                    {"wall_s", s.wall_s},
+                    {"cpu_s", s.cpu_s},
+                    {"io_bytes", s.io_bytes},
+                    {"peak_memory_bytes", or_null(s.peak_memory_bytes)}});
   json phases = json::array();
   for (const auto& p : l.phases)
     phases.push_back(
@@ -160,7 +169,8 @@ json level_json(const SweepLevel& l, const SweepReport& r) {
            {{"cpu", or_null(l.cpu_pressure)},
             {"io", or_null(l.io_pressure)},
             {"memory", or_null(l.memory_pressure)}}},
-          {"phases", phases}};
+          {"phases", phases},
+          {"runs_measured", runs}};
 }
 
 json report_json(const SweepReport& r) {

@@ -37,7 +37,7 @@ struct LevelPlan {
   int level = 1;
   int runs_per_instance = 1;
   std::optional<double> duration_s;
-  std::vector<std::string> labels; // --label arguments, the sweep's own included
+  std::vector<std::string> labels; // --label arguments, `sweep=<id>` included
   bool quiet = false;              // no line per run (the warm-up)
 };
 
@@ -104,7 +104,8 @@ private:
     for (const auto& label : plan_.labels)
       args.insert(args.end(), {"--label", label});
     args.insert(args.end(),
-                {"--label", "sweep.slot=" + std::to_string(slot), "--label", "sweep.run=" + s.key});
+                {"--label", "sweep.level=" + std::to_string(plan_.level), "--label",
+                 "sweep.slot=" + std::to_string(slot), "--label", "sweep.run=" + s.key});
     try {
       fs::create_directories(plan_.out_root);
       s.pid = start_child_run(args, {"CIPERF_SLOT=" + std::to_string(slot)},
@@ -167,6 +168,7 @@ private:
 // What the analysis reads of a stored run.
 SweepRunSample sample_of(const RunRecord& r) {
   SweepRunSample s;
+  s.run_id = r.run_id;
   s.passed = r.status == RunStatus::Passed;
   s.wall_s = r.wall_s;
   for (const auto& p : r.phases) {
@@ -216,6 +218,24 @@ SweepLevelInput collect_level(const LevelRun& run, int level, const std::string&
     s.passed = s.passed && finished.exit_code == kExitPassed;
     in.runs.push_back(std::move(s));
   }
+  return in;
+}
+
+// One level, run and collected; nullopt when an interrupt cut it short (a level cut short says
+// nothing about its concurrency).
+std::optional<SweepLevelInput> measure_level(const LevelPlan& plan, const std::string& id,
+                                             SignalPipe& signals, int& interrupt, Store& store,
+                                             std::vector<std::string>& names) {
+  auto before = read_pressure();
+  LevelRun run(plan, signals, interrupt);
+  run.run();
+  auto pressure = pressure_between(before, read_pressure());
+  if (interrupt)
+    return std::nullopt;
+  SweepLevelInput in = collect_level(run, plan.level, id, store, names);
+  in.cpu_pressure = share(pressure, &Pressure::cpu_some_s, in.elapsed_s);
+  in.io_pressure = share(pressure, &Pressure::io_some_s, in.elapsed_s);
+  in.memory_pressure = share(pressure, &Pressure::memory_some_s, in.elapsed_s);
   return in;
 }
 
@@ -285,20 +305,10 @@ SweepOutcome run_sweep(const SweepOptions& o, Store& store) {
       break;
     plan.level = level;
     plan.out_root = out.dir / fmt::format("c{}", level);
-    auto labels = plan.labels;
-    plan.labels.push_back("sweep.level=" + std::to_string(level));
-    auto before = read_pressure();
-    LevelRun run(plan, signals, interrupt);
-    run.run();
-    plan.labels = std::move(labels);
-    if (interrupt)
-      break; // a level cut short says nothing about its concurrency
-    SweepLevelInput in = collect_level(run, level, out.id, store, out.pipelines);
-    auto pressure = pressure_between(before, read_pressure());
-    in.cpu_pressure = share(pressure, &Pressure::cpu_some_s, in.elapsed_s);
-    in.io_pressure = share(pressure, &Pressure::io_some_s, in.elapsed_s);
-    in.memory_pressure = share(pressure, &Pressure::memory_some_s, in.elapsed_s);
-    out.levels.push_back(std::move(in));
+    auto measured = measure_level(plan, out.id, signals, interrupt, store, out.pipelines);
+    if (!measured)
+      break;
+    out.levels.push_back(std::move(*measured));
   }
   for (size_t i = 0; i < out.pipelines.size(); ++i)
     if (out.pipelines[i].empty())

@@ -82,6 +82,15 @@ TEST_CASE("sweep: a CPU-bound pipeline stops gaining throughput past the host's 
   std::string id = report["sweep"];
   CHECK(stored_runs(box, "sweep=" + id).size() == 14);
   CHECK(stored_runs(box, "sweep.level=4").size() == 8);
+  std::set<std::string> measured;
+  for (const auto& run : level(report, 4)["runs_measured"]) {
+    measured.insert(run["run_id"].get<std::string>());
+    CHECK(run["passed"] == true);
+  }
+  std::set<std::string> stored;
+  for (const auto& run : stored_runs(box, "sweep.level=4"))
+    stored.insert(run["run_id"].get<std::string>());
+  CHECK(measured == stored);
   auto list = box.ciperf({"sweep", "--list", "--store", box.store().string()});
   CHECK(list.exit_code == 0);
   CHECK_THAT(list.out, Contains(id));
