@@ -230,7 +230,7 @@ std::string curve_svg(const std::string& title, const std::vector<CurvePoint>& p
     max_y = std::max(max_y, p.y);
   }
   max_y = max_y > 0 ? max_y * 1.1 : 1;
-  double plot_w = kW - kLeft - 16, plot_h = kH - kTop - kBottom;
+  double plot_w = kW - kLeft - 56, plot_h = kH - kTop - kBottom; // room for the last label
   auto px = [&](double x) { return kLeft + plot_w * x / max_x; };
   auto py = [&](double y) { return kTop + plot_h * (1 - y / max_y); };
   std::string out = fmt::format("<svg class=\"chart curve\" xmlns=\"http://www.w3.org/2000/svg\" "

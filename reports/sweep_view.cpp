@@ -272,8 +272,8 @@ std::string curves(const SweepReport& r) {
   std::optional<double> knee;
   if (r.knee.level)
     knee = *r.knee.level;
-  return curve_svg("throughput (runs per hour) by concurrency", throughput, knee) +
-         curve_svg("slowdown (median run wall against the first level)", slowdown, knee);
+  return curve_svg("throughput, runs per hour", throughput, knee) +
+         curve_svg("slowdown against the first level", slowdown, knee);
 }
 
 constexpr const char* kHtmlStyle =

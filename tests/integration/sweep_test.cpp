@@ -151,7 +151,7 @@ TEST_CASE("sweep: the HTML report has the curves and no script", "[sweep]") {
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("<svg"));
-  CHECK_THAT(r.out, Contains("throughput (runs per hour)"));
+  CHECK_THAT(r.out, Contains("throughput, runs per hour"));
   CHECK_THAT(r.out, !Contains("<script"));
   auto list = box.ciperf({"sweep", "--list", "--json", "--store", box.store().string()});
   REQUIRE(list.exit_code == 0);
