@@ -241,6 +241,37 @@ void add_ab(CLI::App& app, AbCommand& c) {
   ab->add_flag("--json", c.json, "Machine-readable output");
 }
 
+void add_sweep(CLI::App& app, SweepCommand& c) {
+  auto* sw = app.add_subcommand(
+      "sweep", "Run pipelines at rising concurrency: throughput, slowdown, failures and memory "
+               "per level, the knee, and the concurrency to run at");
+  sw->add_option("files", c.files, "Pipeline files (YAML), mixed round-robin");
+  sw->add_option("--concurrency", c.concurrency,
+                 "Levels, comma-separated (default 1,2,4); $CIPERF_SLOT tells each instance "
+                 "its slot, 0 to level-1");
+  auto* runs = sw->add_option("--runs", c.runs, "Runs per instance at each level (default 2)")
+                   ->check(whole_number_from(1, 1000));
+  sw->add_option("--duration", c.duration,
+                 "Keep starting runs at each level for this long (30s, 2m) instead of --runs")
+      ->excludes(runs);
+  sw->add_option("--margin", c.margin,
+                 "Percent throughput must gain over the best lower level (default 10)")
+      ->check(number_from(0, 1000));
+  sw->add_option("--p95-limit", c.p95_limit,
+                 "Largest p95 run wall over the first level's median (default 2)")
+      ->check(number_from(1, 1000));
+  sw->add_option("--memory-floor", c.memory_floor,
+                 "Percent of the host's memory MemAvailable must keep (default 10)")
+      ->check(number_from(0, 100));
+  sw->add_flag("--no-warm-up", c.no_warm_up, "No unrecorded run of each pipeline first");
+  sw->add_option("--store", c.store, "SQLite store");
+  sw->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
+  sw->add_flag("--json", c.json, "Machine-readable output (the same as --format json)");
+  sw->add_option("--format", c.format, "text (default), json, markdown or html")
+      ->check(CLI::IsMember({"text", "json", "markdown", "md", "html"}));
+  sw->add_flag("--list", c.list, "List the stored sweeps, newest first");
+}
+
 void add_report(CLI::App& app, ReportCommand& c) {
   auto* r = app.add_subcommand("report", "Reports and exports: " + report_format_names());
   r->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
@@ -284,6 +315,7 @@ struct Commands {
   ChangesCommand changes;
   BaselineCommand baseline;
   AbCommand ab;
+  SweepCommand sweep;
   ReportCommand report;
   ImportCommand import;
 };
@@ -301,6 +333,8 @@ int dispatch(CLI::App& app, const Commands& c) {
     return command_baseline(c.baseline);
   if (app.got_subcommand("ab"))
     return command_ab(c.ab);
+  if (app.got_subcommand("sweep"))
+    return command_sweep(c.sweep);
   if (app.got_subcommand("report"))
     return command_report(c.report);
   if (app.got_subcommand("import"))
@@ -336,6 +370,7 @@ int cli_main(int argc, char** argv) {
   add_changes(app, c.changes);
   add_baseline(app, c.baseline);
   add_ab(app, c.ab);
+  add_sweep(app, c.sweep);
   add_report(app, c.report);
   add_import(app, c.import);
   try {

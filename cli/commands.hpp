@@ -117,6 +117,22 @@ struct AbCommand {
   bool json = false;
 };
 
+struct SweepCommand {
+  std::vector<std::string> files;    // pipeline files, mixed round-robin
+  std::string concurrency = "1,2,4"; // the levels
+  int runs = 2;                      // per instance and level
+  std::string duration;              // instead of --runs: keep starting runs this long per level
+  double margin = 10;                // percent throughput must gain over the best lower level
+  double p95_limit = 2;              // p95 run wall over the first level's median
+  double memory_floor = 10;          // percent of the host's memory MemAvailable must keep
+  bool no_warm_up = false;
+  std::string store;
+  std::vector<std::string> labels;
+  bool json = false;
+  std::string format = "text"; // text | json | markdown | html
+  bool list = false;           // the stored sweeps instead
+};
+
 struct ReportCommand {
   std::string store;
   std::string run; // id or prefix
@@ -143,6 +159,7 @@ int command_compare(const CompareCommand& c);
 int command_changes(const ChangesCommand& c);
 int command_baseline(const BaselineCommand& c);
 int command_ab(const AbCommand& c);
+int command_sweep(const SweepCommand& c);
 int command_wait(const WaitCommand& c);
 int command_check(const std::string& file);
 int command_runs(const RunsCommand& c);

@@ -100,4 +100,20 @@ std::optional<Pressure> pressure_between(const std::optional<PressureSnapshot>& 
   return Pressure{delta(0), delta(1), delta(2), delta(3), delta(4), delta(5)};
 }
 
+std::optional<int64_t> mem_available_bytes() {
+  std::FILE* f = std::fopen("/proc/meminfo", "re");
+  if (!f)
+    return std::nullopt;
+  std::optional<int64_t> out;
+  char line[256];
+  long long kib = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "MemAvailable: %lld kB", &kib) == 1) {
+      out = static_cast<int64_t>(kib) * 1024;
+      break;
+    }
+  std::fclose(f);
+  return out;
+}
+
 } // namespace ciperf

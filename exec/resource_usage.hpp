@@ -37,4 +37,8 @@ std::optional<PressureSnapshot> read_pressure(int cpu_fd, int io_fd, int memory_
 std::optional<Pressure> pressure_between(const std::optional<PressureSnapshot>& before,
                                          const std::optional<PressureSnapshot>& after);
 
+// MemAvailable of /proc/meminfo in bytes: what the host can still give without swapping.
+// nullopt when the file or the line is missing.
+std::optional<int64_t> mem_available_bytes();
+
 } // namespace ciperf

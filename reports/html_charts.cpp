@@ -221,4 +221,39 @@ std::string sparkline_svg(const std::vector<double>& values, const std::vector<s
   return out + "</svg>";
 }
 
+std::string curve_svg(const std::string& title, const std::vector<CurvePoint>& points,
+                      std::optional<double> mark_x) {
+  constexpr double kW = 440, kH = 200, kLeft = 40, kBottom = 24, kTop = 22;
+  double max_x = 1, max_y = 0;
+  for (const auto& p : points) {
+    max_x = std::max(max_x, p.x);
+    max_y = std::max(max_y, p.y);
+  }
+  max_y = max_y > 0 ? max_y * 1.1 : 1;
+  double plot_w = kW - kLeft - 56, plot_h = kH - kTop - kBottom; // room for the last label
+  auto px = [&](double x) { return kLeft + plot_w * x / max_x; };
+  auto py = [&](double y) { return kTop + plot_h * (1 - y / max_y); };
+  std::string out = fmt::format("<svg class=\"chart curve\" xmlns=\"http://www.w3.org/2000/svg\" "
+                                "width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\">"
+                                "<text class=\"label\" x=\"4\" y=\"14\">{2}</text>",
+                                kW, kH, label(title));
+  out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" "
+                     "y2=\"{1:.1f}\"/>",
+                     kLeft, py(0), px(max_x));
+  if (mark_x)
+    out += fmt::format("<line class=\"cut\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" "
+                       "y2=\"{2:.1f}\"/>",
+                       px(*mark_x), kTop, py(0));
+  std::string line;
+  for (const auto& p : points) {
+    line += fmt::format("{:.1f},{:.1f} ", px(p.x), py(p.y));
+    out += fmt::format("<text class=\"tick\" x=\"{0:.1f}\" y=\"{1:.1f}\">{2:g}</text>"
+                       "<g><title>{2:g}: {3}</title><circle cx=\"{0:.1f}\" cy=\"{4:.1f}\" "
+                       "r=\"3\"/></g><text class=\"tick\" x=\"{0:.1f}\" y=\"{5:.1f}\">{3}"
+                       "</text>",
+                       px(p.x), kH - 6, p.x, xml_escape(p.label), py(p.y), py(p.y) - 6);
+  }
+  return out + "<polyline class=\"cumulative\" points=\"" + line + "\"/></svg>";
+}
+
 } // namespace ciperf

@@ -5,6 +5,7 @@
 #include "analysis/baseline.hpp"
 #include "model/run_record.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,14 @@ std::string box_plots_svg(const std::vector<const BaselinePhase*>& cold,
 // `changes`: indices of values that start a new level, marked with a dashed line.
 std::string sparkline_svg(const std::vector<double>& values,
                           const std::vector<size_t>& changes = {});
+
+// A curve of y over x (both from 0, x at its value: concurrency levels 1, 2, 4 are spaced so),
+// each point labelled and with a tooltip; `mark_x`, when set, gets a dashed line (the knee).
+struct CurvePoint {
+  double x = 0, y = 0;
+  std::string label; // the point's value as shown
+};
+std::string curve_svg(const std::string& title, const std::vector<CurvePoint>& points,
+                      std::optional<double> mark_x = std::nullopt);
 
 } // namespace ciperf

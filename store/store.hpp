@@ -108,6 +108,18 @@ public:
   void accept_change(const AcceptedChange& change);
   std::vector<AcceptedChange> accepted_changes();
 
+  // Concurrency sweeps (ciperf sweep): one row each, written once at the sweep's end.
+  struct StoredSweep {
+    std::string id, started_at, finished_at, status, pipelines, levels;
+    std::optional<int> knee_level;
+    std::string knee_rule;
+    int recommended = 0;
+    std::string summary; // JSON
+  };
+  void save_sweep(const StoredSweep& sweep);
+  // Newest first.
+  std::vector<StoredSweep> list_sweeps(std::optional<int> limit = std::nullopt);
+
   // The earliest time to ready among the last `window` successful waits under `key`.
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -180,6 +180,23 @@ CREATE TABLE accepted_changes (
   note TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (pipeline, phase, run_id)
 );
+)sql",
+    // 7: concurrency sweeps. Their runs are normal runs labelled `sweep=<id>`; this row holds
+    // what the sweep concluded and its whole summary as JSON (what `ciperf sweep --json` printed).
+    R"sql(
+CREATE TABLE sweeps (
+  id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  status TEXT NOT NULL,              -- 'completed' or 'interrupted'
+  pipelines TEXT NOT NULL,           -- the recorded names, comma-separated
+  levels TEXT NOT NULL,              -- the levels measured, comma-separated
+  knee_level INTEGER,
+  knee_rule TEXT NOT NULL,
+  recommended INTEGER NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX sweeps_by_start ON sweeps (started_at);
 )sql",
 };
 

@@ -40,6 +40,18 @@ TEST_CASE("examples/warm-service pipelines pass ciperf check", "[examples]") {
   }
 }
 
+TEST_CASE("examples/sweep: both pipelines run side by side in a sweep", "[examples][sweep]") {
+  Sandbox box;
+  auto r = box.ciperf({"sweep", CIPERF_SOURCE_DIR "/examples/sweep/cpu-heavy.yml",
+                       CIPERF_SOURCE_DIR "/examples/sweep/io-heavy.yml", "--concurrency", "2",
+                       "--runs", "1", "--no-warm-up", "--json", "--store", box.store().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto report = nlohmann::json::parse(r.out);
+  CHECK(report["levels"][0]["failures"] == 0);
+  CHECK(report["pipelines"] == nlohmann::json{"sweep-cpu-heavy", "sweep-io-heavy"});
+}
+
 TEST_CASE("examples/abra-recipe.yml splits each deploy into pull then start then converge",
           "[examples]") {
   // cc-ci's cold runners pay the image pull; warm ones do not. Only phases of their own let

@@ -1,0 +1,296 @@
+// `ciperf sweep` through the real binary: levels of concurrent real runs, every run stored, the
+// knee found on this host's cores, $CIPERF_SLOT per instance, bad input, and Ctrl-C.
+#include "support/ciperf_run.hpp"
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <set>
+#include <unistd.h>
+
+using namespace ciperf::test;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+// About 0.3 s of one core's work (fixed work, not fixed time: two instances on one core take
+// twice as long each).
+constexpr const char* kCpuPipeline = R"(version: 1
+pipeline: cpu
+phases:
+  - {name: hash, run: "head -c 80M /dev/zero | sha256sum > /dev/null"}
+)";
+
+constexpr const char* kSleepPipeline = R"(version: 1
+pipeline: sleepy
+phases:
+  - {name: nap, run: "sleep $NAP"}
+)";
+
+// The nap: long beside ciperf's own start, which a sanitizer build makes slow and CPU-bound.
+std::string nap_env() {
+  return "NAP=" + std::to_string(0.3 + 2 * kSanitizerStartS);
+}
+
+json sweep_json(const Sandbox& box, const std::string& file, const std::string& levels,
+                std::vector<std::string> extra = {}, std::vector<std::string> env = {}) {
+  std::vector<std::string> args = {"sweep",  file,      "--concurrency",     levels,
+                                   "--json", "--store", box.store().string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ProcessOptions options;
+  options.env = std::move(env);
+  auto r = box.ciperf(args, options);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
+const json& level(const json& report, int concurrency) {
+  for (const auto& l : report["levels"])
+    if (l["concurrency"] == concurrency)
+      return l;
+  FAIL("no level " << concurrency);
+  throw;
+}
+
+json stored_runs(const Sandbox& box, const std::string& label) {
+  return json::parse(box.ciperf({"runs", "--json", "--limit", "1000", "--label", label, "--store",
+                                 box.store().string()})
+                         .out);
+}
+
+} // namespace
+
+TEST_CASE("sweep: a CPU-bound pipeline stops gaining throughput past the host's 2 cores",
+          "[sweep][serial]") {
+  Sandbox box;
+  auto file = box.write_pipeline(kCpuPipeline).string();
+  json report = sweep_json(box, file, "1,2,4");
+  INFO(report.dump(2));
+  REQUIRE(report["levels"].size() == 3);
+  REQUIRE(report["knee"]["concurrency"].is_number());
+  int knee = report["knee"]["concurrency"];
+  CHECK((knee == 2 || knee == 4));
+  CHECK(report["recommended_concurrency"] <= 2);
+  CHECK(report["recommended_concurrency"] >= 1);
+  // Four instances on two cores: each run takes about twice as long.
+  CHECK(level(report, 4)["slowdown"].get<double>() > 1.5);
+  CHECK(report["demands"][0]["cpu"].get<double>() > 0.7); // it keeps a core busy
+  CHECK(level(report, 1)["runs"] == 2);
+  CHECK(level(report, 4)["runs"] == 8);
+  // Every run is a normal stored run with the sweep's labels.
+  std::string id = report["sweep"];
+  CHECK(stored_runs(box, "sweep=" + id).size() == 14);
+  CHECK(stored_runs(box, "sweep.level=4").size() == 8);
+  std::set<std::string> measured;
+  for (const auto& run : level(report, 4)["runs_measured"]) {
+    measured.insert(run["run_id"].get<std::string>());
+    CHECK(run["passed"] == true);
+  }
+  std::set<std::string> stored;
+  for (const auto& run : stored_runs(box, "sweep.level=4"))
+    stored.insert(run["run_id"].get<std::string>());
+  CHECK(measured == stored);
+  auto list = box.ciperf({"sweep", "--list", "--store", box.store().string()});
+  CHECK(list.exit_code == 0);
+  CHECK_THAT(list.out, Contains(id));
+}
+
+TEST_CASE("sweep: a sleep-bound pipeline scales to 4 instances", "[sweep][serial]") {
+  Sandbox box;
+  auto file = box.write_pipeline(kSleepPipeline).string();
+  json report = sweep_json(box, file, "1,2,4", {}, {nap_env()});
+  INFO(report.dump(2));
+  CHECK(report["knee"]["concurrency"].is_null());
+  CHECK(report["knee"]["rule"] == "none");
+  CHECK(report["recommended_concurrency"] == 4);
+  double one = level(report, 1)["throughput_per_h"];
+  CHECK(level(report, 4)["throughput_per_h"].get<double>() > 3 * one);
+  CHECK(level(report, 4)["slowdown"].get<double>() < 1.5);
+  CHECK(report["demands"][0]["weight"].get<double>() < 0.5);
+}
+
+TEST_CASE("sweep: each concurrent instance gets its own CIPERF_SLOT and run directory", "[sweep]") {
+  Sandbox box;
+  auto file = box.write_pipeline(R"(version: 1
+pipeline: slots
+phases:
+  - {name: mark, run: 'touch "$MARKS/slot-$CIPERF_SLOT"; sleep 0.2'}
+)")
+                  .string();
+  std::filesystem::create_directories(box.dir / "marks");
+  ProcessOptions options;
+  options.env = {"MARKS=" + (box.dir / "marks").string()};
+  auto r = box.ciperf({"sweep", file, "--concurrency", "3", "--runs", "1", "--no-warm-up",
+                       "--format", "markdown", "--store", box.store().string()},
+                      options);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> marks;
+  for (const auto& entry : std::filesystem::directory_iterator(box.dir / "marks"))
+    marks.insert(entry.path().filename().string());
+  CHECK(marks == std::set<std::string>{"slot-0", "slot-1", "slot-2"});
+  json runs = stored_runs(box, "sweep.level=3");
+  REQUIRE(runs.size() == 3);
+  std::set<std::string> slots, dirs;
+  for (const auto& run : runs) {
+    slots.insert(run["labels"]["sweep.slot"].get<std::string>());
+    dirs.insert(run["run_dir"].get<std::string>());
+  }
+  CHECK(slots == std::set<std::string>{"0", "1", "2"});
+  CHECK(dirs.size() == 3);
+  CHECK_THAT(r.out, Contains("| concurrency |"));
+  CHECK_THAT(r.out, Contains("recommended concurrency: 3"));
+}
+
+TEST_CASE("sweep: the HTML report has the curves and no script", "[sweep]") {
+  Sandbox box;
+  auto file = box.write_pipeline("version: 1\nphases:\n  - {name: quick, run: 'true'}\n").string();
+  auto r = box.ciperf({"sweep", file, "--concurrency", "1,2", "--runs", "1", "--no-warm-up",
+                       "--format", "html", "--store", box.store().string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("<svg"));
+  CHECK_THAT(r.out, Contains("throughput, runs per hour"));
+  CHECK_THAT(r.out, !Contains("<script"));
+  auto list = box.ciperf({"sweep", "--list", "--json", "--store", box.store().string()});
+  REQUIRE(list.exit_code == 0);
+  CHECK(json::parse(list.out).at(0)["levels"].size() == 2);
+}
+
+TEST_CASE("sweep: bad concurrency levels and a missing pipeline are usage errors", "[sweep]") {
+  Sandbox box;
+  auto file = box.write_pipeline(kSleepPipeline).string();
+  auto sweep = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "sweep");
+    args.insert(args.end(), {"--store", box.store().string()});
+    return box.ciperf(args);
+  };
+  auto zero = sweep({file, "--concurrency", "0"});
+  CHECK(zero.exit_code == 2);
+  CHECK_THAT(zero.err, Contains("--concurrency: '0' is not a whole number from 1 to 256"));
+  auto letter = sweep({file, "--concurrency", "1,a"});
+  CHECK(letter.exit_code == 2);
+  CHECK_THAT(letter.err, Contains("'a' is not a whole number"));
+  auto empty = sweep({file, "--concurrency", "1,,2"});
+  CHECK(empty.exit_code == 2);
+  auto missing = sweep({(box.dir / "nope.yml").string(), "--concurrency", "1,2"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Contains("nope.yml"));
+  auto none = sweep({"--concurrency", "1"});
+  CHECK(none.exit_code == 2);
+  auto few_runs = sweep({file, file, "--concurrency", "1,2", "--runs", "1"});
+  CHECK(few_runs.exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(box.dir / ".ciperf" / "sweeps"));
+}
+
+namespace {
+
+constexpr const char* kLongPipeline = R"(version: 1
+pipeline: long
+phases:
+  - name: long
+    run: 'echo $PPID > "$MARKS/ciperf-$CIPERF_SLOT"; echo $$ > "$MARKS/sh-$CIPERF_SLOT"; sleep 1000 & echo $! > "$MARKS/child-$CIPERF_SLOT"; touch "$MARKS/started-$CIPERF_SLOT"; wait'
+  - {name: teardown, always: true, run: 'touch "$MARKS/teardown-$CIPERF_SLOT"'}
+)";
+
+// A sweep of two instances of kLongPipeline, sent `sig` once the second has started its phase.
+ProcessResult interrupted_sweep(const Sandbox& box, int sig) {
+  auto file = box.write_pipeline(kLongPipeline).string();
+  auto marks = box.dir / "marks";
+  std::filesystem::create_directories(marks);
+  ProcessOptions options;
+  options.env = {"MARKS=" + marks.string()};
+  options.signal = sig;
+  options.signal_when_exists = marks / "started-1";
+  options.timeout_s = 30;
+  return box.ciperf({"sweep", file, "--concurrency", "2", "--runs", "1", "--no-warm-up", "--store",
+                     box.store().string()},
+                    options);
+}
+
+// Every process the instances left a pid of is gone (within 3 s: a killed sweep's instances
+// stop on their parent-death signal, after it).
+void check_nothing_left(const Sandbox& box) {
+  for (const char* slot : {"0", "1"})
+    for (const char* what : {"ciperf-", "sh-", "child-"}) {
+      auto pid_file = box.dir / "marks" / (std::string(what) + slot);
+      if (!std::filesystem::exists(pid_file))
+        continue; // slot 0 may not have reached its phase
+      INFO(pid_file);
+      int pid = std::stoi(read_file(pid_file));
+      for (int i = 0; i < 300 && process_alive(pid); ++i)
+        ::usleep(10'000);
+      CHECK_FALSE(process_alive(pid));
+    }
+}
+
+} // namespace
+
+TEST_CASE("sweep: SIGINT stops every instance and leaves no process behind", "[sweep]") {
+  Sandbox box;
+  auto r = interrupted_sweep(box, SIGINT);
+  INFO(r.err);
+  CHECK(r.exit_code == 130);
+  CHECK(r.wall_s < 10);
+  check_nothing_left(box);
+  CHECK(std::filesystem::exists(box.dir / "marks" / "teardown-1")); // handled as a run does
+  json runs = stored_runs(box, "sweep.level=2");
+  REQUIRE_FALSE(runs.empty());
+  for (const auto& run : runs)
+    CHECK(run["status"] == "interrupted");
+}
+
+TEST_CASE("sweep: SIGKILL to the sweep still stops every instance, which runs its always phases",
+          "[sweep]") {
+  Sandbox box;
+  auto r = interrupted_sweep(box, SIGKILL);
+  CHECK(r.term_signal == SIGKILL);
+  check_nothing_left(box);
+  for (int i = 0; i < 300 && !std::filesystem::exists(box.dir / "marks" / "teardown-1"); ++i)
+    ::usleep(10'000);
+  CHECK(std::filesystem::exists(box.dir / "marks" / "teardown-1"));
+}
+
+TEST_CASE("sweep: --duration keeps starting runs at each level until the time is up", "[sweep]") {
+  Sandbox box;
+  auto file =
+      box.write_pipeline("version: 1\nphases:\n  - {name: nap, run: 'sleep 0.1'}\n").string();
+  json report = sweep_json(box, file, "1,2", {"--duration", "500ms", "--no-warm-up"});
+  CHECK(report["duration_s"] == 0.5);
+  CHECK(report["runs_per_instance"].is_null());
+  int one = level(report, 1)["runs"], two = level(report, 2)["runs"];
+  CHECK(one >= 3);
+  CHECK(two >= 2 * 3);
+  CHECK(level(report, 2)["elapsed_s"].get<double>() >= 0.5);
+  auto bad = box.ciperf({"sweep", file, "--duration", "soon", "--store", box.store().string()});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("--duration"));
+}
+
+TEST_CASE(
+    "sweep: a level whose runs fail is the knee, and a failing first level recommends nothing",
+    "[sweep]") {
+  Sandbox box;
+  // Slots 0 and 1 pass, a third instance fails: a port range of two, say.
+  auto file = box.write_pipeline(
+                     "version: 1\nphases:\n  - {name: bind, run: 'test \"$CIPERF_SLOT\" -lt 2'}\n")
+                  .string();
+  json report = sweep_json(box, file, "1,2,3", {"--runs", "1", "--no-warm-up"});
+  CHECK(report["knee"]["concurrency"] == 3);
+  CHECK(report["knee"]["rule"] == "failure");
+  CHECK(report["recommended_concurrency"] == 2);
+  CHECK(level(report, 3)["failures"] == 1);
+  CHECK(stored_runs(box, "sweep.level=3").size() == 3); // the failed run is stored too
+
+  auto failing =
+      box.write_pipeline("version: 1\nphases:\n  - {name: no, run: 'exit 1'}\n", "failing.yml");
+  auto r = box.ciperf({"sweep", failing.string(), "--concurrency", "1,2", "--runs", "1",
+                       "--no-warm-up", "--store", box.store().string()});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Contains("no concurrency to recommend"));
+  auto warm = box.ciperf(
+      {"sweep", failing.string(), "--concurrency", "1", "--store", box.store().string()});
+  CHECK(warm.exit_code == 1);
+  CHECK_THAT(warm.err, Contains("warm-up run"));
+}
