@@ -11,6 +11,7 @@
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
 
+#include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
 
@@ -30,7 +31,7 @@ int command_run(const RunCommand& c) {
   explain_selection(selection, Redactor(secret_values(pipeline)));
   options.verbose = c.verbose;
   options.accounting = c.accounting;
-  options.github_actions = running_in_github_actions();
+  options.github_actions = running_in_github_actions() && !std::getenv("CIPERF_SWEEP");
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
   RunOutcome outcome = run_pipeline(pipeline, options, store);
   auto style = ConsoleStyle::detect(c.verbose);

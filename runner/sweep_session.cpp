@@ -108,7 +108,9 @@ private:
                  "sweep.slot=" + std::to_string(slot), "--label", "sweep.run=" + s.key});
     try {
       fs::create_directories(plan_.out_root);
-      s.pid = start_child_run(args, {"CIPERF_SLOT=" + std::to_string(slot)},
+      // CIPERF_SWEEP: the instance is one of many, so it writes no GitHub step summary or
+      // annotations of its own (N copies of them); the sweep's report is the one to read.
+      s.pid = start_child_run(args, {"CIPERF_SLOT=" + std::to_string(slot), "CIPERF_SWEEP=1"},
                               plan_.out_root / (s.key + ".log"));
       s.since = Clock::now();
       ++s.started;

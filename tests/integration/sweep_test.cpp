@@ -294,3 +294,19 @@ TEST_CASE(
   CHECK(warm.exit_code == 1);
   CHECK_THAT(warm.err, Contains("warm-up run"));
 }
+
+TEST_CASE("under GitHub Actions a sweep's instances write no step summary of their own",
+          "[sweep]") {
+  Sandbox box;
+  auto file = box.write_pipeline("version: 1\nphases:\n  - {name: a, run: 'true'}\n", "a.yml");
+  auto summary = box.dir / "summary.md";
+  sweep_json(box, file.string(), "1,2", {"--runs", "1", "--no-warm-up"},
+             {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + summary.string()});
+  CHECK((!std::filesystem::exists(summary) || std::filesystem::file_size(summary) == 0));
+  // The same run outside a sweep does write one: the check above can fail.
+  ProcessOptions options;
+  options.env = {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + summary.string()};
+  REQUIRE(box.ciperf({"run", file.string(), "--store", box.store().string()}, options).exit_code ==
+          0);
+  CHECK(std::filesystem::file_size(summary) > 0);
+}
