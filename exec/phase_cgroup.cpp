@@ -17,7 +17,9 @@ int open_read(const fs::path& file) {
   return ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
 }
 
-// The whole file (they are small), from offset 0; empty when it cannot be read.
+// The whole file (they are small), from offset 0; empty when it cannot be read. A read that
+// does not fill the buffer had the whole of a cgroup file (the kernel renders it in one go), so
+// the usual second read for end-of-file is skipped: one system call per file and phase.
 std::string read_all(int fd) {
   std::string text;
   if (fd < 0)
@@ -28,6 +30,8 @@ std::string read_all(int fd) {
     if (n <= 0)
       break;
     text.append(buf, static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < sizeof buf)
+      break;
     at += n;
   }
   return text;

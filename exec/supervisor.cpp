@@ -207,15 +207,20 @@ void Supervisor::kill_leftovers(Handle h) {
   accounting_for_ = h;
   pid_t group = entries_[h].state.pid;
   reap();
+  // One probe of the group in the common case (it ended with its main process), not three.
+  bool alive = group_alive(h);
   auto settle = Clock::now() + kLeftoverSettle;
-  while (group_alive(h) && Clock::now() < settle)
+  while (alive && Clock::now() < settle) {
     step(std::chrono::milliseconds(1));
+    alive = group_alive(h);
+  }
   auto limit = Clock::now() + kReapLimit;
-  while (group_alive(h) && Clock::now() < limit) {
+  while (alive && Clock::now() < limit) {
     ::kill(-group, SIGKILL);
     step(std::chrono::milliseconds(5));
+    alive = group_alive(h);
   }
-  if (!group_alive(h))
+  if (!alive)
     forget_group(group);
   note_detached();
 }
@@ -263,8 +268,10 @@ void Supervisor::kill_remaining() {
 void Supervisor::note_detached() {
   for (pid_t pid : own_children()) {
     bool supervised = running_.count(pid) > 0 || (watchdog_ && pid == watchdog_->pid());
+    if (supervised || detached_.count(pid) > 0)
+      continue;
     pid_t pgid = ::getpgid(pid);
-    if (supervised || pgid <= 0 || !detached_.emplace(pid, pgid).second)
+    if (pgid <= 0 || !detached_.emplace(pid, pgid).second)
       continue;
     if (watchdog_ && !cgroup_)
       watchdog_->watch_group(pgid); // its own session's group, out of reach of the phase's
