@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <system_error>
 #include <unistd.h>
 #include <vector>
 
@@ -246,8 +247,13 @@ std::unique_ptr<RunCgroup> RunCgroup::create(const std::string& name, std::strin
   return run;
 }
 
-RunCgroup::RunCgroup(fs::path path, int procs_fd)
-    : path_(std::move(path)), procs_fd_(procs_fd), worker_(std::make_unique<CgroupWorker>()) {}
+RunCgroup::RunCgroup(fs::path path, int procs_fd) : path_(std::move(path)), procs_fd_(procs_fd) {
+  try {
+    worker_ = std::make_unique<CgroupWorker>();
+  } catch (const std::system_error&) {
+    // No thread to be had (a process limit reached): cgroups are made and removed in line.
+  }
+}
 
 RunCgroup::~RunCgroup() {
   worker_.reset();
@@ -265,17 +271,19 @@ std::optional<fs::path> RunCgroup::memory_dir(const std::string& name) const {
 }
 
 std::unique_ptr<PhaseCgroup> RunCgroup::create_phase(const std::string& name) {
-  if (auto prepared = worker_->take(path_ / name))
+  if (auto prepared = worker_ ? worker_->take(path_ / name) : nullptr)
     return prepared;
   return std::make_unique<PhaseCgroup>(path_ / name, memory_dir(name));
 }
 
 void RunCgroup::prepare_phase(const std::string& name) {
-  worker_->prepare(path_ / name, memory_dir(name));
+  if (worker_)
+    worker_->prepare(path_ / name, memory_dir(name));
 }
 
 void RunCgroup::retire_phase(std::unique_ptr<PhaseCgroup> phase) {
-  worker_->retire(std::move(phase));
+  if (worker_)
+    worker_->retire(std::move(phase));
 }
 
 namespace {
@@ -304,7 +312,8 @@ void RunCgroup::adopt_out(const PhaseCgroup& phase) const {
 }
 
 void RunCgroup::kill_all() const {
-  worker_->drain(); // no cgroup is made or removed under the walk
+  if (worker_)
+    worker_->drain(); // no cgroup is made or removed under the walk
   kill_tree(path_.c_str());
 }
 
@@ -313,7 +322,8 @@ bool RunCgroup::populated() const {
 }
 
 bool RunCgroup::remove() {
-  worker_->drain();
+  if (worker_)
+    worker_->drain();
   removed_ = removed_ || remove_tree(path_.c_str());
   return removed_;
 }
