@@ -137,7 +137,7 @@ int command_publish(const PublishCommand& c) {
   status.sha = target.sha;
   status.state = commit_state_name(commit_state(run.status, j.outcome));
   status.context = pick(c.context, "ciperf/" + run.pipeline);
-  status.description = status_description(run, j.outcome, j.against);
+  status.description = status_description(run, j.verdicts, j.against);
   status.target_url = target.target_url;
   GiteaClient client(target.repo);
   client.post_status(status);

@@ -4,6 +4,7 @@
 #include "reports/human_units.hpp"
 #include "reports/report_format.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -38,9 +39,17 @@ CommitState commit_state(RunStatus status, Outcome outcome) {
   return outcome == Outcome::Regressed ? CommitState::Failure : CommitState::Success;
 }
 
-std::string status_description(const RunRecord& run, Outcome outcome, const std::string& against) {
-  std::string text = fmt::format("{} in {} · {} against {}", to_string(run.status),
-                                 human_seconds(run.wall_s), outcome_name(outcome), against);
+std::string status_description(const RunRecord& run, const std::vector<PhaseComparison>& verdicts,
+                               const std::string& against) {
+  bool judged = std::any_of(verdicts.begin(), verdicts.end(), [](const PhaseComparison& v) {
+    return v.n_base > 0 && v.n_candidate > 0;
+  });
+  std::string text =
+      judged
+          ? fmt::format("{} in {} · {} against {}", to_string(run.status),
+                        human_seconds(run.wall_s), outcome_name(overall_outcome(verdicts)), against)
+          : fmt::format("{} in {} · not judged: no phase has runs in {}", to_string(run.status),
+                        human_seconds(run.wall_s), against);
   return truncate_utf8(text, kDescriptionBytes);
 }
 

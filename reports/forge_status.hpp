@@ -7,6 +7,7 @@
 #include "reports/report.hpp"
 
 #include <string>
+#include <vector>
 
 namespace ciperf {
 
@@ -19,9 +20,11 @@ const char* commit_state_name(CommitState s); // Gitea's: pending, success, fail
 CommitState commit_state(RunStatus status, Outcome outcome);
 
 // "passed in 9.52s · no regression against baseline nightly", at most kDescriptionBytes (GitHub
-// cuts at 140 characters, and forges show one line).
+// cuts at 140 characters, and forges show one line). When no phase has samples on both sides
+// (an empty history), it says the run was not judged rather than "no regression".
 inline constexpr size_t kDescriptionBytes = 140;
-std::string status_description(const RunRecord& run, Outcome outcome, const std::string& against);
+std::string status_description(const RunRecord& run, const std::vector<PhaseComparison>& verdicts,
+                               const std::string& against);
 
 // "<!-- ciperf:NAME -->": NAME is the pipeline with every byte but [A-Za-z0-9._/-] and every
 // second dash of a pair written %XX, so no name can end the HTML comment or hide in it.
