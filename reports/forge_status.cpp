@@ -50,7 +50,7 @@ std::string status_description(const RunRecord& run, const std::vector<PhaseComp
                         human_seconds(run.wall_s), outcome_name(overall_outcome(verdicts)), against)
           : fmt::format("{} in {} · not judged: no phase has runs in {}", to_string(run.status),
                         human_seconds(run.wall_s), against);
-  return truncate_utf8(text, kDescriptionBytes);
+  return truncate_utf8(text, kDescriptionBytes - 3); // room for the "…" it may add
 }
 
 std::string comment_marker(const std::string& pipeline) {
