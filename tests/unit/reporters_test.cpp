@@ -57,6 +57,13 @@ void check_golden(const std::string& format, const std::string& file) {
 TEST_CASE("markdown report matches its golden file", "[reports]") {
   check_golden("md", "report.md");
 }
+TEST_CASE("html's dark scheme gives every coloured class, the charts' too, a dark rule",
+          "[reports]") {
+  std::string html = render("html", test::fixture_report());
+  CHECK(test::dark_scheme_gaps(html).empty());
+  CHECK(test::dark_scheme_gaps("<style>.x{fill:#000}</style>") == std::vector<std::string>{"x"});
+}
+
 TEST_CASE("html report matches its golden file", "[reports]") {
   check_golden("html", "report.html");
 }
