@@ -166,6 +166,36 @@ TEST_CASE("markdown lists every failure before the cut of a long run", "[reports
   require_valid("md", text);
 }
 
+TEST_CASE("markdown says how many failures it could not show", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  PhaseRecord model = run.phases.front();
+  for (int i = 0; i < 3000; ++i) { // every tenth of 3,000 cases fails: 300, past the list's 100
+    model.index = static_cast<int>(run.phases.size());
+    model.name = "case-" + std::to_string(i) + std::string(40, 'x');
+    bool fails = i % 10 == 9;
+    model.status = fails ? PhaseStatus::Failed : PhaseStatus::Passed;
+    model.exit_code = fails ? 1 : 0;
+    run.phases.push_back(model);
+  }
+  auto failures = std::count_if(run.phases.begin(), run.phases.end(),
+                                [](const PhaseRecord& p) { return p.failed(); });
+  std::string text = render("md", report);
+  CHECK(text.size() <= 64 * 1024);
+  size_t heading = text.find(fmt::format("### ❌ {} phases failed", failures));
+  REQUIRE(heading != std::string::npos);
+  size_t table = text.find("| phase | tier |");
+  int listed = 0;
+  for (size_t at = text.find("| **failed** |", heading); at < table;
+       at = text.find("| **failed** |", at + 1))
+    ++listed;
+  CHECK(listed == 100);
+  size_t note = text.find(fmt::format("_{} more failed phases not shown", failures - listed));
+  CHECK(note != std::string::npos);
+  CHECK(note < table); // said before the phase table, which no cut can hide
+  require_valid("md", text);
+}
+
 TEST_CASE("hyperfine export without a baseline gives the run's phases, one sample each",
           "[reports]") {
   Report report = test::fixture_report();
