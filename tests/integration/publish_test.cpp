@@ -233,3 +233,24 @@ TEST_CASE("publish without a token or a repository says what is missing", "[publ
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("OWNER/NAME"));
 }
+
+TEST_CASE("publish --label judges the run with its pipeline's runs of those labels", "[publish]") {
+  Sandbox box;
+  GiteaServer server;
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(box.run(kPassing).process.exit_code == 0);
+  std::string newest;
+  for (int i = 0; i < 3; ++i)
+    newest = run_id(box.run(kPassing, {"--label", "sha=feed"}));
+  // Alone, the run is judged against the 5 runs before it; with its commit's other two runs,
+  // against the 3 before the first of them.
+  auto alone = box.ciperf(publish_args(box, server, newest), with_token());
+  INFO(alone.out << alone.err);
+  REQUIRE(alone.exit_code == 0);
+  CHECK_THAT(alone.out, Contains("against its history (5 runs)"));
+  auto together =
+      box.ciperf(publish_args(box, server, newest, {"--label", "sha=feed"}), with_token());
+  INFO(together.out << together.err);
+  REQUIRE(together.exit_code == 0);
+  CHECK_THAT(together.out, Contains("against its history (3 runs)"));
+}
