@@ -48,6 +48,9 @@ Target target_of(const PublishCommand& c) {
   auto token = publish_token(env);
   if (!token)
     throw UsageError("publish needs a token in CIPERF_PUBLISH_TOKEN, GITEA_TOKEN or FORGEJO_TOKEN");
+  // A line break would end the Authorization header and start another: refused, not quoted.
+  if (token->value.find_first_of("\r\n") != std::string::npos)
+    throw UsageError(token->name + " holds a line break: a token is one line");
   t.repo.token = token->value;
   return t;
 }

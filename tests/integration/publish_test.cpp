@@ -232,6 +232,11 @@ TEST_CASE("publish without a token or a repository says what is missing", "[publ
                  with_token());
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("OWNER/NAME"));
+  r = box.ciperf({"publish", "--url", "http://127.0.0.1:1", "--repo", "a/b", "--sha", "1"},
+                 with_token("tok-4471\r\nX-Injected: 1"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("CIPERF_PUBLISH_TOKEN holds a line break"));
+  CHECK(r.err.find("tok-4471") == std::string::npos);
 }
 
 TEST_CASE("publish --label judges the run with its pipeline's runs of those labels", "[publish]") {
