@@ -20,7 +20,7 @@ Only repository `ciperf/demo` exists (404 otherwise, as Gitea's "The target coul
 see no comment and all post one: the race ciperf must clean up. `--echo-token` makes the 401
 message quote the token it got (a careless proxy), to check that ciperf masks it.
 It writes STATE_DIR/port once it listens, and STATE_DIR/state.json (statuses, comments, the
-requests as "METHOD PATH") after every request.
+requests as "METHOD PATH") before it answers each request.
 """
 import argparse
 import datetime
@@ -46,7 +46,7 @@ def main():
     p.add_argument("--echo-token", action="store_true")
     a = p.parse_args()
     a.state.mkdir(parents=True, exist_ok=True)
-    lock = threading.Lock()
+    lock = threading.RLock()  # reply() saves the state, sometimes under the handlers' lock
     data = {"statuses": {}, "comments": {}, "requests": []}
     ids = {"status": 0, "comment": 0}
     hold = {"barrier": threading.Barrier(a.hold_lists) if a.hold_lists > 1 else None,
@@ -61,7 +61,17 @@ def main():
         def base(self):
             return f"http://{self.headers.get('Host', '127.0.0.1')}"
 
+        def save_state(self):
+            with lock:
+                (a.state / "state.tmp").write_text(json.dumps(
+                    {k: {str(n): v for n, v in d.items()} if isinstance(d, dict) else d
+                     for k, d in data.items()}))
+                (a.state / "state.tmp").replace(a.state / "state.json")
+
         def reply(self, status, doc=None):
+            # Saved before the answer leaves: once a client has its answer, a test reading the
+            # state sees what that request did.
+            self.save_state()
             body = b"" if doc is None else json.dumps(doc).encode()
             self.send_response(status)
             if doc is not None:
@@ -173,14 +183,7 @@ def main():
             self.reply(200, doc)
 
         def dispatch(self, method):
-            try:
-                self.handle_api(method)
-            finally:
-                with lock:
-                    (a.state / "state.tmp").write_text(json.dumps(
-                        {k: {str(n): v for n, v in d.items()} if isinstance(d, dict) else d
-                         for k, d in data.items()}))
-                    (a.state / "state.tmp").replace(a.state / "state.json")
+            self.handle_api(method)
 
         def do_GET(self):
             self.dispatch("GET")
