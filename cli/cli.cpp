@@ -292,6 +292,32 @@ void add_report(CLI::App& app, ReportCommand& c) {
   r->add_option("--store", c.store, "SQLite store");
 }
 
+void add_publish(CLI::App& app, PublishCommand& c) {
+  auto* p = app.add_subcommand("publish", "Post a run's commit status and PR comment to a forge "
+                                          "(Gitea, Forgejo; Drone and Gitea Actions defaults)");
+  p->add_option("run", c.run, "The run (id or unique prefix; default: the newest)");
+  p->add_option("--to", c.to, "The forge's API: gitea (Gitea and Forgejo)")
+      ->check(CLI::IsMember({"gitea", "forgejo"}));
+  p->add_option("--url", c.url, "The forge, https://HOST (default: from Drone or Gitea Actions)");
+  p->add_option("--repo", c.repo, "OWNER/NAME (default: DRONE_REPO, GITHUB_REPOSITORY)");
+  p->add_option("--sha", c.sha, "The commit (default: DRONE_COMMIT_SHA, GITHUB_SHA)");
+  p->add_option("--pr", c.pr,
+                "The pull request to comment on (default: DRONE_PULL_REQUEST, "
+                "refs/pull/N of GITHUB_REF)")
+      ->check(whole_number_from(1, 999999999));
+  p->add_option("--context", c.context, "The status's context (default ciperf/<pipeline>)");
+  p->add_option("--target-url", c.target_url, "The status's link (default: the CI build's page)");
+  p->add_option("--baseline", c.baseline,
+                "Judge against this baseline (default: the pipeline's "
+                "newest, else the run's history)");
+  p->add_flag("--history", c.history, "Judge against the run's own history");
+  p->add_option("--label", c.labels,
+                "Judge RUN with the stored runs of its pipeline and mode "
+                "that have label k=v (repeatable)");
+  p->add_flag("--no-comment", c.no_comment, "Post the commit status only");
+  p->add_option("--store", c.store, "SQLite store");
+}
+
 void add_import(CLI::App& app, ImportCommand& c) {
   auto* i = app.add_subcommand("import", "Store runs recorded elsewhere: ciperf results.json, "
                                          "JUnit XML, cc-ci results.json");
@@ -318,6 +344,7 @@ struct Commands {
   SweepCommand sweep;
   ReportCommand report;
   ImportCommand import;
+  PublishCommand publish;
 };
 
 int dispatch(CLI::App& app, const Commands& c) {
@@ -339,6 +366,8 @@ int dispatch(CLI::App& app, const Commands& c) {
     return command_report(c.report);
   if (app.got_subcommand("import"))
     return command_import(c.import);
+  if (app.got_subcommand("publish"))
+    return command_publish(c.publish);
   if (app.got_subcommand("run"))
     return command_run(c.run);
   if (app.got_subcommand("check"))
@@ -373,6 +402,7 @@ int cli_main(int argc, char** argv) {
   add_sweep(app, c.sweep);
   add_report(app, c.report);
   add_import(app, c.import);
+  add_publish(app, c.publish);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

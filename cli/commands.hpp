@@ -143,6 +143,18 @@ struct ReportCommand {
   int trend_runs = 30;
 };
 
+struct PublishCommand {
+  std::string store;
+  std::string run; // id or prefix; empty: the newest
+  std::string to = "gitea";
+  std::string url, repo, sha, context, target_url;
+  int pr = 0; // 0: none
+  std::string baseline;
+  bool history = false;
+  std::vector<std::string> labels; // k=v: judge the runs of RUN's pipeline and mode with these too
+  bool no_comment = false;
+};
+
 struct ImportCommand {
   std::vector<std::string> files;
   std::string store;
@@ -154,6 +166,7 @@ struct ImportCommand {
 int command_run(const RunCommand& c);
 int command_report(const ReportCommand& c);
 int command_import(const ImportCommand& c);
+int command_publish(const PublishCommand& c);
 int command_attribute(const AttributeCommand& c);
 int command_compare(const CompareCommand& c);
 int command_changes(const ChangesCommand& c);

@@ -4,7 +4,9 @@
 #include "probes/user_regex.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <curl/curl.h>
+#include <memory>
 #include <poll.h>
 #include <stdexcept>
 
@@ -245,6 +247,60 @@ void HttpClient::poll(std::vector<pollfd>& fds, Duration timeout) {
     multi_->action(CURL_SOCKET_TIMEOUT, 0);
   }
   collect();
+}
+
+namespace {
+
+size_t keep_body(char* data, size_t size, size_t count, void* out) {
+  auto* body = static_cast<std::string*>(out);
+  size_t n = size * count;
+  body->append(data, std::min(n, kBodyCap - std::min(kBodyCap, body->size())));
+  return n;
+}
+
+} // namespace
+
+HttpReply http_call(const HttpCall& call) {
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!initialised)
+    throw std::runtime_error("curl_global_init failed");
+  std::unique_ptr<CURL, void (*)(CURL*)> easy(curl_easy_init(), curl_easy_cleanup);
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(nullptr, curl_slist_free_all);
+  if (!easy)
+    throw std::runtime_error("curl_easy_init failed");
+  HttpReply reply;
+  char error[CURL_ERROR_SIZE] = {};
+  long ms = std::max<long>(
+      1, static_cast<long>(
+             std::chrono::duration_cast<std::chrono::milliseconds>(call.timeout).count()));
+  CURL* e = easy.get();
+  curl_easy_setopt(e, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "ciperf");
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &keep_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &reply.body);
+  if (!call.body.empty()) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, call.body.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(call.body.size()));
+  }
+  curl_slist* list = nullptr;
+  for (const auto& h : call.headers)
+    list = curl_slist_append(list, h.c_str());
+  headers.reset(list);
+  if (list)
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+  CURLcode code = curl_easy_perform(e);
+  if (code != CURLE_OK) {
+    reply.error = error[0] != '\0' ? error : curl_easy_strerror(code);
+    return reply;
+  }
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
 }
 
 } // namespace ciperf

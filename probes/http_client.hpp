@@ -56,4 +56,23 @@ private:
   int requests_ = 0;
 };
 
+// One blocking request with a body, for talking to an API (ciperf publish) rather than probing:
+// the whole response body is kept (up to kBodyCap), and no redirect is followed, so a token sent
+// in `headers` never reaches another host.
+struct HttpCall {
+  std::string method = "GET"; // GET, POST, PATCH, DELETE
+  std::string url;
+  std::vector<std::string> headers; // "Name: value"
+  std::string body;                 // sent when not empty
+  Duration timeout = std::chrono::seconds(30);
+};
+
+struct HttpReply {
+  long status = 0;   // 0 when no response arrived
+  std::string body;  // the first kBodyCap bytes
+  std::string error; // curl's reason, when status is 0
+};
+
+HttpReply http_call(const HttpCall& call);
+
 } // namespace ciperf

@@ -49,6 +49,7 @@ svg text{fill:#e6edf3}svg .tick{fill:#9198a1}svg .grid{stroke:#30363d}
 .cold rect{fill:#1f4a7a;stroke:#4493f8}.warm rect{fill:#6b3a14;stroke:#f0883e}.spark polyline{stroke:#4493f8}.spark circle{fill:#4493f8}
 .sw-deploy{background:#4493f8}.sw-wait{background:#d29922}.sw-build{background:#ab7df8}.sw-test{background:#3fb950}.sw-cold{background:#1f4a7a}.sw-warm{background:#6b3a14}
 .outcome.regressed{background:#3d1418}.outcome.inconclusive{background:#3d2410}.outcome.no-regression{background:#12321d}
+.badge{color:#fff}.interrupted,.skipped,.kind-teardown,.sw-teardown{background:#6e7681;fill:#6e7681}.spark .change{stroke:#ff7b72}
 }
 )css";
 

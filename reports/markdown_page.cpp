@@ -156,13 +156,19 @@ const char* outcome_mark(Outcome o) {
   return "✅";
 }
 
+// "baseline nightly", or "its history" when the verdicts are against the run's own history
+// (ciperf publish without a stored baseline), whose runs the note names.
+std::string against(const Baseline& b) {
+  return b.history_note.empty() ? "baseline " + cell(b.name) : std::string("its history");
+}
+
 // First thing on the page: what `ciperf compare` would conclude, and why.
 void write_outcome(const Report& report, std::string& out) {
   if (report.verdicts.empty() || !report.baseline)
     return;
   Outcome o = overall_outcome(report.verdicts);
-  out += fmt::format("**{} {} against baseline {}**: {}.\n\n", outcome_mark(o), outcome_name(o),
-                     cell(report.baseline->name),
+  out += fmt::format("**{} {} against {}**: {}.\n\n", outcome_mark(o), outcome_name(o),
+                     against(*report.baseline),
                      markdown_escape(outcome_reason(report.verdicts, CompareOptions{}.threshold)));
 }
 
@@ -176,11 +182,14 @@ void write_verdicts(const Report& report, std::string& out) {
     judged += v.verdict != Verdict::NotEnoughData;
   }
   out += fmt::format(
-      "### Against baseline {}: {}\n\n", cell(report.baseline->name),
+      "### Against {}: {}\n\n", against(*report.baseline),
       regressed ? fmt::format("❌ {} phase{} regressed", regressed, regressed == 1 ? "" : "s")
       : judged  ? fmt::format("{} {}", outcome_mark(overall_outcome(report.verdicts)),
                               outcome_name(overall_outcome(report.verdicts)))
                 : "not enough runs to judge");
+  if (!report.baseline->history_note.empty())
+    out +=
+        "Against " + markdown_escape(truncate_utf8(report.baseline->history_note, 600)) + ".\n\n";
   if (judged == 0)
     out += "A verdict needs at least 3 runs on each side: select the candidate runs with "
            "`--last 3` or `--since`.\n\n";

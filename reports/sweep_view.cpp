@@ -282,7 +282,12 @@ constexpr const char* kHtmlStyle =
     "#eaeef2;text-align:right}th{background:#f6f8fa}svg text{font:11px system-ui,sans-serif}"
     "svg .tick{fill:#59636e}svg .grid{stroke:#8c959f}.cumulative{fill:none;stroke:#0969da;"
     "stroke-width:2}circle{fill:#0969da}.cut{stroke:#cf222e;stroke-dasharray:4 3}"
-    ".knee{font-weight:600}:root{color-scheme:light dark}";
+    ".knee{font-weight:600}:root{color-scheme:light dark}svg text{fill:#1f2328}"
+    // The dark scheme covers the curves too: unset, svg text stays black on a dark page.
+    "@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}"
+    "th,td{border-color:#21262d}th{background:#161b22}svg text{fill:#e6edf3}"
+    "svg .tick{fill:#9198a1}svg .grid{stroke:#30363d}.cumulative{stroke:#4493f8}"
+    "circle{fill:#4493f8}.cut{stroke:#ff7b72}}";
 
 void write_html(const SweepReport& r, std::ostream& out) {
   std::string page =

@@ -1,6 +1,7 @@
 // `ciperf sweep` through the real binary: levels of concurrent real runs, every run stored, the
 // knee found on this host's cores, $CIPERF_SLOT per instance, bad input, and Ctrl-C.
 #include "support/ciperf_run.hpp"
+#include "support/report_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -153,6 +154,7 @@ TEST_CASE("sweep: the HTML report has the curves and no script", "[sweep]") {
   CHECK_THAT(r.out, Contains("<svg"));
   CHECK_THAT(r.out, Contains("throughput, runs per hour"));
   CHECK_THAT(r.out, !Contains("<script"));
+  CHECK(dark_scheme_gaps(r.out).empty()); // the curves follow the dark scheme
   auto list = box.ciperf({"sweep", "--list", "--json", "--store", box.store().string()});
   REQUIRE(list.exit_code == 0);
   CHECK(json::parse(list.out).at(0)["levels"].size() == 2);

@@ -3,6 +3,7 @@
 #include "support/enum_names.hpp"
 
 #include <cmath>
+#include <regex>
 
 namespace ciperf::test {
 namespace {
@@ -138,6 +139,26 @@ Report fixture_report() {
                    {"ready", {1.4, NAN, 1.6, 1.5, 1.5}, {}}};
   report.runs.push_back(focal);
   return report;
+}
+
+std::vector<std::string> dark_scheme_gaps(const std::string& page) {
+  size_t open = page.find("<style>"), close = page.find("</style>");
+  std::string style = page.substr(open + 7, close - open - 7);
+  size_t media = style.find("@media (prefers-color-scheme:dark){");
+  std::string light = style.substr(0, media);
+  std::string dark = media == std::string::npos ? "" : style.substr(media);
+  std::vector<std::string> gaps;
+  std::regex rule(R"(([^{}]+)\{([^{}]*)\})"), colour(R"((fill|stroke|background|color):#)"),
+      klass(R"(\.([\w-]+))");
+  for (std::sregex_iterator r(light.begin(), light.end(), rule), end; r != end; ++r) {
+    std::string selectors = (*r)[1], declarations = (*r)[2];
+    if (!std::regex_search(declarations, colour))
+      continue;
+    for (std::sregex_iterator c(selectors.begin(), selectors.end(), klass); c != end; ++c)
+      if (!std::regex_search(dark, std::regex("\\." + (*c)[1].str() + "(?![\\w-])")))
+        gaps.push_back((*c)[1]);
+  }
+  return gaps;
 }
 
 } // namespace ciperf::test

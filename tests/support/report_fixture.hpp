@@ -5,9 +5,16 @@
 // by the real analysis code from fixed samples, so the output only changes when code does.
 #include "reports/report.hpp"
 
+#include <string>
+#include <vector>
+
 namespace ciperf::test {
 
 Report fixture_report();
 RunRecord fixture_run();
+
+// The classes of `page`'s <style> that get a colour in the light scheme but no rule inside its
+// `@media (prefers-color-scheme:dark)` block (all of them when it has none).
+std::vector<std::string> dark_scheme_gaps(const std::string& page);
 
 } // namespace ciperf::test

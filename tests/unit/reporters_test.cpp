@@ -57,6 +57,13 @@ void check_golden(const std::string& format, const std::string& file) {
 TEST_CASE("markdown report matches its golden file", "[reports]") {
   check_golden("md", "report.md");
 }
+TEST_CASE("html's dark scheme gives every coloured class, the charts' too, a dark rule",
+          "[reports]") {
+  std::string html = render("html", test::fixture_report());
+  CHECK(test::dark_scheme_gaps(html).empty());
+  CHECK(test::dark_scheme_gaps("<style>.x{fill:#000}</style>") == std::vector<std::string>{"x"});
+}
+
 TEST_CASE("html report matches its golden file", "[reports]") {
   check_golden("html", "report.html");
 }
@@ -156,6 +163,36 @@ TEST_CASE("markdown lists every failure before the cut of a long run", "[reports
     CHECK(at > heading);
   }
   CHECK(heading < text.find("| phase | tier |")); // before the phase table
+  require_valid("md", text);
+}
+
+TEST_CASE("markdown says how many failures it could not show", "[reports]") {
+  Report report = test::fixture_report();
+  RunRecord& run = report.runs.front().record;
+  PhaseRecord model = run.phases.front();
+  for (int i = 0; i < 3000; ++i) { // every tenth of 3,000 cases fails: 300, past the list's 100
+    model.index = static_cast<int>(run.phases.size());
+    model.name = "case-" + std::to_string(i) + std::string(40, 'x');
+    bool fails = i % 10 == 9;
+    model.status = fails ? PhaseStatus::Failed : PhaseStatus::Passed;
+    model.exit_code = fails ? 1 : 0;
+    run.phases.push_back(model);
+  }
+  auto failures = std::count_if(run.phases.begin(), run.phases.end(),
+                                [](const PhaseRecord& p) { return p.failed(); });
+  std::string text = render("md", report);
+  CHECK(text.size() <= 64 * 1024);
+  size_t heading = text.find(fmt::format("### ❌ {} phases failed", failures));
+  REQUIRE(heading != std::string::npos);
+  size_t table = text.find("| phase | tier |");
+  int listed = 0;
+  for (size_t at = text.find("| **failed** |", heading); at < table;
+       at = text.find("| **failed** |", at + 1))
+    ++listed;
+  CHECK(listed == 100);
+  size_t note = text.find(fmt::format("_{} more failed phases not shown", failures - listed));
+  CHECK(note != std::string::npos);
+  CHECK(note < table); // said before the phase table, which no cut can hide
   require_valid("md", text);
 }
 
