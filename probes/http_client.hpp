@@ -26,6 +26,24 @@ struct HttpResponse {
   std::string error;     // transport error, when not answered
 };
 
+// One POST of ciperf's own (an OTLP export), outside any wait.
+struct HttpPost {
+  std::string url;
+  std::vector<std::string> headers; // "Name: value"
+  std::string body;
+};
+
+struct HttpPostResult {
+  long status = 0;         // the HTTP status, when the server answered
+  std::string status_line; // "500 Internal Server Error"
+  std::string error;       // transport error (refused, timed out), when it did not
+};
+
+// Sends every post at once and waits until all are answered or `timeout` has passed, whichever
+// is first: the whole call takes at most about `timeout`. Each is tried once, never retried,
+// and redirects are not followed (headers may hold credentials).
+std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts, Duration timeout);
+
 class HttpClient {
 public:
   HttpClient();
