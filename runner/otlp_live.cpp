@@ -151,9 +151,9 @@ std::optional<OtlpSignal> signal_settings(const EnvMap& env, const std::string& 
                                                        : "Content-Type: application/x-protobuf");
   std::string own_name = "OTEL_EXPORTER_OTLP_" + signal + "_HEADERS";
   if (const std::string* own = get(env, own_name))
-    for (auto& [key, value] : parse_pairs(*own, own_name, warnings)) { // the signal's own win
-      std::erase_if(headers, [&](const auto& h) { return h.first == key; });
-      headers.emplace_back(key, value);
+    for (auto& header : parse_pairs(*own, own_name, warnings)) { // the signal's own win
+      std::erase_if(headers, [&](const auto& h) { return h.first == header.first; });
+      headers.push_back(std::move(header));
     }
   for (const auto& [key, value] : headers) {
     bool clean =
