@@ -278,7 +278,7 @@ struct PostTransfer {
 
 } // namespace
 
-std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts, Duration timeout) {
+std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   std::vector<HttpPostResult> results(posts.size());
   if (!initialised) {
@@ -286,13 +286,14 @@ std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts, Du
       r.error = "curl_global_init failed";
     return results;
   }
-  long ms = std::max<long>(
-      1, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()));
   CURLM* multi = curl_multi_init();
   std::vector<std::unique_ptr<PostTransfer>> transfers;
   for (const auto& post : posts) {
     auto t = std::make_unique<PostTransfer>();
     CURL* e = t->easy;
+    long ms = std::max<long>(
+        1, static_cast<long>(
+               std::chrono::duration_cast<std::chrono::milliseconds>(post.timeout).count()));
     curl_easy_setopt(e, CURLOPT_URL, post.url.c_str());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
@@ -312,7 +313,7 @@ std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts, Du
     curl_multi_add_handle(multi, e);
     transfers.push_back(std::move(t));
   }
-  // Each transfer has its own timeout of `timeout` and all run at once, so the loop ends by then.
+  // Each transfer has its own timeout and all run at once, so the loop ends by the longest.
   int running = 1;
   while (running > 0) {
     if (curl_multi_perform(multi, &running) != CURLM_OK)

@@ -31,6 +31,7 @@ struct HttpPost {
   std::string url;
   std::vector<std::string> headers; // "Name: value"
   std::string body;
+  Duration timeout = std::chrono::seconds(10); // connecting and answering, at most
 };
 
 struct HttpPostResult {
@@ -39,10 +40,10 @@ struct HttpPostResult {
   std::string error;       // transport error (refused, timed out), when it did not
 };
 
-// Sends every post at once and waits until all are answered or `timeout` has passed, whichever
-// is first: the whole call takes at most about `timeout`. Each is tried once, never retried,
-// and redirects are not followed (headers may hold credentials).
-std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts, Duration timeout);
+// Sends every post at once and waits until each is answered or has reached its timeout: the
+// whole call takes at most about the longest timeout. Each is tried once, never retried, and
+// redirects are not followed (headers may hold credentials).
+std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts);
 
 class HttpClient {
 public:

@@ -243,20 +243,19 @@ std::string traceparent(const std::string& trace_id, const std::string& span_id)
 std::optional<std::string> export_run(const RunRecord& run, const OtlpSettings& settings) {
   std::vector<HttpPost> posts;
   std::vector<std::pair<std::string, const OtlpSignal*>> sent;
-  Duration timeout = Duration::zero();
   if (settings.traces) {
     posts.push_back({settings.traces->url, settings.traces->headers,
-                     otlp_trace_request(run, settings.context, settings.traces->encoding)});
+                     otlp_trace_request(run, settings.context, settings.traces->encoding),
+                     settings.traces->timeout});
     sent.emplace_back("traces", &*settings.traces);
-    timeout = std::max(timeout, settings.traces->timeout);
   }
   if (settings.metrics) {
     posts.push_back({settings.metrics->url, settings.metrics->headers,
-                     otlp_metrics_request(run, settings.context, settings.metrics->encoding)});
+                     otlp_metrics_request(run, settings.context, settings.metrics->encoding),
+                     settings.metrics->timeout});
     sent.emplace_back("metrics", &*settings.metrics);
-    timeout = std::max(timeout, settings.metrics->timeout);
   }
-  std::vector<HttpPostResult> results = http_post_all(posts, timeout);
+  std::vector<HttpPostResult> results = http_post_all(posts);
   std::vector<std::string> problems;
   for (size_t i = 0; i < results.size(); ++i) {
     const HttpPostResult& r = results[i];

@@ -37,7 +37,8 @@ TEST_CASE("endpoints: the base gets /v1/<signal>, a signal's own is used as it i
   auto s = otlp_settings({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/otel/"},
                           {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "https://m:1/x"},
                           {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"},
-                          {"OTEL_EXPORTER_OTLP_TIMEOUT", "2500"}},
+                          {"OTEL_EXPORTER_OTLP_TIMEOUT", "2500"},
+                          {"OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "400"}},
                          warnings);
   REQUIRE(s);
   CHECK(warnings.empty());
@@ -50,6 +51,7 @@ TEST_CASE("endpoints: the base gets /v1/<signal>, a signal's own is used as it i
   CHECK(has_header(*s->traces, "Content-Type: application/x-protobuf"));
   CHECK(has_header(*s->metrics, "Content-Type: application/json"));
   CHECK(s->traces->timeout == std::chrono::milliseconds(2500));
+  CHECK(s->metrics->timeout == std::chrono::milliseconds(400));
   CHECK(s->context.trace_id.empty());
 }
 
