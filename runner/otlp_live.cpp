@@ -233,6 +233,21 @@ std::vector<std::string> otlp_header_secrets(const EnvMap& env) {
         if (header.size() >= 4) // masking every "1" of a tenant id would ruin the logs
           secrets.push_back(header);
     }
+  for (const char* name : {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                           "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"})
+    if (const std::string* url = get(env, name)) { // http://user:password@host/
+      size_t authority = url->find("://");
+      authority = authority == std::string::npos ? 0 : authority + 3;
+      size_t end = std::min(url->find_first_of("/?#", authority), url->size());
+      size_t at = url->rfind('@', end);
+      if (at != std::string::npos && at >= authority) {
+        std::string userinfo = url->substr(authority, at - authority);
+        secrets.push_back(userinfo);
+        if (size_t colon = userinfo.find(':');
+            colon != std::string::npos && userinfo.size() - colon - 1 >= 4)
+          secrets.push_back(userinfo.substr(colon + 1));
+      }
+    }
   return secrets;
 }
 

@@ -31,7 +31,8 @@ struct OtlpSettings {
 std::optional<OtlpSettings> otlp_settings(const EnvMap& env, std::vector<std::string>& warnings);
 
 // The values of OTEL_EXPORTER_OTLP_*HEADERS, whole and each header's value of 4 bytes or more,
-// for the redactor: a phase that prints its environment must not show the collector's token.
+// and the user:password@ of the endpoints, for the redactor: a phase that prints its
+// environment must not show the collector's token.
 std::vector<std::string> otlp_header_secrets(const EnvMap& env);
 
 // "00-<trace id>-<span id>-01".

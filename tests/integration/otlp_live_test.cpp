@@ -378,3 +378,16 @@ TEST_CASE("an unsupported OTEL_EXPORTER_OTLP_PROTOCOL is a warning, not a failur
   CHECK_THAT(r.process.err, Catch::Matchers::Contains("OTEL_EXPORTER_OTLP_PROTOCOL is 'grpc'"));
   CHECK(receiver.requests().empty());
 }
+
+TEST_CASE("an endpoint's user:password is shown nowhere", "[otlp]") {
+  Sandbox box;
+  std::string endpoint =
+      "http://ci:pw-7f3a9c2e@127.0.0.1:" + std::to_string(free_port()) + "/x?k=q1";
+  auto r = box.run(pipeline(), {"--verbose"}, otel({{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint}}));
+  INFO(r.process.out << r.process.err);
+  REQUIRE(r.process.exit_code == 0);
+  CHECK_THAT(r.process.err, Catch::Matchers::Contains("http://127.0.0.1:"));
+  std::string log = read_file(r.run_dir / "logs/02-test.log");
+  for (const std::string& text : {r.process.out, r.process.err, log})
+    CHECK(text.find("pw-7f3a9c2e") == std::string::npos);
+}

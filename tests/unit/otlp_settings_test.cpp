@@ -77,6 +77,9 @@ TEST_CASE("headers: percent-decoded, a signal's own win, bad entries named by po
       otlp_header_secrets({{"OTEL_EXPORTER_OTLP_HEADERS", "api-key=a%20b%2Cc,tenant=1"}});
   CHECK(std::find(secrets.begin(), secrets.end(), "a b,c") != secrets.end());
   CHECK(std::find(secrets.begin(), secrets.end(), "1") == secrets.end());
+  secrets = otlp_header_secrets({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://u:p4ssw0rd@c:1/a@b"}});
+  CHECK(std::find(secrets.begin(), secrets.end(), "p4ssw0rd") != secrets.end());
+  CHECK(std::find(secrets.begin(), secrets.end(), "u:p4ssw0rd") != secrets.end());
 }
 
 TEST_CASE("bad protocol, endpoint or timeout: a warning each, never an error", "[otlp]") {
