@@ -8,6 +8,7 @@
 #include "reports/phase_table.hpp"
 #include "runner/github_actions.hpp"
 #include "runner/orchestrator.hpp"
+#include "runner/otlp_live.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +34,12 @@ int command_run(const RunCommand& c) {
   options.accounting = c.accounting;
   options.github_actions = running_in_github_actions() && !std::getenv("CIPERF_SWEEP");
   Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
+  std::vector<std::string> otlp_warnings;
+  std::optional<OtlpSettings> otlp = otlp_settings(process_environment(), otlp_warnings);
+  for (const auto& warning : otlp_warnings)
+    std::cerr << "ciperf: warning: " << warning << "\n";
+  if (otlp)
+    options.trace = RunOptions::Trace{otlp->context.trace_id, otlp->context.trace_state};
   RunOutcome outcome = run_pipeline(pipeline, options, store);
   auto style = ConsoleStyle::detect(c.verbose);
   std::cout << "\n" << phase_table(outcome.record, TableStyle{style.color});
@@ -43,6 +50,11 @@ int command_run(const RunCommand& c) {
     if (auto problem = append_run_summary(store, outcome.record.run_id)) {
       std::cout.flush();
       std::cerr << "ciperf: warning: no step summary: " << terminal_escape(*problem) << "\n";
+    }
+  if (otlp) // after the run is recorded: a slow collector delays ciperf's exit, not the run
+    if (auto problem = export_run(outcome.record, *otlp)) {
+      std::cout.flush();
+      std::cerr << "ciperf: warning: " << *problem << "\n";
     }
   return outcome.exit_code;
 }

@@ -303,4 +303,103 @@ HttpReply http_call(const HttpCall& call) {
   return reply;
 }
 
+namespace {
+
+size_t discard_body(char*, size_t size, size_t count, void*) {
+  return size * count; // an OTLP response says nothing ciperf acts on
+}
+
+size_t keep_status_line(char* data, size_t size, size_t count, void* self) {
+  std::string_view line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    size_t space = line.find(' ');
+    auto* out = static_cast<std::string*>(self);
+    *out = std::string(line.substr(space == std::string_view::npos ? 0 : space + 1));
+    while (!out->empty() && (out->back() == '\r' || out->back() == '\n'))
+      out->pop_back();
+  }
+  return size * count;
+}
+
+struct PostTransfer {
+  CURL* easy = curl_easy_init();
+  curl_slist* headers = nullptr;
+  std::string status_line;
+  char error[CURL_ERROR_SIZE] = {};
+  ~PostTransfer() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(easy);
+  }
+};
+
+} // namespace
+
+std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts) {
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  std::vector<HttpPostResult> results(posts.size());
+  if (!initialised) {
+    for (auto& r : results)
+      r.error = "curl_global_init failed";
+    return results;
+  }
+  CURLM* multi = curl_multi_init();
+  std::vector<std::unique_ptr<PostTransfer>> transfers;
+  for (const auto& post : posts) {
+    auto t = std::make_unique<PostTransfer>();
+    CURL* e = t->easy;
+    long ms = std::max<long>(
+        1, static_cast<long>(
+               std::chrono::duration_cast<std::chrono::milliseconds>(post.timeout).count()));
+    curl_easy_setopt(e, CURLOPT_URL, post.url.c_str());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, post.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post.body.size()));
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "ciperf");
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &discard_body);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &keep_status_line);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t->status_line);
+    t->headers = curl_slist_append(t->headers, "Expect:"); // no 100-continue round trip
+    for (const auto& h : post.headers)
+      t->headers = curl_slist_append(t->headers, h.c_str());
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_multi_add_handle(multi, e);
+    transfers.push_back(std::move(t));
+  }
+  // Each transfer has its own timeout and all run at once, so the loop ends by the longest.
+  int running = 1;
+  while (running > 0) {
+    if (curl_multi_perform(multi, &running) != CURLM_OK)
+      break;
+    if (running > 0)
+      curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  }
+  int queued = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+    if (msg->msg != CURLMSG_DONE)
+      continue;
+    for (size_t i = 0; i < transfers.size(); ++i) {
+      if (transfers[i]->easy != msg->easy_handle)
+        continue;
+      long status = 0;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+      if (msg->data.result == CURLE_OK && status > 0) {
+        results[i].status = status;
+        results[i].status_line =
+            transfers[i]->status_line.empty() ? std::to_string(status) : transfers[i]->status_line;
+      } else {
+        results[i].error = transfers[i]->error[0] != '\0' ? transfers[i]->error
+                                                          : curl_easy_strerror(msg->data.result);
+      }
+    }
+  }
+  for (auto& t : transfers)
+    curl_multi_remove_handle(multi, t->easy);
+  curl_multi_cleanup(multi);
+  return results;
+}
+
 } // namespace ciperf

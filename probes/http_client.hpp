@@ -26,6 +26,25 @@ struct HttpResponse {
   std::string error;     // transport error, when not answered
 };
 
+// One POST of ciperf's own (an OTLP export), outside any wait.
+struct HttpPost {
+  std::string url;
+  std::vector<std::string> headers; // "Name: value"
+  std::string body;
+  Duration timeout = std::chrono::seconds(10); // connecting and answering, at most
+};
+
+struct HttpPostResult {
+  long status = 0;         // the HTTP status, when the server answered
+  std::string status_line; // "500 Internal Server Error"
+  std::string error;       // transport error (refused, timed out), when it did not
+};
+
+// Sends every post at once and waits until each is answered or has reached its timeout: the
+// whole call takes at most about the longest timeout. Each is tried once, never retried, and
+// redirects are not followed (headers may hold credentials).
+std::vector<HttpPostResult> http_post_all(const std::vector<HttpPost>& posts);
+
 class HttpClient {
 public:
   HttpClient();

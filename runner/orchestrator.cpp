@@ -8,11 +8,13 @@
 #include "exec/watchdog.hpp"
 #include "pipeline/wait_instance.hpp"
 #include "probes/wait_report.hpp"
+#include "reports/otlp_request.hpp"
 #include "reports/phase_table.hpp"
 #include "reports/results_json.hpp"
 #include "runner/github_actions.hpp"
 #include "runner/host_info.hpp"
 #include "runner/metrics_file.hpp"
+#include "runner/otlp_live.hpp"
 #include "runner/run_context.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
@@ -90,7 +92,7 @@ private:
   bool interrupted();
   void run_phase(size_t i);
   void run_wait_phase(size_t i);
-  EnvMap ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const;
+  EnvMap ciperf_vars(const PhaseSpec& phase, const fs::path& metrics, int index) const;
   void start_background(size_t i);
   void stop_backgrounds();
   void keep_services();
@@ -99,7 +101,8 @@ private:
   void track_services(size_t i, const Execution& e);
   void fill(PhaseRecord& record, const Execution& e);
   void finish_phase(PhaseRecord& record);
-  ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics);
+  ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics,
+                      int index);
   std::string phase_stem(size_t i) const;
   fs::path metrics_path(size_t i) const;
   void note_failure(PhaseStatus status);
@@ -289,20 +292,30 @@ fs::path PipelineRun::metrics_path(size_t i) const {
   return run_dir_ / "metrics" / (phase_stem(i) + ".txt");
 }
 
-EnvMap PipelineRun::ciperf_vars(const PhaseSpec& phase, const fs::path& metrics) const {
-  return {{"CIPERF_RUN_ID", record_.run_id},
-          {"CIPERF_RUN_DIR", run_dir_.string()},
-          {"CIPERF_PHASE", phase.name},
-          {"CIPERF_METRICS", metrics.string()},
-          {"PWD", phase.workdir.string()}};
+// `index` is the phase's, or -1 for the cold prepare (no span of the run's trace).
+EnvMap PipelineRun::ciperf_vars(const PhaseSpec& phase, const fs::path& metrics, int index) const {
+  EnvMap vars = {{"CIPERF_RUN_ID", record_.run_id},
+                 {"CIPERF_RUN_DIR", run_dir_.string()},
+                 {"CIPERF_PHASE", phase.name},
+                 {"CIPERF_METRICS", metrics.string()},
+                 {"PWD", phase.workdir.string()}};
+  if (options_.trace && index >= 0) { // the phase's own spans nest under its span
+    const auto& t = *options_.trace;
+    vars["TRACEPARENT"] =
+        traceparent(t.trace_id.empty() ? otlp_trace_id(record_.run_id) : t.trace_id,
+                    otlp_span_id(record_.run_id, index));
+    if (!t.trace_state.empty())
+      vars["TRACESTATE"] = t.trace_state;
+  }
+  return vars;
 }
 
 ExecRequest PipelineRun::request(const PhaseSpec& phase, const std::string& log,
-                                 const fs::path& metrics) {
+                                 const fs::path& metrics, int index) {
   ExecRequest r;
   r.command = &phase.run;
   r.workdir = phase.workdir;
-  EnvMap vars = ciperf_vars(phase, metrics);
+  EnvMap vars = ciperf_vars(phase, metrics, index);
   r.env = build_env(base_env_, {&p_.env, &phase.env, &vars}); // one copy of the environment
   r.log = run_dir_ / log;
   r.timeout = phase.timeout;
@@ -319,7 +332,8 @@ bool PipelineRun::cold_prepare() {
   spec.workdir = p_.workdir;
   spec.timeout = p_.default_timeout;
   spec.grace = p_.default_grace;
-  ExecRequest r = request(spec, "logs/00-cold-prepare.log", run_dir_ / "metrics/00-cold-prepare");
+  ExecRequest r =
+      request(spec, "logs/00-cold-prepare.log", run_dir_ / "metrics/00-cold-prepare", -1);
   status_.note("cold mode: running cold.prepare (not timed as part of the run)");
   Execution e = runner_.run(r, [] {});
   record_.prepare = PrepareRecord{e.status, e.exit_code, e.wall_s, "logs/00-cold-prepare.log"};
@@ -400,7 +414,7 @@ void PipelineRun::run_phase(size_t i) {
   if (actions_)
     actions_->phase_started(record.name);
   auto services_before = read_services();
-  ExecRequest r = request(spec, record.log, metrics);
+  ExecRequest r = request(spec, record.log, metrics, static_cast<int>(i));
   if (i + 1 < p_.phases.size() && !p_.phases[i + 1].wait) // a wait phase runs in no cgroup
     r.next_cgroup_name = fs::path(record_.phases[i + 1].log).stem().string();
   Execution e = runner_.run(r, [this] {
@@ -446,7 +460,7 @@ void PipelineRun::run_wait_phase(size_t i) {
   ::getrusage(RUSAGE_CHILDREN, &children_before);
   Execution e;
   try {
-    EnvMap vars = ciperf_vars(spec, metrics_path(i));
+    EnvMap vars = ciperf_vars(spec, metrics_path(i), static_cast<int>(i));
     WaitSpec wait = instantiate_wait(*spec.wait, merge_env(base_env_, {&p_.env, &spec.env, &vars}),
                                      spec.workdir.string());
     WaitReport report = run_wait(wait, history, hooks);
@@ -488,7 +502,8 @@ void PipelineRun::start_background(size_t i) {
   record.start_s = std::chrono::duration<double>(Clock::now() - t0_).count();
   auto pressure = read_pressure();
   std::string failure;
-  auto handle = runner_.start_background(request(spec, record.log, metrics), failure);
+  auto handle =
+      runner_.start_background(request(spec, record.log, metrics, static_cast<int>(i)), failure);
   if (handle) {
     backgrounds_.push_back({i, *handle, pressure});
     services_.push_back({i, *handle});
@@ -643,6 +658,8 @@ std::vector<std::string> secret_values(const Pipeline& p) {
     if (const char* value = std::getenv(name.c_str()))
       values.push_back(value);
   }
+  for (auto& value : otlp_header_secrets(process_environment()))
+    values.push_back(std::move(value));
   return values;
 }
 

@@ -26,6 +26,12 @@ struct RunOptions {
   // Accounting::Cgroup uses them where the host allows, and says once when it does not.
   // Unset: $CIPERF_ACCOUNTING, else cgroup.
   std::optional<Accounting> accounting;
+  // Set when the run is exported live (runner/otlp_live.hpp): each phase gets TRACEPARENT naming
+  // its span in this trace (an empty id: the one derived from the run id), and TRACESTATE.
+  struct Trace {
+    std::string trace_id, trace_state;
+  };
+  std::optional<Trace> trace;
 };
 
 struct RunOutcome {
