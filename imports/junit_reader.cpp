@@ -23,6 +23,9 @@ namespace {
 constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kMaxText = 4096; // of a failure's text, an output, a property
 constexpr size_t kMaxDepth = 256;
+// A passed case keeps less of its output: a file of 20,000 chatty passes would otherwise keep
+// 160 MiB of it, and what a failure printed is what someone reads.
+constexpr size_t kMaxPassedOutput = 256;
 
 // Text kept up to kMaxText bytes; what is past it is counted, and said by a marker.
 struct BoundedText {
@@ -33,7 +36,12 @@ struct BoundedText {
     text.append(data, std::min(n, room));
     dropped += n - std::min(n, room);
   }
-  std::string finish() {
+  std::string finish(size_t limit = kMaxText) {
+    if (text.size() > limit) {
+      dropped += text.size() - limit;
+      text.resize(limit);
+    }
+    text.shrink_to_fit(); // a kept phase holds its text, not the 4 KiB it was read into
     if (dropped > 0)
       text += fmt::format("\n[… {} more bytes cut by ciperf]", dropped);
     dropped = 0;
@@ -280,7 +288,7 @@ void resolve(OpenCase& c) {
   if (problem.empty())
     problem = useful_line(c.problem_text.text, c.test);
   if (problem.empty() && (c.failure || c.error)) // ctest: the reason is in the output
-    problem = useful_line(p.system_out + "\n" + p.system_err, c.test);
+    problem = useful_line(c.out.text + "\n" + c.err.text, c.test);
   std::string skip = useful_line(c.skip_message, c.test);
   if (c.skipped && (c.failure || c.error)) { // Catch2's [!mayfail] and [!shouldfail]
     p.status = PhaseStatus::Skipped;
@@ -302,9 +310,10 @@ void resolve(OpenCase& c) {
 
 void end_testcase(JunitState& s) {
   OpenCase& c = *s.testcase;
-  c.phase.system_out = c.out.finish();
-  c.phase.system_err = c.err.finish();
   resolve(c);
+  size_t limit = c.phase.status == PhaseStatus::Passed ? kMaxPassedOutput : kMaxText;
+  c.phase.system_out = c.out.finish(limit);
+  c.phase.system_err = c.err.finish(limit);
   for (auto& suite : s.open_suites)
     count_case(suite.seen, c.phase.status, c.skipped, c.failure, c.error);
   c.phase.start_s = s.elapsed;
