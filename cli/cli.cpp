@@ -325,6 +325,11 @@ void add_import(CLI::App& app, ImportCommand& c) {
   i->add_option("--format", c.format, "auto (default), ciperf, junit or cc-ci")
       ->check(CLI::IsMember({"auto", "ciperf", "junit", "cc-ci"}));
   i->add_option("--label", c.labels, "Label k=v for every imported run (repeatable)");
+  i->add_option("--pipeline", c.pipeline,
+                "Pipeline name for every imported run, over the file's own (datestamped suites)");
+  i->add_option("--tz", c.tz,
+                "Time zone of JUnit timestamps written without one (default: the host's; UTC "
+                "for jest-junit and mocha-junit-reporter)");
   i->add_option("--store", c.store, "SQLite store");
   i->add_flag("--json", c.json, "Machine-readable output");
 }

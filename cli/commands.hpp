@@ -160,6 +160,8 @@ struct ImportCommand {
   std::string store;
   std::string format = "auto"; // auto | ciperf | junit | cc-ci
   std::vector<std::string> labels;
+  std::string pipeline; // over the file's own names
+  std::string tz;       // of zone-less JUnit timestamps; "" the host's
   bool json = false;
 };
 

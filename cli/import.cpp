@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
+#include "common/local_time.hpp"
 #include "common/text_escape.hpp"
 #include "imports/importer.hpp"
 #include "store/store.hpp"
@@ -16,10 +17,20 @@ namespace ciperf {
 int command_import(const ImportCommand& c) {
   ImportFormat format = parse_import_format(c.format);
   auto labels = parse_labels(c.labels);
+  if (!known_time_zone(c.tz))
+    throw UsageError("--tz " + c.tz + ": not a time zone this host knows (Asia/Tokyo, UTC, …)");
+  std::vector<std::string> warnings;
+  ImportOptions options;
+  options.pipeline = c.pipeline;
+  if (!c.tz.empty())
+    options.zone = c.tz;
+  options.warnings = &warnings;
   // Every file is read and checked before the store is touched: one bad file imports nothing.
   std::vector<std::pair<std::string, std::vector<RunRecord>>> files;
   for (const auto& file : c.files)
-    files.emplace_back(file, import_file(file, format));
+    files.emplace_back(file, import_file(file, format, options));
+  for (const auto& w : warnings) // the store is written all the same: the cases are the facts
+    std::cerr << "ciperf: warning: " << terminal_escape(w) << "\n";
   Store store(resolve_store_path(c.store));
   nlohmann::json out = nlohmann::json::array();
   for (auto& [file, runs] : files) {

@@ -8,8 +8,8 @@
 
 namespace ciperf {
 
-// Accepts a fraction of any length and Z, ±HH:MM or no offset (read as UTC, as pytest's
-// junitxml writes local time without one). nullopt when `text` is not such a time, or lies
+// Accepts a fraction of any length and Z, ±HH:MM or no offset (read as UTC here; a writer's
+// local time is common/local_time's). nullopt when `text` is not such a time, or lies
 // outside the years 1678 to 2261 that int64_t nanoseconds reach.
 std::optional<int64_t> parse_rfc3339_ns(std::string_view text);
 // Seconds to nanoseconds, saturating instead of overflowing for absurd inputs.

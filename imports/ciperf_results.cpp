@@ -107,7 +107,7 @@ RunRecord ciperf_run(const json& rest, const std::string& file, std::vector<Phas
       r.labels[key] = JsonFields(*labels, file, "labels").text(key.c_str());
   if (const json* host = f.object("host")) {
     JsonFields h(*host, file, "host");
-    r.host = {h.text("hostname"),      static_cast<int>(h.integer("cpus")),
+    r.host = {h.text("hostname"),      static_cast<int>(h.integer("cpus")), // null: unknown
               h.integer("memory"),     h.text("kernel"),
               h.text("cpu_model", ""), h.text("virtualization", "")};
   }

@@ -102,14 +102,14 @@ ImportFormat parse_import_format(const std::string& text) {
 
 std::vector<RunRecord> read_runs(std::istream& in, const std::string& name,
                                  const std::string& identity, ImportFormat format,
-                                 int64_t fallback_start_ns) {
+                                 int64_t fallback_start_ns, const ImportOptions& options) {
   int first = first_significant(in);
   if (first == EOF)
     throw ImportError(name + ": the file is empty");
   if (first == '<') {
     if (format != ImportFormat::Auto && format != ImportFormat::Junit)
       throw ImportError(name + ": this is XML, not the JSON the format needs");
-    return read_junit(in, name, identity, fallback_start_ns);
+    return read_junit(in, name, identity, fallback_start_ns, options);
   }
   if (first == '{' || first == '[') {
     if (format == ImportFormat::Junit)
@@ -120,7 +120,8 @@ std::vector<RunRecord> read_runs(std::istream& in, const std::string& name,
                                 static_cast<unsigned>(first)));
 }
 
-std::vector<RunRecord> import_file(const std::string& path, ImportFormat format) {
+std::vector<RunRecord> import_file(const std::string& path, ImportFormat format,
+                                   const ImportOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   auto status = fs::status(path, ec);
@@ -139,7 +140,10 @@ std::vector<RunRecord> import_file(const std::string& path, ImportFormat format)
                            : std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::file_clock::to_sys(modified).time_since_epoch())
                                  .count();
-  auto runs = read_runs(in, path, identity, format, modified_ns);
+  auto runs = read_runs(in, path, identity, format, modified_ns, options);
+  if (!options.pipeline.empty())
+    for (auto& r : runs)
+      r.pipeline = options.pipeline;
   refuse_future_runs(runs, path);
   for (const auto& r : runs)
     for (const auto& p : r.phases)

@@ -4,6 +4,7 @@
 // cc-ci's results.json (stages become tiers, tests phases). Files are read in chunks and never
 // held whole; what is kept grows with the number of phases, not the size of the file (log text
 // and captured output are cut to a few KiB).
+#include "imports/import_options.hpp"
 #include "model/run_record.hpp"
 
 #include <iosfwd>
@@ -20,11 +21,13 @@ enum class ImportFormat { Auto, Ciperf, Junit, CcCi };
 // `fallback_start_ns` dates what carries no time of its own (JUnit suites without timestamp).
 std::vector<RunRecord> read_runs(std::istream& in, const std::string& name,
                                  const std::string& identity, ImportFormat format,
-                                 int64_t fallback_start_ns = 0);
+                                 int64_t fallback_start_ns = 0, const ImportOptions& options = {});
 
 // The whole file: its content hash is the identity; a ciperf results.json keeps its run
 // directory so that reports still find its logs.
-std::vector<RunRecord> import_file(const std::string& path, ImportFormat format);
+// `options.pipeline`, when given, names every run of the file.
+std::vector<RunRecord> import_file(const std::string& path, ImportFormat format,
+                                   const ImportOptions& options = {});
 
 ImportFormat parse_import_format(const std::string& text); // auto | ciperf | junit | cc-ci
 

@@ -11,7 +11,9 @@
 
 namespace ciperf {
 
-enum class PhaseStatus { Passed, Failed, Timeout, Skipped, Interrupted };
+// `error` is an imported test's error (JUnit <error>: it broke before its assertion could fail),
+// kept apart from a failure; ciperf's own phases never have it.
+enum class PhaseStatus { Passed, Failed, Timeout, Skipped, Interrupted, Error };
 // `incomplete` is what the store says of a run still going (or killed) and never finalised.
 enum class RunStatus { Passed, Failed, Timeout, Interrupted, Incomplete };
 enum class PhaseKind { Deploy, Wait, Build, Test, Teardown, Other };
@@ -24,8 +26,8 @@ enum class Accounting { Rusage, Cgroup };
 
 template <typename E> struct EnumNames;
 template <> struct EnumNames<PhaseStatus> {
-  static constexpr std::array<std::string_view, 5> names = {"passed", "failed", "timeout",
-                                                            "skipped", "interrupted"};
+  static constexpr std::array<std::string_view, 6> names = {"passed",  "failed",      "timeout",
+                                                            "skipped", "interrupted", "error"};
 };
 template <> struct EnumNames<RunStatus> {
   static constexpr std::array<std::string_view, 5> names = {"passed", "failed", "timeout",
@@ -66,9 +68,10 @@ template <typename E> constexpr std::optional<E> parse_enum(std::string_view tex
 constexpr bool ran(PhaseStatus s) {
   return s != PhaseStatus::Skipped;
 }
-// The phase ran and did not pass: it failed, timed out or was interrupted.
+// The phase ran and did not pass: it failed, erred, timed out or was interrupted.
 constexpr bool failed(PhaseStatus s) {
-  return s == PhaseStatus::Failed || s == PhaseStatus::Timeout || s == PhaseStatus::Interrupted;
+  return s == PhaseStatus::Failed || s == PhaseStatus::Timeout || s == PhaseStatus::Interrupted ||
+         s == PhaseStatus::Error;
 }
 // What a phase's outcome makes of the run when it is the first thing that stopped it.
 constexpr RunStatus run_status_of(PhaseStatus s) {

@@ -223,6 +223,9 @@ const Field<PhaseRecord> kPhaseFields[] = {
     member<&P::over_budget>("over_budget", J::Omittable), // results.json: only with a budget
     member<&P::log>("log", J::Always),
     member<&P::message>("message", J::Omittable),
+    member<&P::system_out>("system_out", J::Omittable),
+    member<&P::system_err>("system_err", J::Omittable),
+    member<&P::properties>("properties", J::Omittable),
 };
 
 const Field<WaitRecord> kWaitFields[] = {

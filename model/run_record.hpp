@@ -106,6 +106,10 @@ struct PhaseRecord {
   std::optional<double> budget_s;
   bool over_budget = false;
   std::string message; // why it failed, in one line, when ciperf knows (e.g. command not found)
+  // What an imported test case printed (JUnit <system-out>, <system-err>), each cut to a few KiB
+  // with a marker, and its <properties> as `name=value` lines. Empty for ciperf's own phases,
+  // whose output is their log.
+  std::string system_out, system_err, properties;
   std::optional<WaitRecord> probe; // wait phases
 
   bool ran() const { return ciperf::ran(status); }
@@ -122,7 +126,7 @@ struct PhaseRecord {
 // host_class): runs of one class are comparable, whatever runner of a fleet ran them.
 struct HostInfo {
   std::string hostname;
-  int cpus = 0;
+  int cpus = 0; // 0: unknown (an imported run), shown and written as absent, never as 0
   int64_t memory_bytes = 0;
   std::string kernel;
   std::string cpu_model;      // /proc/cpuinfo's model name; "" when unknown (older runs)

@@ -75,10 +75,11 @@ void write_summary(const RunRecord& r, std::string& out) {
   std::string labels;
   for (const auto& [k, v] : r.labels)
     labels += fmt::format(" · {}={}", e(k), e(v));
-  out += fmt::format("<p class=\"meta\">run {} · mode {} · started {} · deploys {} · {} ({} CPUs, "
-                     "{}){}</p>\n",
-                     e(r.run_id), e(to_string(r.mode)), e(r.started_at), r.deploys,
-                     e(r.host.hostname), r.host.cpus, e(r.host.kernel), labels);
+  std::string cpus = r.host.cpus > 0 ? fmt::format("{} CPUs, ", r.host.cpus) : ""; // 0: unknown
+  out += fmt::format(
+      "<p class=\"meta\">run {} · mode {} · started {} · deploys {} · {} ({}{}){}</p>\n",
+      e(r.run_id), e(to_string(r.mode)), e(r.started_at), r.deploys, e(r.host.hostname), cpus,
+      e(r.host.kernel), labels);
 }
 
 void write_waterfall(const RunRecord& r, std::string& out) {

@@ -4,6 +4,7 @@
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -21,7 +22,7 @@ Counts count(const RunRecord& run) {
   for (const auto& p : run.phases) {
     ++c.tests;
     c.failures += p.status == PhaseStatus::Failed || p.status == PhaseStatus::Timeout;
-    c.errors += p.status == PhaseStatus::Interrupted;
+    c.errors += p.status == PhaseStatus::Interrupted || p.status == PhaseStatus::Error;
     c.skipped += !p.ran();
   }
   return c;
@@ -31,22 +32,72 @@ std::string attribute(const char* name, std::string_view value) {
   return fmt::format(" {}=\"{}\"", name, xml_escape(value));
 }
 
+bool imported_junit(const RunRecord& r) {
+  auto source = r.labels.find("source");
+  return source != r.labels.end() && source->second == "junit";
+}
+
+// An imported case keeps its classname as it was (a pipeline prefix per round trip would grow),
+// and its name without the `classname::` that the import put before it.
+std::string case_classname(const RunRecord& r, const PhaseRecord& p) {
+  return imported_junit(r) ? p.tier : junit_classname(r, p);
+}
+
+std::string case_name(const RunRecord& r, const PhaseRecord& p) {
+  std::string prefix = p.tier + "::";
+  if (imported_junit(r) && !p.tier.empty() && p.name.starts_with(prefix))
+    return p.name.substr(prefix.size());
+  return p.name;
+}
+
+// An imported case's properties, as it had them (before its outcome, as pytest writes them).
+void write_properties(const PhaseRecord& p, std::ostream& out) {
+  if (!p.properties.empty()) {
+    out << "      <properties>\n";
+    for (size_t pos = 0; pos < p.properties.size();) {
+      size_t end = std::min(p.properties.find('\n', pos), p.properties.size());
+      std::string_view line = std::string_view(p.properties).substr(pos, end - pos);
+      size_t eq = line.find('=');
+      out << "        <property" << attribute("name", line.substr(0, eq))
+          << attribute("value", eq == std::string_view::npos ? "" : line.substr(eq + 1)) << "/>\n";
+      pos = end + 1;
+    }
+    out << "      </properties>\n";
+  }
+}
+
+// An imported case's output, as it had it (cut to a few KiB by the import).
+void write_output(const PhaseRecord& p, std::ostream& out) {
+  if (!p.system_out.empty())
+    out << "      <system-out>" << xml_escape(p.system_out) << "</system-out>\n";
+  if (!p.system_err.empty())
+    out << "      <system-err>" << xml_escape(p.system_err) << "</system-err>\n";
+}
+
 void write_outcome(const ReportRun& run, const PhaseRecord& p, std::ostream& out) {
-  if (p.status == PhaseStatus::Passed) {
+  bool kept = !p.properties.empty() || !p.system_out.empty() || !p.system_err.empty();
+  if (p.status == PhaseStatus::Passed && !kept) {
     out << "/>\n";
     return;
   }
   out << ">\n";
-  if (!p.ran()) {
-    out << "      <skipped" << attribute("message", "not run: an earlier phase failed") << "/>\n";
+  write_properties(p, out);
+  if (p.status == PhaseStatus::Passed) {
+  } else if (!p.ran()) {
+    // A skipped case of ciperf's own was left out after a failure; an imported one says why.
+    std::string why = p.message.empty() ? "not run: an earlier phase failed" : p.message;
+    out << "      <skipped" << attribute("message", why) << "/>\n";
   } else {
-    const char* element = p.status == PhaseStatus::Interrupted ? "error" : "failure";
+    const char* element = p.status == PhaseStatus::Interrupted || p.status == PhaseStatus::Error
+                              ? "error"
+                              : "failure";
     out << "      <" << element << attribute("message", failure_summary(p))
         << attribute("type", to_string(p.status)) << ">";
     if (auto tail = run.log_tails.find(p.index); tail != run.log_tails.end())
       out << xml_escape(tail->second);
     out << "</" << element << ">\n";
   }
+  write_output(p, out);
   out << "    </testcase>\n";
 }
 
@@ -69,8 +120,8 @@ void write_suite(const ReportRun& run, std::ostream& out) {
     property("label." + key, value);
   out << "    </properties>\n";
   for (const auto& p : r.phases) {
-    out << "    <testcase" << attribute("classname", junit_classname(r, p))
-        << attribute("name", p.name) << fmt::format(" time=\"{:.3f}\"", p.wall_s);
+    out << "    <testcase" << attribute("classname", case_classname(r, p))
+        << attribute("name", case_name(r, p)) << fmt::format(" time=\"{:.3f}\"", p.wall_s);
     write_outcome(run, p, out);
   }
   out << "  </testsuite>\n";

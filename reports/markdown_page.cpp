@@ -114,10 +114,11 @@ void write_failures(const RunRecord& r, std::string& out) {
 void write_run(const RunRecord& r, std::string& out) {
   out += fmt::format("## {} {} {} in {}\n\n", status_mark(to_string(r.status)), cell(r.pipeline),
                      to_string(r.status), human_seconds(r.wall_s));
-  out += fmt::format("run {} · mode {} · started {} · deploys {}{} · host {} ({} CPUs)\n\n",
-                     cell(r.run_id), cell(to_string(r.mode)), cell(r.started_at), r.deploys,
+  out += fmt::format("run {} · mode {} · started {} · deploys {}{} · host {}{}\n\n", cell(r.run_id),
+                     cell(to_string(r.mode)), cell(r.started_at), r.deploys,
                      r.expected_deploys ? fmt::format(" (expected {})", *r.expected_deploys) : "",
-                     cell(r.host.hostname), r.host.cpus);
+                     cell(r.host.hostname),
+                     r.host.cpus > 0 ? fmt::format(" ({} CPUs)", r.host.cpus) : "");
   write_failures(r, out);
   BoundedTable table(out, kPhasesCeiling,
                      "| phase | tier | status | wall | share | | CPU | budget |\n"

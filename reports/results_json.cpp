@@ -102,7 +102,7 @@ json run_json(const RunRecord& run) {
               {"labels", run.labels},
               {"host",
                {{"hostname", run.host.hostname},
-                {"cpus", run.host.cpus},
+                {"cpus", run.host.cpus > 0 ? json(run.host.cpus) : json()}, // 0: unknown
                 {"memory", run.host.memory_bytes},
                 {"kernel", run.host.kernel},
                 {"cpu_model", run.host.cpu_model},

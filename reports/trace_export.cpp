@@ -25,7 +25,7 @@ json run_args(const RunRecord& r) {
           {"mode", to_string(r.mode)},   {"status", to_string(r.status)},
           {"started_at", r.started_at},  {"wall_s", r.wall_s},
           {"deploys", r.deploys},        {"labels", r.labels},
-          {"hostname", r.host.hostname}, {"cpus", r.host.cpus},
+          {"hostname", r.host.hostname}, {"cpus", r.host.cpus > 0 ? json(r.host.cpus) : json()},
           {"kernel", r.host.kernel}};
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -197,6 +197,13 @@ CREATE TABLE sweeps (
   summary TEXT NOT NULL
 );
 CREATE INDEX sweeps_by_start ON sweeps (started_at);
+)sql",
+    // 8: what an imported test case printed and its properties (JUnit <system-out>,
+    // <system-err>, <properties>), and the `error` phase status (status is plain text).
+    R"sql(
+ALTER TABLE phases ADD COLUMN system_out TEXT NOT NULL DEFAULT '';
+ALTER TABLE phases ADD COLUMN system_err TEXT NOT NULL DEFAULT '';
+ALTER TABLE phases ADD COLUMN properties TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -169,7 +169,8 @@ TEST_CASE("junit and cc-ci files import and report like runs", "[import]") {
                       "-o", junit_out.string()})
               .exit_code == 0);
   require_valid_report("junit", junit_out);
-  CHECK_THAT(read_file(junit_out), Contains("classname=\"recipe-tests.install\""));
+  // an imported case keeps its classname: no pipeline prefix per round trip
+  CHECK_THAT(read_file(junit_out), Contains("classname=\"install\" name=\"test_http\""));
 }
 
 TEST_CASE("bad import input is refused whole, with the position, and stores nothing",
