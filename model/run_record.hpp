@@ -75,6 +75,17 @@ struct ServiceCost {
   std::optional<Pressure> pressure; // the service's own stalls
 };
 
+// One test case a phase's `junit:` files reported: a child of the phase, timed by the test
+// runner (its start is the running sum of the cases before it in the file, from the phase's
+// start: JUnit files carry no per-case start).
+struct TestCaseRecord {
+  std::string name; // classname + "::" + name ("" classname: the name alone)
+  PhaseStatus status = PhaseStatus::Passed;
+  double start_s = 0; // from the phase's start
+  double wall_s = 0;
+  std::string message; // the failure's or skip's useful line
+};
+
 struct PhaseRecord {
   int index = 0; // position in the pipeline, from 0
   std::string name;
@@ -106,7 +117,8 @@ struct PhaseRecord {
   std::optional<double> budget_s;
   bool over_budget = false;
   std::string message; // why it failed, in one line, when ciperf knows (e.g. command not found)
-  std::optional<WaitRecord> probe; // wait phases
+  std::optional<WaitRecord> probe;   // wait phases
+  std::vector<TestCaseRecord> tests; // from the phase's `junit:` files, in their order
 
   bool ran() const { return ciperf::ran(status); }
   bool failed() const { return ciperf::failed(status); }

@@ -1,10 +1,12 @@
 // OTLP JSON lines, as the OpenTelemetry collector's file exporter writes them: one
 // ExportTraceServiceRequest per run, a SERVER span for the run and an INTERNAL child span per
-// phase, with the cicd.pipeline.* and cicd.pipeline.task.* attributes. Ids are derived from the
+// phase, with the cicd.pipeline.* and cicd.pipeline.task.* attributes, and an INTERNAL child
+// span of its phase's per test case of the phase (`ciperf.test.*`). Ids are derived from the
 // run id, so exporting a run twice gives the same trace.
 #include "common/rfc3339.hpp"
 #include "common/text_escape.hpp"
 #include "reports/report_format.hpp"
+#include "reports/test_rows.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -33,6 +35,12 @@ uint64_t mix(std::string_view text, uint64_t salt) {
 
 std::string span_id(const std::string& run_id, int phase) {
   return fmt::format("{:016x}", mix(run_id, static_cast<uint64_t>(phase + 2)));
+}
+
+// A test case's span: salted apart from the phases' (whose salts are small).
+std::string test_span_id(const std::string& run_id, int phase, size_t test) {
+  return fmt::format("{:016x}", mix(run_id + "/" + std::to_string(phase),
+                                    (uint64_t{1} << 40) + static_cast<uint64_t>(test)));
 }
 
 std::string trace_id(const std::string& run_id) {
@@ -159,6 +167,30 @@ void write_phase_span(const RunRecord& r, const PhaseRecord& p, int64_t run_ns, 
   out += "}";
 }
 
+void write_test_spans(const RunRecord& r, const PhaseRecord& p, int64_t run_ns, std::string& out) {
+  int64_t phase_ns = run_ns + seconds_to_ns(p.start_s);
+  for (size_t i = 0; i < p.tests.size(); ++i) {
+    const TestCaseRecord& t = p.tests[i];
+    TestSlice slice = test_slice(t, p.wall_s);
+    int64_t start = phase_ns + seconds_to_ns(slice.start_s);
+    out += ",";
+    write_span_head(trace_id(r.run_id), test_span_id(r.run_id, p.index, i),
+                    span_id(r.run_id, p.index), t.name, kSpanKindInternal, start,
+                    start + seconds_to_ns(slice.wall_s), out);
+    SpanWriter w(out);
+    w.begin_attributes();
+    w.string_attribute("ciperf.test.name", t.name);
+    w.string_attribute("ciperf.test.status", to_string(t.status));
+    w.double_attribute("ciperf.test.wall_s", t.wall_s);
+    if (!t.message.empty())
+      w.string_attribute("ciperf.test.message", t.message);
+    w.end_attributes();
+    out += ",";
+    write_status(to_string(t.status), out);
+    out += "}";
+  }
+}
+
 void write_run_span(const RunRecord& r, int64_t start, std::string& out) {
   write_span_head(trace_id(r.run_id), span_id(r.run_id, -1), "", "RUN " + r.pipeline,
                   kSpanKindServer, start, start + seconds_to_ns(r.wall_s), out);
@@ -192,8 +224,10 @@ std::string run_request(const RunRecord& r) {
   out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"ciperf\"},\"spans\":[";
   write_run_span(r, start, out);
   for (const auto& p : r.phases)
-    if (p.ran())
+    if (p.ran()) {
       write_phase_span(r, p, start, out);
+      write_test_spans(r, p, start, out);
+    }
   out += "]}]}]}\n";
   return out;
 }

@@ -137,6 +137,8 @@ private:
   void insert_phase_row(int64_t run, const PhaseRecord& phase);
   void insert_service_costs(int64_t run, const PhaseRecord& phase);
   static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
+  void insert_tests(int64_t run, const PhaseRecord& phase);
+  static void load_tests(Statement& query, int64_t id, RunRecord& run);
   struct DetailQueries;
   // Labels, phases, waits, metrics and prepare of the run with row id `id`.
   void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);

@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -197,6 +197,21 @@ CREATE TABLE sweeps (
   summary TEXT NOT NULL
 );
 CREATE INDEX sweeps_by_start ON sweeps (started_at);
+)sql",
+    // 8: test cases inside a phase (a phase's `junit:` files), children of their phase: in the
+    // order the files listed them, `idx` from 0.
+    R"sql(
+CREATE TABLE phase_tests (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  name TEXT NOT NULL,                -- classname::name
+  status TEXT NOT NULL,
+  start_s REAL NOT NULL,             -- from the phase's start
+  wall_s REAL NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, phase_idx, idx)
+);
 )sql",
 };
 
