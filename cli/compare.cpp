@@ -370,6 +370,26 @@ void check_host_classes(Store& store, const CompareCommand& c, const Selection& 
   std::cerr << "compare: " << terminal_escape(text) << ": judged anyway (--any-host)\n";
 }
 
+// The flaky tests of the candidates' pipelines, over their newest stored runs.
+std::vector<FlakyTest> flaky_tests(Store& store, const Judgement& judgement) {
+  constexpr int kFlakyWindow = 50;
+  std::set<std::string> pipelines;
+  for (const auto& [key, g] : judgement.groups)
+    pipelines.insert(g.pipeline);
+  FlakyTestFinder finder;
+  for (const auto& pipeline : pipelines) {
+    RunFilter filter;
+    filter.pipeline = pipeline;
+    filter.limit = kFlakyWindow;
+    filter.complete_only = true;
+    std::vector<RunRecord> runs; // newest first
+    store.for_each_run(filter, [&](RunRecord& r) { runs.push_back(std::move(r)); });
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+      finder.add_run(*it);
+  }
+  return finder.finish();
+}
+
 } // namespace
 
 int command_compare(const CompareCommand& c) {
@@ -404,8 +424,12 @@ int command_compare(const CompareCommand& c) {
     if (host_changed(rows) && !base->session.empty()) // a history has no session to cite
       compared.back().host = host_evidence(store, *base, g);
   }
+  std::optional<std::vector<FlakyTest>> flaky;
+  if (c.tests)
+    flaky = flaky_tests(store, judgement);
   write_comparison(compared, *base, options.threshold, judgement.outcome,
-                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation);
+                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation,
+                   flaky ? &*flaky : nullptr);
   if (running_in_github_actions()) { // on stderr: stdout may be --json
     std::cout.flush();
     for (const auto& group : compared)

@@ -1,5 +1,6 @@
 #include "reports/phase_table.hpp"
 
+#include "analysis/flaky_tests.hpp"
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/test_rows.hpp"
@@ -76,6 +77,16 @@ Row test_row(const TestCaseRecord& t, double phase_wall) {
   return {test_label(t), to_string(t.status), human_seconds(t.wall_s), share, "", "", "", ""};
 }
 
+// Test cases that failed and then passed on a retry in this run.
+std::string flaky_lines(const RunRecord& run) {
+  FlakyTestFinder finder;
+  finder.add_run(run);
+  std::string out;
+  for (const auto& f : finder.finish())
+    out += terminal_escape("flaky test " + f.item + ": " + f.why) + "\n";
+  return out;
+}
+
 } // namespace
 
 std::string phase_table(const RunRecord& run, const TableStyle& style) {
@@ -104,7 +115,7 @@ std::string phase_table(const RunRecord& run, const TableStyle& style) {
   return table.render([](size_t column, const std::string& cell,
                          bool color) { return column == 1 ? colored(cell, color) : cell; },
                       style.color) +
-         service_totals(run);
+         service_totals(run) + flaky_lines(run);
 }
 
 std::string service_totals(const RunRecord& run) {
