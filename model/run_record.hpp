@@ -79,7 +79,8 @@ struct ServiceCost {
 // runner (its start is the running sum of the cases before it in the file, from the phase's
 // start: JUnit files carry no per-case start).
 struct TestCaseRecord {
-  std::string name; // classname + "::" + name ("" classname: the name alone)
+  std::string name; // classname + "::" + name (the name alone without a classname, or when both
+                    // are the same, as ctest writes them)
   PhaseStatus status = PhaseStatus::Passed;
   double start_s = 0; // from the phase's start
   double wall_s = 0;

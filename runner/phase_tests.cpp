@@ -24,8 +24,9 @@ std::vector<std::string> matches(const std::string& pattern) {
   return out;
 }
 
+// classname::name; ctest writes the test's name as its classname too, said once.
 std::string test_name(const PhaseRecord& c) {
-  return c.tier.empty() ? c.name : c.tier + "::" + c.name;
+  return c.tier.empty() || c.tier == c.name ? c.name : c.tier + "::" + c.name;
 }
 
 // One file's cases appended to `out`, each starting where the phase's cases so far end.

@@ -148,8 +148,8 @@ TEST_CASE("a missing or malformed junit file is a warning naming it; the phase's
   REQUIRE(run.process.exit_code == 0);
   CHECK(ciperf::test::phase(run.results, "broken")["status"] == "passed");
   CHECK_FALSE(ciperf::test::phase(run.results, "broken").contains("tests"));
-  CHECK_THAT(run.process.err, Contains("warning: phase broken: junit file skipped: ") &&
-                                  Contains("half.xml:1:"));
+  CHECK_THAT(run.process.err,
+             Contains("warning: phase broken: junit file skipped: ") && Contains("half.xml:1:"));
   CHECK_THAT(run.process.err, Contains("warning: phase absent: junit: no file matches ") &&
                                   Contains("none/absent-*.xml"));
 }
@@ -181,8 +181,8 @@ TEST_CASE("compare --tests finds the test that slowed; attribute and changes see
     if (i == 4) // the candidates are the runs after it: 5 against a history of 5
       since = run.results["started_at"];
   }
-  auto r = box.ciperf({"compare", "--store", store, "--since", since, "--history", "--tests",
-                       "--json"});
+  auto r =
+      box.ciperf({"compare", "--store", store, "--since", since, "--history", "--tests", "--json"});
   INFO(r.out << r.err);
   auto answer = nlohmann::json::parse(r.out);
   std::map<std::string, std::string> verdicts;
@@ -197,8 +197,8 @@ TEST_CASE("compare --tests finds the test that slowed; attribute and changes see
   CHECK(plain.out.find("test_t.TestA") == std::string::npos);
 
   auto attribute = box.ciperf({"attribute", "--store", store, "--tests"});
-  CHECK_THAT(attribute.out, Contains("tests/test_t.TestA::test_x") &&
-                                Contains("tests/(outside tests)"));
+  CHECK_THAT(attribute.out,
+             Contains("tests/test_t.TestA::test_x") && Contains("tests/(outside tests)"));
   auto changes = box.ciperf({"changes", "--store", store, "--tests"});
   CHECK_THAT(changes.out, Contains("tests/test_t.TestA::test_x"));
 }
