@@ -180,8 +180,7 @@ void write_test_spans(const RunRecord& r, const PhaseRecord& p, int64_t run_ns, 
     SpanWriter w(out);
     w.begin_attributes();
     w.string_attribute("cicd.pipeline.task.name", t.name); // a test is a task inside its phase's
-    w.string_attribute("cicd.pipeline.task.run.id",
-                       fmt::format("{}/{}/{}", r.run_id, p.index, i));
+    w.string_attribute("cicd.pipeline.task.run.id", fmt::format("{}/{}/{}", r.run_id, p.index, i));
     w.string_attribute("cicd.pipeline.task.run.result", cicd_result(to_string(t.status)));
     w.string_attribute("ciperf.test.name", t.name);
     w.string_attribute("ciperf.test.status", to_string(t.status));
