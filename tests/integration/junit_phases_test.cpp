@@ -137,7 +137,7 @@ TEST_CASE("pytest's cases are children of their phase in the store, results.json
   CHECK(ids.size() == 3);
 }
 
-TEST_CASE("a missing or malformed junit file is a warning naming it; the phase's status stands",
+TEST_CASE("a missing or malformed junit file is a warning naming it and the phase status stands",
           "[junit]") {
   Sandbox box;
   auto run = box.run("version: 1\npipeline: bad\nphases:\n"
@@ -167,7 +167,7 @@ TEST_CASE("a bad junit: value is refused with its file:line", "[junit]") {
   CHECK_THAT(r.err, Contains("pipeline.yml:6:") && Contains("must not be empty"));
 }
 
-TEST_CASE("compare --tests finds the test that slowed; attribute and changes see it too",
+TEST_CASE("compare --tests finds the test that slowed and attribute and changes see it too",
           "[junit]") {
   Sandbox box;
   write(box.dir / "test_t.py", kTests);
