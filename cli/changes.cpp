@@ -79,6 +79,7 @@ int command_changes(const ChangesCommand& c) {
   if (!c.accept.empty())
     return accept(c);
   Store store = open_existing_store(c.store);
+  store.set_sample_tests(c.tests);
   RunFilter filter = to_filter(c.selection);
   HistoryBuilder builder(history_options(c, store));
   auto runs = store.list_runs(filter); // newest first

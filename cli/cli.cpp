@@ -145,6 +145,8 @@ void add_attribute(CLI::App& app, AttributeCommand& c) {
   a->add_option("--by", c.by, "phase, kind, tier or resource")
       ->check(CLI::IsMember({"phase", "kind", "tier", "resource"}));
   a->add_flag("--cold-vs-warm", c.cold_vs_warm, "Which phases explain the cold-warm gap");
+  a->add_flag("--tests", c.tests,
+              "Also each phase's test cases (its junit: files), as items named phase/test");
   a->add_option("--store", c.store, "SQLite store");
   a->add_flag("--json", c.json, "Machine-readable output");
 }
@@ -172,6 +174,8 @@ void add_changes(CLI::App& app, ChangesCommand& c) {
           [](const std::string& v) { return v.empty() ? std::string("a run id or prefix") : ""; },
           "RUN"));
   ch->add_option("--note", c.note, "Why the change is expected (stored with --accept)");
+  ch->add_flag("--tests", c.tests,
+               "Also each phase's test cases (its junit: files), as series named phase/test");
   ch->add_option("--store", c.store, "SQLite store");
   ch->add_flag("--json", c.json, "Machine-readable output");
 }
@@ -204,6 +208,9 @@ void add_compare(CLI::App& app, CompareCommand& c) {
   cmp->add_option("--pipeline-file", c.pipeline_file,
                   "The pipeline --confirm reruns (default: the candidate runs' own file)")
       ->needs(confirm);
+  cmp->add_flag("--tests", c.tests,
+                "Also judge each phase's test cases (its junit: files), as items named "
+                "phase/test; flaky tests are listed");
   cmp->add_option("--store", c.store, "SQLite store");
   cmp->add_flag("--json", c.json, "Machine-readable output");
 }

@@ -66,6 +66,7 @@ struct AttributeCommand {
   RunSelection selection;
   std::string by = "phase"; // phase | kind | tier | resource
   bool cold_vs_warm = false;
+  bool tests = false; // each phase's test cases as items of their own ("phase/test")
   bool json = false;
 };
 
@@ -78,6 +79,7 @@ struct ChangesCommand {
   bool any_host = false;           // mix host classes in one history
   std::string accept;              // mark the change at this run (id or prefix) as expected
   std::string note;                // why, stored with the acceptance
+  bool tests = false;              // each phase's test cases as series of their own
   bool json = false;
 };
 
@@ -92,6 +94,7 @@ struct CompareCommand {
   double threshold = 5;      // percent
   int confirm = 0;           // reruns when something looked regressed; 0: none
   std::string pipeline_file; // what --confirm reruns; empty: the candidates' own
+  bool tests = false;        // judge each phase's test cases too ("phase/test")
   bool json = false;
 };
 

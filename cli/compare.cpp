@@ -1,5 +1,6 @@
 // `ciperf compare`: candidate runs against a baseline, phase by phase; with --confirm K, a
 // regression is judged again after K more runs of the candidates' pipeline.
+#include "analysis/baseline.hpp"
 #include "analysis/candidates.hpp"
 #include "analysis/confirmation.hpp"
 #include "analysis/host_evidence.hpp"
@@ -8,6 +9,7 @@
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
+#include "model/test_item.hpp"
 #include "pipeline/phase_tags.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/comparison_view.hpp"
@@ -257,6 +259,25 @@ Store open_store(const CompareCommand& c) {
   return Store(existing.path());
 }
 
+// A stored baseline holds its session's phases; with --tests its session's stored runs give the
+// test cases' statistics too, computed as the baseline's own were.
+void add_session_tests(Store& store, Baseline& base) {
+  RunFilter session;
+  session.labels = {{"session", base.session}};
+  std::vector<RunRecord> runs;
+  store.for_each_run(session, [&](RunRecord& r) {
+    RunRecord items = r;
+    items.phases.clear();
+    for (const auto& p : r.phases)
+      for (const auto& t : p.tests)
+        items.phases.push_back(test_item(p, t));
+    if (!items.phases.empty())
+      runs.push_back(std::move(items));
+  });
+  for (auto& phase : summarize_session(runs))
+    base.phases.push_back(std::move(phase));
+}
+
 // The stored baseline the candidates are judged against, with the session and tag-set care a
 // stored baseline needs: leaves out candidates of other tag sets and of its own session.
 Baseline stored_baseline(Store& store, const CompareCommand& c, Selection& sel, Groups& groups) {
@@ -264,6 +285,8 @@ Baseline stored_baseline(Store& store, const CompareCommand& c, Selection& sel, 
   auto base = store.load_baseline(name);
   if (!base)
     throw UsageError("no baseline named '" + name + "' in " + store.path());
+  if (store.sample_tests())
+    add_session_tests(store, *base);
   // Runs that ran other opt-in phases are not the baseline's kind of run.
   RunFilter session; // the baseline's runs of the candidates' pipeline
   session.labels = {{"session", base->session}};
@@ -347,10 +370,31 @@ void check_host_classes(Store& store, const CompareCommand& c, const Selection& 
   std::cerr << "compare: " << terminal_escape(text) << ": judged anyway (--any-host)\n";
 }
 
+// The flaky tests of the candidates' pipelines, over their newest stored runs.
+std::vector<FlakyTest> flaky_tests(Store& store, const Judgement& judgement) {
+  constexpr int kFlakyWindow = 50;
+  std::set<std::string> pipelines;
+  for (const auto& [key, g] : judgement.groups)
+    pipelines.insert(g.pipeline);
+  FlakyTestFinder finder;
+  for (const auto& pipeline : pipelines) {
+    RunFilter filter;
+    filter.pipeline = pipeline;
+    filter.limit = kFlakyWindow;
+    filter.complete_only = true;
+    std::vector<RunRecord> runs; // newest first
+    store.for_each_run(filter, [&](RunRecord& r) { runs.push_back(std::move(r)); });
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+      finder.add_run(*it);
+  }
+  return finder.finish();
+}
+
 } // namespace
 
 int command_compare(const CompareCommand& c) {
   Store store = open_store(c);
+  store.set_sample_tests(c.tests);
   Selection sel{candidate_filter(store, c), {}};
   auto groups = candidate_groups(store, sel.candidates, {});
   std::optional<Baseline> base;
@@ -380,8 +424,12 @@ int command_compare(const CompareCommand& c) {
     if (host_changed(rows) && !base->session.empty()) // a history has no session to cite
       compared.back().host = host_evidence(store, *base, g);
   }
+  std::optional<std::vector<FlakyTest>> flaky;
+  if (c.tests)
+    flaky = flaky_tests(store, judgement);
   write_comparison(compared, *base, options.threshold, judgement.outcome,
-                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation);
+                   c.json ? ViewFormat::Json : ViewFormat::Text, std::cout, confirmation,
+                   flaky ? &*flaky : nullptr);
   if (running_in_github_actions()) { // on stderr: stdout may be --json
     std::cout.flush();
     for (const auto& group : compared)

@@ -3,6 +3,7 @@
 #include "common/rfc3339.hpp"
 #include "imports/import_error.hpp"
 #include "imports/json_fields.hpp"
+#include "imports/phase_keeper.hpp"
 
 namespace ciperf {
 namespace {
@@ -85,6 +86,19 @@ PhaseRecord ciperf_phase(const json& phase, const std::string& file, size_t inde
     }
   if (const json* probe = f.object("probe"))
     p.probe = read_probe(*probe, file, where + ".probe");
+  if (const json* tests = f.array("tests"))
+    for (size_t i = 0; i < tests->size() && i < kMaxImportedPhasesPerRun; ++i) {
+      JsonFields t((*tests)[i], file, where + ".tests[" + std::to_string(i) + "]");
+      TestCaseRecord& test = p.tests.emplace_back();
+      test.name = t.required_text("name");
+      auto status = parse_enum<PhaseStatus>(t.required_text("status"));
+      if (!status)
+        t.fail("status", "unknown value '" + t.text("status") + "'");
+      test.status = *status;
+      test.start_s = t.seconds("start_s");
+      test.wall_s = t.seconds("wall_s");
+      test.message = t.text("message");
+    }
   return p;
 }
 

@@ -75,6 +75,18 @@ struct ServiceCost {
   std::optional<Pressure> pressure; // the service's own stalls
 };
 
+// One test case a phase's `junit:` files reported: a child of the phase, timed by the test
+// runner (its start is the running sum of the cases before it in the file, from the phase's
+// start: JUnit files carry no per-case start).
+struct TestCaseRecord {
+  std::string name; // classname + "::" + name (the name alone without a classname, or when both
+                    // are the same, as ctest writes them)
+  PhaseStatus status = PhaseStatus::Passed;
+  double start_s = 0; // from the phase's start
+  double wall_s = 0;
+  std::string message; // the failure's or skip's useful line
+};
+
 struct PhaseRecord {
   int index = 0; // position in the pipeline, from 0
   std::string name;
@@ -110,7 +122,8 @@ struct PhaseRecord {
   // with a marker, and its <properties> as `name=value` lines. Empty for ciperf's own phases,
   // whose output is their log.
   std::string system_out, system_err, properties;
-  std::optional<WaitRecord> probe; // wait phases
+  std::optional<WaitRecord> probe;   // wait phases
+  std::vector<TestCaseRecord> tests; // from the phase's `junit:` files, in their order
 
   bool ran() const { return ciperf::ran(status); }
   bool failed() const { return ciperf::failed(status); }

@@ -31,6 +31,9 @@ struct PhaseSpec {
   std::vector<std::string> tags; // opt-in: runs only when one is selected (phase_tags.hpp)
   std::filesystem::path workdir;
   std::map<std::string, std::string> env;
+  // JUnit files the phase writes, read after it ends (its test cases become its children): glob
+  // patterns relative to `workdir`, `$VARS` expanded when the phase runs.
+  std::vector<std::string> junit;
   int line = 0;
 };
 

@@ -17,9 +17,9 @@ namespace {
 
 constexpr std::array<std::string_view, 9> kTopKeys = {
     "version", "pipeline", "workdir", "env", "secrets", "defaults", "cold", "phases", "expect"};
-constexpr std::array<std::string_view, 14> kPhaseKeys = {
-    "name",   "kind",    "tier", "run",   "wait",       "timeout", "budget",
-    "always", "workdir", "env",  "grace", "background", "keep",    "tags"};
+constexpr std::array<std::string_view, 15> kPhaseKeys = {
+    "name",    "kind", "tier",  "run",        "wait", "timeout", "budget", "always",
+    "workdir", "env",  "grace", "background", "keep", "tags",    "junit"};
 constexpr std::array<std::string_view, 2> kDefaultsKeys = {"timeout", "grace"};
 constexpr std::array<std::string_view, 1> kColdKeys = {"prepare"};
 constexpr std::array<std::string_view, 1> kExpectKeys = {"deploys"};
@@ -246,6 +246,8 @@ private:
       phase.env = yaml_.string_map(node["env"], "env " + where);
     if (node["tags"])
       read_tags(node["tags"], where, phase);
+    if (node["junit"])
+      read_junit(node["junit"], where, phase);
     if (!phase.tags.empty() &&
         (phase.kind == PhaseKind::Deploy || phase.kind == PhaseKind::Teardown))
       yaml_.problem(node["tags"].Mark(),
@@ -253,6 +255,34 @@ private:
                                 "down once, whatever tags are selected",
                                 to_string(phase.kind), where));
     return phase;
+  }
+
+  // `junit: build/*.xml` or `junit: [a.xml, "reports/*.xml"]`: what the phase's test runner
+  // writes. A wait phase runs no test runner.
+  void read_junit(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {
+    if (phase.wait) {
+      yaml_.problem(node.Mark(), "a wait phase runs no tests to read 'junit' from " + where);
+      return;
+    }
+    std::vector<YAML::Node> items;
+    if (node.IsScalar())
+      items.push_back(node);
+    else if (node.IsSequence() && node.size() > 0)
+      for (const auto& item : node)
+        items.push_back(item);
+    else {
+      yaml_.problem(node.Mark(), fmt::format("junit {} must be a path (globs allowed) or a list "
+                                             "of paths, found {}",
+                                             where, yaml_type_name(node)));
+      return;
+    }
+    for (const auto& item : items)
+      if (auto path = yaml_.nonempty(item, "junit " + where)) {
+        if (path->find('\0') != std::string::npos || path->size() > 4096)
+          yaml_.problem(item.Mark(), fmt::format("junit {} is not a usable path", where));
+        else
+          phase.junit.push_back(*path);
+      }
   }
 
   // `tags: [extra, slow]` or `tags: extra`.

@@ -204,10 +204,17 @@ void print_group(const ComparedGroup& compared, const Baseline& base, double thr
 
 void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& baseline,
                       double threshold, Outcome outcome, ViewFormat format, std::ostream& out,
-                      const std::optional<Confirmation>& confirmation) {
+                      const std::optional<Confirmation>& confirmation,
+                      const std::vector<FlakyTest>* flaky) {
   if (format == ViewFormat::Text) {
     for (const auto& g : groups)
       print_group(g, baseline, threshold, out);
+    if (flaky && !flaky->empty()) {
+      out << fmt::format("flaky tests ({}):\n", flaky->size());
+      for (const auto& f : *flaky)
+        out << "  " << terminal_escape(f.pipeline + " " + f.item + ": " + f.why) << "\n";
+      out << "\n";
+    }
     if (confirmation)
       print_confirmation(*confirmation, out);
     out << "verdict: " << outcome_name(outcome) << "\n";
@@ -231,6 +238,13 @@ void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& 
     answer["history"] = baseline.history_note;
   if (confirmation)
     answer["confirm"] = confirmation_json(*confirmation);
+  if (flaky) {
+    json list = json::array();
+    for (const auto& f : *flaky)
+      list.push_back(
+          {{"pipeline", f.pipeline}, {"test", f.item}, {"why", f.why}, {"run_id", f.run_id}});
+    answer["flaky"] = std::move(list);
+  }
   out << answer.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 

@@ -3,6 +3,7 @@
 // runs say about the host when it changed, and what `--confirm` reruns made of a regression.
 #include "analysis/candidates.hpp"
 #include "analysis/confirmation.hpp"
+#include "analysis/flaky_tests.hpp"
 #include "analysis/host_evidence.hpp"
 #include "reports/view_format.hpp"
 
@@ -20,6 +21,7 @@ struct ComparedGroup {
 
 void write_comparison(const std::vector<ComparedGroup>& groups, const Baseline& baseline,
                       double threshold, Outcome outcome, ViewFormat format, std::ostream& out,
-                      const std::optional<Confirmation>& confirmation = std::nullopt);
+                      const std::optional<Confirmation>& confirmation = std::nullopt,
+                      const std::vector<FlakyTest>* flaky = nullptr); // with --tests
 
 } // namespace ciperf

@@ -8,6 +8,7 @@
 #include "reports/interval_text.hpp"
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
+#include "reports/test_rows.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +26,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:middle}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 .share{background:#eaeef2;width:120px;height:10px;border-radius:3px}.share i{display:block;height:10px;background:#0969da;border-radius:3px}
-.over{color:#cf222e;font-weight:600}.note{color:#59636e;font-size:13px}
+.over{color:#cf222e;font-weight:600}.note{color:#59636e;font-size:13px}tr.test td{font-size:13px}
 svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .item{text-anchor:end}svg .tick{fill:#59636e}svg .grid{stroke:#eaeef2}
 .phase{fill:#8c959f}.kind-deploy{fill:#0969da}.kind-wait{fill:#bf8700}.kind-build{fill:#8250df}.kind-test{fill:#1a7f37}.kind-teardown{fill:#6e7781}
 .status-failed,.status-timeout{stroke:#cf222e;stroke-width:2}.service{fill-opacity:.35}
@@ -93,6 +94,26 @@ void write_waterfall(const RunRecord& r, std::string& out) {
   out += waterfall_svg(r) + "\n";
 }
 
+// A phase's test cases as rows under it (class "test"): its failures and slowest, the rest
+// counted.
+void write_tests(const PhaseRecord& p, std::string& out) {
+  ShownTests shown = tests_to_show(p);
+  for (const TestCaseRecord* t : shown.tests) {
+    std::string status = e(to_string(t->status));
+    if (failed(t->status) && !t->message.empty())
+      status += ": " + e(t->message);
+    double share = p.wall_s > 0 ? t->wall_s / p.wall_s : 0;
+    out += fmt::format("<tr class=\"test\"><td>&#8627; {}</td><td>testcase</td><td></td><td>{}</td>"
+                       "<td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td>"
+                       "<td></td></tr>\n",
+                       e(t->name), status, human_seconds(t->wall_s),
+                       share > 0 ? percent(share) + " of phase" : "-");
+  }
+  if (shown.hidden)
+    out += fmt::format("<tr class=\"test\"><td colspan=\"10\">{}</td></tr>\n",
+                       e(hidden_tests_line(shown)));
+}
+
 void write_phase_table(const ReportRun& run, std::string& out) {
   const RunRecord& r = run.record;
   out += "<h2>Phases</h2>\n<table class=\"phases\"><tr><th>phase</th><th>kind</th><th>tier</th>"
@@ -115,6 +136,7 @@ void write_phase_table(const ReportRun& run, std::string& out) {
                        e(to_string(p.kind)), e(p.tier), status, human_seconds(p.wall_s),
                        share > 0 ? percent(share) : "-", 100 * share, human_seconds(p.cpu_s()),
                        p.max_rss_bytes > 0 ? human_bytes(p.max_rss_bytes) : "-", budget);
+    write_tests(p, out);
   }
   out += "</table>\n";
   for (const auto& [index, tail] : run.log_tails)

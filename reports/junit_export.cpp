@@ -1,5 +1,7 @@
 // JUnit XML: a run is a test suite and its phases test cases, so a CI server's test view shows
 // phase times and failures. Valid against schema/junit.xsd (the shape Jenkins and GitLab read).
+// A phase's own test cases (its `junit:` files) follow it in the same suite, their classname the
+// phase's classname and name ("pipeline.tier.phase"): JUnit suites do not nest.
 #include "common/text_escape.hpp"
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
@@ -24,6 +26,12 @@ Counts count(const RunRecord& run) {
     c.failures += p.status == PhaseStatus::Failed || p.status == PhaseStatus::Timeout;
     c.errors += p.status == PhaseStatus::Interrupted || p.status == PhaseStatus::Error;
     c.skipped += !p.ran();
+    for (const auto& t : p.tests) {
+      ++c.tests;
+      c.failures += t.status == PhaseStatus::Failed || t.status == PhaseStatus::Timeout;
+      c.errors += t.status == PhaseStatus::Interrupted;
+      c.skipped += t.status == PhaseStatus::Skipped;
+    }
   }
   return c;
 }
@@ -101,6 +109,19 @@ void write_outcome(const ReportRun& run, const PhaseRecord& p, std::ostream& out
   out << "    </testcase>\n";
 }
 
+void write_test(const std::string& classname, const TestCaseRecord& t, std::ostream& out) {
+  out << "    <testcase" << attribute("classname", classname) << attribute("name", t.name)
+      << fmt::format(" time=\"{:.3f}\"", t.wall_s);
+  if (t.status == PhaseStatus::Passed) {
+    out << "/>\n";
+    return;
+  }
+  const char* element = t.status == PhaseStatus::Skipped       ? "skipped"
+                        : t.status == PhaseStatus::Interrupted ? "error"
+                                                               : "failure";
+  out << ">\n      <" << element << attribute("message", t.message) << "/>\n    </testcase>\n";
+}
+
 void write_suite(const ReportRun& run, std::ostream& out) {
   const RunRecord& r = run.record;
   Counts c = count(r);
@@ -123,6 +144,8 @@ void write_suite(const ReportRun& run, std::ostream& out) {
     out << "    <testcase" << attribute("classname", case_classname(r, p))
         << attribute("name", case_name(r, p)) << fmt::format(" time=\"{:.3f}\"", p.wall_s);
     write_outcome(run, p, out);
+    for (const auto& t : p.tests)
+      write_test(junit_classname(r, p) + "." + p.name, t, out);
   }
   out << "  </testsuite>\n";
 }

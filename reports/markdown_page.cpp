@@ -8,6 +8,7 @@
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 #include "reports/share_bar.hpp"
+#include "reports/test_rows.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -95,11 +96,19 @@ std::string budget_flag(const PhaseRecord& p) {
 // how many there are, so that the one that matters is never among those not shown.
 void write_failures(const RunRecord& r, std::string& out) {
   int failures = 0;
-  for (const auto& p : r.phases)
+  int failed_tests = 0;
+  for (const auto& p : r.phases) {
     failures += p.failed();
-  if (failures == 0)
+    for (const auto& t : p.tests)
+      failed_tests += failed(t.status);
+  }
+  if (failures == 0 && failed_tests == 0)
     return;
-  out += fmt::format("### ❌ {} phase{} failed\n\n", failures, failures == 1 ? "" : "s");
+  std::string phases = fmt::format("{} phase{}", failures, failures == 1 ? "" : "s");
+  std::string tests = fmt::format("{} test{}", failed_tests, failed_tests == 1 ? "" : "s");
+  out += fmt::format("### ❌ {} failed\n\n", failures && failed_tests ? phases + " and " + tests
+                                            : failures               ? phases
+                                                                     : tests);
   BoundedTable table(out, kFailuresCeiling,
                      "| # | phase | status | wall | why |\n|---:|---|---|---:|---|\n",
                      kMaxFailures);
@@ -108,7 +117,29 @@ void write_failures(const RunRecord& r, std::string& out) {
       table.row(fmt::format("| {} | {} | **{}** | {} | {} |\n", p.index + 1, cell(p.name),
                             to_string(p.status), human_seconds(p.wall_s),
                             cell(failure_summary(p))));
-  table.close("failed phases");
+  for (const auto& p : r.phases)
+    for (const auto& t : p.tests)
+      if (failed(t.status))
+        table.row(fmt::format("| {} | {} / {} | **{}** | {} | {} |\n", p.index + 1, cell(p.name),
+                              cell(t.name), to_string(t.status), human_seconds(t.wall_s),
+                              cell(t.message)));
+  table.close("failed phases and tests");
+}
+
+// A phase's test cases as rows under it: its failures and slowest, the rest counted.
+void write_tests(const PhaseRecord& p, BoundedTable& table) {
+  ShownTests shown = tests_to_show(p);
+  for (const TestCaseRecord* t : shown.tests) {
+    std::string status = t->status == PhaseStatus::Passed || t->status == PhaseStatus::Skipped
+                             ? to_string(t->status)
+                             : fmt::format("**{}**: {}", to_string(t->status), cell(t->message));
+    double share = p.wall_s > 0 ? t->wall_s / p.wall_s : 0;
+    table.row(fmt::format("| &nbsp;&nbsp;↳ {} | | {} | {} | {} | | | |\n", cell(t->name), status,
+                          human_seconds(t->wall_s),
+                          share > 0 ? percent(share) + " of phase" : "-"));
+  }
+  if (shown.hidden)
+    table.row(fmt::format("| &nbsp;&nbsp;{} | | | | | | | |\n", cell(hidden_tests_line(shown))));
 }
 
 void write_run(const RunRecord& r, std::string& out) {
@@ -134,6 +165,7 @@ void write_run(const RunRecord& r, std::string& out) {
     table.row(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, cell(p.tier), status,
                           ran ? human_seconds(p.wall_s) : "-", share > 0 ? percent(share) : "-",
                           share_bar(share), ran ? human_seconds(p.cpu_s()) : "-", budget_flag(p)));
+    write_tests(p, table);
   }
   table.close("phases");
   std::string over;

@@ -1,12 +1,14 @@
 // The one place that says what OTLP carries of a run: a SERVER span for the run and an INTERNAL
-// child span per phase, with the cicd.pipeline.* and cicd.pipeline.task.* attributes, and the
-// phase duration gauges. Written through otlp_wire.hpp's writers: OTLP/JSON lines for `report
+// child span per phase, with the cicd.pipeline.* and cicd.pipeline.task.* attributes, an
+// INTERNAL child span of its phase per test case of the phase (`ciperf.test.*`), and the phase
+// duration gauges. Written through otlp_wire.hpp's writers: OTLP/JSON lines for `report
 // --format otlp` (as the OpenTelemetry collector's file exporter writes them: one
 // ExportTraceServiceRequest per run) and either encoding for `ciperf run`'s live export.
 #include "common/rfc3339.hpp"
 #include "reports/otlp_request.hpp"
 #include "reports/otlp_wire.hpp"
 #include "reports/report_format.hpp"
+#include "reports/test_rows.hpp"
 
 #include <fmt/format.h>
 #include <ostream>
@@ -194,6 +196,39 @@ void write_phase_span(W& w, const RunRecord& r, const PhaseRecord& p, const std:
   w.end_item();
 }
 
+// A test case's span: salted apart from the phases' (whose salts are small).
+std::string test_span_id(const std::string& run_id, int phase, size_t test) {
+  return fmt::format("{:016x}", mix(run_id + "/" + std::to_string(phase),
+                                    (uint64_t{1} << 40) + static_cast<uint64_t>(test)));
+}
+
+template <typename W>
+void write_test_spans(W& w, const RunRecord& r, const PhaseRecord& p, const std::string& trace,
+                      const OtlpContext& context, int64_t run_ns) {
+  int64_t phase_ns = run_ns + seconds_to_ns(p.start_s);
+  for (size_t i = 0; i < p.tests.size(); ++i) {
+    const TestCaseRecord& t = p.tests[i];
+    TestSlice slice = test_slice(t, p.wall_s);
+    int64_t start = phase_ns + seconds_to_ns(slice.start_s);
+    w.begin_item();
+    write_span_head(w, SpanHead{trace, context, test_span_id(r.run_id, p.index, i),
+                                otlp_span_id(r.run_id, p.index), t.name, kSpanKindInternal, start,
+                                start + seconds_to_ns(slice.wall_s)});
+    w.begin_list(field::span_attributes);
+    string_attribute(w, "cicd.pipeline.task.name", t.name); // a test is a task inside its phase's
+    string_attribute(w, "cicd.pipeline.task.run.id", fmt::format("{}/{}/{}", r.run_id, p.index, i));
+    string_attribute(w, "cicd.pipeline.task.run.result", cicd_result(to_string(t.status)));
+    string_attribute(w, "ciperf.test.name", t.name);
+    string_attribute(w, "ciperf.test.status", to_string(t.status));
+    double_attribute(w, "ciperf.test.wall_s", t.wall_s);
+    if (!t.message.empty())
+      string_attribute(w, "ciperf.test.message", t.message);
+    w.end_list();
+    write_status(w, to_string(t.status));
+    w.end_item();
+  }
+}
+
 template <typename W>
 void write_run_span(W& w, const RunRecord& r, const std::string& trace, const OtlpContext& context,
                     int64_t start) {
@@ -260,8 +295,10 @@ template <typename W> void write_traces(W& w, const RunRecord& r, const OtlpCont
   write_resource_scope(w, r, context, field::scope_spans, field::spans, [&] {
     write_run_span(w, r, trace, context, start);
     for (const auto& p : r.phases)
-      if (p.ran())
+      if (p.ran()) {
         write_phase_span(w, r, p, trace, context, start);
+        write_test_spans(w, r, p, trace, context, start);
+      }
   });
   w.end_item();
   w.end_list();

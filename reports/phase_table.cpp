@@ -1,7 +1,9 @@
 #include "reports/phase_table.hpp"
 
+#include "analysis/flaky_tests.hpp"
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
+#include "reports/test_rows.hpp"
 #include "reports/text_table.hpp"
 
 #include <algorithm>
@@ -68,6 +70,23 @@ Row phase_row(const PhaseRecord& p, double run_wall, bool own_header) {
           budget(p)};
 }
 
+// A test case under its phase: its share is of the phase's wall; the runner measured nothing
+// else of it.
+Row test_row(const TestCaseRecord& t, double phase_wall) {
+  std::string share = phase_wall > 0 ? fmt::format("{:.1f}%", 100.0 * t.wall_s / phase_wall) : "-";
+  return {test_label(t), to_string(t.status), human_seconds(t.wall_s), share, "", "", "", ""};
+}
+
+// Test cases that failed and then passed on a retry in this run.
+std::string flaky_lines(const RunRecord& run) {
+  FlakyTestFinder finder;
+  finder.add_run(run);
+  std::string out;
+  for (const auto& f : finder.finish())
+    out += terminal_escape("flaky test " + f.item + ": " + f.why) + "\n";
+  return out;
+}
+
 } // namespace
 
 std::string phase_table(const RunRecord& run, const TableStyle& style) {
@@ -82,12 +101,21 @@ std::string phase_table(const RunRecord& run, const TableStyle& style) {
                   own ? "own stall c/io/m" : "stall c/io/m",
                   "budget"};
   table.right_aligned = {false, false, true, true, true, true, true, false};
-  for (const auto& p : run.phases)
+  for (const auto& p : run.phases) {
     table.rows.push_back(phase_row(p, run.wall_s, own));
+    ShownTests shown = tests_to_show(p);
+    for (const TestCaseRecord* t : shown.tests)
+      table.rows.push_back(test_row(*t, p.wall_s));
+    if (shown.hidden)
+      table.rows.push_back(
+          {fmt::format("  ... {} more", shown.hidden),
+           shown.hidden_failed ? fmt::format("{} failed", shown.hidden_failed) : "none failed",
+           human_seconds(shown.hidden_wall_s)});
+  }
   return table.render([](size_t column, const std::string& cell,
                          bool color) { return column == 1 ? colored(cell, color) : cell; },
                       style.color) +
-         service_totals(run);
+         service_totals(run) + flaky_lines(run);
 }
 
 std::string service_totals(const RunRecord& run) {

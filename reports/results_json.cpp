@@ -77,6 +77,20 @@ json services_json(const std::vector<ServiceCost>& services) {
   return out;
 }
 
+json tests_json(const std::vector<TestCaseRecord>& tests) {
+  json out = json::array();
+  for (const auto& t : tests) {
+    json test = {{"name", t.name},
+                 {"status", to_string(t.status)},
+                 {"start_s", t.start_s},
+                 {"wall_s", t.wall_s}};
+    if (!t.message.empty())
+      test["message"] = t.message;
+    out.push_back(std::move(test));
+  }
+  return out;
+}
+
 json phase_json(const PhaseRecord& p) {
   json metrics = json::object();
   for (const auto& m : p.metrics)
@@ -86,6 +100,8 @@ json phase_json(const PhaseRecord& p) {
               {"metrics", metrics}};
   if (!p.services.empty())
     out["services"] = services_json(p.services);
+  if (!p.tests.empty())
+    out["tests"] = tests_json(p.tests);
   put_flat(out, phase_fields(), p);
   if (!p.budget_s)
     out.erase("over_budget"); // said only of a phase that has a budget

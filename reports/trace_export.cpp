@@ -1,8 +1,10 @@
 // Chrome trace event JSON (Perfetto, chrome://tracing): a process per run, a track per tier,
 // a complete event per phase, probe attempts as instant events, run metadata in args. Times are
-// microseconds since the Unix epoch, so several runs lie on one real timeline.
+// microseconds since the Unix epoch, so several runs lie on one real timeline. A phase's test
+// cases are complete events on its track inside its slice (category `testcase`).
 #include "common/rfc3339.hpp"
 #include "reports/report_format.hpp"
+#include "reports/test_rows.hpp"
 
 #include <cmath>
 #include <map>
@@ -96,6 +98,20 @@ void add_run(const RunRecord& r, int pid, json& events) {
                       {"pid", pid},
                       {"tid", tid},
                       {"args", phase_args(p)}});
+    for (const auto& t : p.tests) {
+      TestSlice slice = test_slice(t, p.wall_s);
+      json args = {{"status", to_string(t.status)}, {"wall_s", t.wall_s}};
+      if (!t.message.empty())
+        args["message"] = t.message;
+      events.push_back({{"name", t.name},
+                        {"cat", "testcase"},
+                        {"ph", "X"},
+                        {"ts", phase_us + micros(slice.start_s)},
+                        {"dur", micros(slice.wall_s)},
+                        {"pid", pid},
+                        {"tid", tid},
+                        {"args", std::move(args)}});
+    }
     if (!p.probe)
       continue;
     for (const auto& t : p.probe->targets)

@@ -15,6 +15,7 @@
 #include "runner/host_info.hpp"
 #include "runner/metrics_file.hpp"
 #include "runner/otlp_live.hpp"
+#include "runner/phase_tests.hpp"
 #include "runner/run_context.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
@@ -72,6 +73,10 @@ void redact(PhaseRecord& p, const Redactor& r) {
     m.name = r.apply(m.name);
     m.unit = r.apply(m.unit);
   }
+  for (auto& t : p.tests) {
+    t.name = r.apply(t.name);
+    t.message = r.apply(t.message);
+  }
 }
 
 class PipelineRun {
@@ -101,6 +106,7 @@ private:
   void track_services(size_t i, const Execution& e);
   void fill(PhaseRecord& record, const Execution& e);
   void finish_phase(PhaseRecord& record);
+  void read_tests(size_t i, PhaseRecord& record);
   ExecRequest request(const PhaseSpec& phase, const std::string& log, const fs::path& metrics,
                       int index);
   std::string phase_stem(size_t i) const;
@@ -405,6 +411,24 @@ void PipelineRun::finish_phase(PhaseRecord& record) {
   checkpoint(false);
 }
 
+// After the phase, whatever its status: a failing test run is when the cases matter most.
+void PipelineRun::read_tests(size_t i, PhaseRecord& record) {
+  const PhaseSpec& spec = p_.phases[i];
+  if (spec.junit.empty() || record.status == PhaseStatus::Skipped)
+    return;
+  EnvMap vars = ciperf_vars(spec, metrics_path(i), static_cast<int>(i));
+  EnvMap env = merge_env(base_env_, {&p_.env, &spec.env, &vars});
+  auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional(it->second);
+  };
+  PhaseTests read = read_phase_tests(spec.junit, spec.workdir, lookup);
+  record.tests = std::move(read.tests);
+  for (const auto& warning : read.warnings)
+    status_.note(
+        fmt::format("warning: phase {}: {}", redactor_.apply(spec.name), redactor_.apply(warning)));
+}
+
 void PipelineRun::run_phase(size_t i) {
   const PhaseSpec& spec = p_.phases[i];
   PhaseRecord& record = record_.phases[i];
@@ -422,6 +446,7 @@ void PipelineRun::run_phase(size_t i) {
     flush_phases(false); // a long phase does not hold back the quick ones before it
   });
   fill(record, e);
+  read_tests(i, record);
   record.services = service_costs(services_before, record.wall_s);
   track_services(i, e);
   if (e.status != PhaseStatus::Passed) {
@@ -528,6 +553,7 @@ void PipelineRun::stop_backgrounds() {
     if (!ended_by_itself) // else its end is not an instant the host's counters were read at
       e.pressure = pressure_between(it->pressure, read_pressure());
     fill(record, e);
+    read_tests(it->index, record);
     if (e.status != PhaseStatus::Passed)
       other_failure_ = true;
     finish_phase(record);

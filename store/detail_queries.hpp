@@ -16,13 +16,16 @@ struct Store::DetailQueries {
         services(db.prepare("SELECT phase_idx, service_idx, name, user_s, sys_s, cpu_some_s, "
                             "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s "
                             "FROM service_costs WHERE run = ? ORDER BY phase_idx, service_idx")),
+        tests(
+            db.prepare("SELECT phase_idx, name, status, start_s, wall_s, message FROM phase_tests "
+                       "WHERE run = ? ORDER BY phase_idx, idx")),
         prepare(
             db.prepare("SELECT " + column_list(prepare_fields()) + " FROM prepares WHERE run = ?")),
         wait(db.prepare("SELECT id, " + column_list(wait_fields()) +
                         " FROM waits WHERE run = ? AND phase_idx = ? ORDER BY id DESC LIMIT 1")),
         targets(db.prepare("SELECT " + column_list(wait_target_fields()) +
                            " FROM wait_targets WHERE wait = ? ORDER BY idx")) {}
-  Statement labels, phases, metrics, services, prepare, wait, targets;
+  Statement labels, phases, metrics, services, tests, prepare, wait, targets;
 };
 
 } // namespace ciperf

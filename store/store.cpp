@@ -207,6 +207,23 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
     metric.reset();
   }
   insert_service_costs(run, p);
+  insert_tests(run, p);
+}
+
+void Store::insert_tests(int64_t run, const PhaseRecord& p) {
+  Statement& stale = db_->cached("DELETE FROM phase_tests WHERE run = ? AND phase_idx = ?");
+  stale.bind(1, run).bind(2, p.index).run();
+  stale.reset();
+  Statement& test =
+      db_->cached("INSERT INTO phase_tests (run, phase_idx, idx, name, status, start_s, wall_s, "
+                  "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  for (size_t i = 0; i < p.tests.size(); ++i) {
+    const TestCaseRecord& t = p.tests[i];
+    test.bind(1, run).bind(2, p.index).bind(3, static_cast<int64_t>(i)).bind(4, t.name);
+    test.bind(5, to_string(t.status)).bind(6, t.start_s).bind(7, t.wall_s).bind(8, t.message);
+    test.run();
+    test.reset();
+  }
 }
 
 void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
@@ -426,6 +443,27 @@ void Store::load_service_costs(Statement& q, int64_t id, RunRecord& run) {
   }
 }
 
+void Store::load_tests(Statement& q, int64_t id, RunRecord& run) {
+  q.reset();
+  q.bind(1, id);
+  while (q.step()) {
+    int64_t index = q.integer(0);
+    auto phase = std::find_if(run.phases.begin(), run.phases.end(),
+                              [&](const PhaseRecord& p) { return p.index == index; });
+    if (phase == run.phases.end())
+      continue;
+    TestCaseRecord& t = phase->tests.emplace_back();
+    t.name = q.text(1);
+    auto status = parse_enum<PhaseStatus>(q.text(2));
+    if (!status)
+      throw SqliteError("phase_tests.status holds an unknown value '" + q.text(2) + "'");
+    t.status = *status;
+    t.start_s = q.real(3);
+    t.wall_s = q.real(4);
+    t.message = q.text(5);
+  }
+}
+
 void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
   q.labels.reset();
   q.labels.bind(1, id);
@@ -445,6 +483,7 @@ void Store::load_run_details(int64_t id, RunRecord& run, DetailQueries& q) {
       if (p.index == q.metrics.integer(0))
         p.metrics.push_back({q.metrics.text(1), q.metrics.real(2), q.metrics.text(3)});
   load_service_costs(q.services, id, run);
+  load_tests(q.tests, id, run);
   q.prepare.reset();
   q.prepare.bind(1, id);
   if (q.prepare.step())

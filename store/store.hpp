@@ -128,6 +128,10 @@ public:
   // least kParallelSampleRuns runs on a host with two cores or more); tests and benchmarks set it.
   void set_sample_readers(int readers) { sample_readers_ = readers; }
   static constexpr int kParallelSampleRuns = 1000;
+  // Whether phase samples are followed by their test cases, as items named "phase/test"
+  // (model/test_item.hpp): what --tests asks of compare, attribute and changes.
+  void set_sample_tests(bool tests) { sample_tests_ = tests; }
+  bool sample_tests() const { return sample_tests_; }
 
 private:
   int64_t row_id(const std::string& run_id);
@@ -137,6 +141,8 @@ private:
   void insert_phase_row(int64_t run, const PhaseRecord& phase);
   void insert_service_costs(int64_t run, const PhaseRecord& phase);
   static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
+  void insert_tests(int64_t run, const PhaseRecord& phase);
+  static void load_tests(Statement& query, int64_t id, RunRecord& run);
   struct DetailQueries;
   // Labels, phases, waits, metrics and prepare of the run with row id `id`.
   void load_run_details(int64_t id, RunRecord& run, DetailQueries& queries);
@@ -153,6 +159,7 @@ private:
   std::string path_;
   std::unique_ptr<Database> db_;
   int sample_readers_ = 0;
+  bool sample_tests_ = false;
 };
 
 // The store path from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`.

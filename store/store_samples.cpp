@@ -4,6 +4,8 @@
 #include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
+#include "model/test_item.hpp"
+
 #include <thread>
 #include <vector>
 
@@ -132,6 +134,34 @@ private:
   bool more_ = false;
 };
 
+// The test cases of the same runs, in the same (run, phase) order as the phases (for --tests).
+class TestCursor {
+public:
+  TestCursor(Database& db, const std::string& runs, const std::vector<std::string>& values)
+      : stmt_(db.prepare("SELECT run, phase_idx, name, status, start_s, wall_s FROM phase_tests "
+                         "WHERE run IN (" +
+                         runs + ") ORDER BY run, phase_idx, idx")) {
+    bind_all(stmt_, values);
+    more_ = stmt_.step();
+  }
+  void read(int64_t run, int64_t idx, std::vector<TestCaseRecord>& out) {
+    out.clear();
+    while (more_ && std::pair(stmt_.integer(0), stmt_.integer(1)) < std::pair(run, idx))
+      more_ = stmt_.step();
+    while (more_ && stmt_.integer(0) == run && stmt_.integer(1) == idx) {
+      auto status = parse_enum<PhaseStatus>(stmt_.text(3));
+      if (!status)
+        throw_bad_column("phase_tests.status");
+      out.push_back({stmt_.text(2), *status, stmt_.real(4), stmt_.real(5), {}});
+      more_ = stmt_.step();
+    }
+  }
+
+private:
+  Statement stmt_;
+  bool more_ = false;
+};
+
 // The selection, restricted to the runs whose row id is `part` modulo `parts`: readers of
 // interleaved runs, merged back into one stream in run order.
 std::string runs_of_part(const std::string& runs, int part, int parts) {
@@ -145,7 +175,7 @@ std::string runs_of_part(const std::string& runs, int part, int parts) {
 class SampleReader {
 public:
   SampleReader(Database& db, const std::string& runs, const std::vector<std::string>& values,
-               SampleFields which)
+               SampleFields which, bool tests)
       : fields_(fields_for(which)),
         phases_(db.prepare("SELECT p.run, " + column_list(fields_, "p.") +
                            " FROM phases p WHERE p.run IN (" + runs + ") ORDER BY p.run, p.idx")),
@@ -155,10 +185,23 @@ public:
     bind_all(phases_, values);
     if (which == SampleFields::Analysis)
       services_.emplace(db, runs, values);
+    if (tests)
+      tests_.emplace(db, runs, values);
   }
 
   // The next sample into `s` and its run's row id into `run`; false at the end.
   bool next(PhaseSample& s, int64_t& run) {
+    if (next_test_ < pending_.size()) { // the last phase's test cases follow it
+      PhaseSample item;
+      static_cast<PhaseRecord&>(item) = test_item(parent_, pending_[next_test_++]);
+      item.run_id = parent_.run_id;
+      item.started_at = parent_.started_at;
+      item.pipeline = parent_.pipeline;
+      item.mode = parent_.mode;
+      s = std::move(item);
+      run = parent_run_;
+      return true;
+    }
     while (!done_) {
       if (!phases_.step()) { // stepping again would start over
         done_ = true;
@@ -172,6 +215,14 @@ public:
       read_fields(phases_, 1, fields_, static_cast<PhaseRecord&>(s));
       if (services_)
         services_->read(run, s.index, s.services);
+      if (tests_) {
+        tests_->read(run, s.index, pending_);
+        next_test_ = 0;
+        if (!pending_.empty()) {
+          parent_ = s;
+          parent_run_ = run;
+        }
+      }
       return true;
     }
     return false;
@@ -182,15 +233,20 @@ private:
   Statement phases_;
   RunCursor runs_;
   std::optional<ServiceCursor> services_;
+  std::optional<TestCursor> tests_;
+  std::vector<TestCaseRecord> pending_; // the test cases of the phase last handed over
+  size_t next_test_ = 0;
+  PhaseSample parent_;
+  int64_t parent_run_ = 0;
   bool done_ = false;
 };
 
 // A reader thread: fills batches from its own connection until the stream ends or the consumer
 // gives up.
 void read_into(std::unique_ptr<Database> db, std::string runs, std::vector<std::string> values,
-               SampleFields which, SampleQueue& queue) {
+               SampleFields which, bool tests, SampleQueue& queue) {
   try {
-    SampleReader reader(*db, runs, values, which);
+    SampleReader reader(*db, runs, values, which, tests);
     for (bool more = true; more;) {
       SampleBatch batch = queue.reuse();
       batch.samples.resize(SampleQueue::kBatch);
@@ -272,7 +328,7 @@ void Store::for_each_phase_sample(const RunFilter& filter,
     runs += " ORDER BY id DESC LIMIT " + std::to_string(*filter.limit);
   int parts = sample_readers(runs, values);
   if (parts == 1) {
-    SampleReader reader(*db_, runs, values, which);
+    SampleReader reader(*db_, runs, values, which, sample_tests_);
     PhaseSample s;
     for (int64_t run = 0; reader.next(s, run);)
       visit(s);
@@ -283,7 +339,7 @@ void Store::for_each_phase_sample(const RunFilter& filter,
   Readers readers(static_cast<size_t>(parts));
   for (int part = 0; part < parts; ++part)
     readers.threads.emplace_back(read_into, open_reader(), runs_of_part(runs, part, parts), values,
-                                 which, std::ref(readers.queues[part]));
+                                 which, sample_tests_, std::ref(readers.queues[part]));
   std::vector<StreamHead> heads;
   for (auto& q : readers.queues)
     heads.push_back({&q, {}});

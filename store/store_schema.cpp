@@ -9,7 +9,7 @@ namespace {
 
 // Append-only: a released migration is never edited. Later issues add baselines, probe results
 // and import provenance as new entries.
-constexpr std::array<std::string_view, 8> kMigrations = {
+constexpr std::array<std::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -204,6 +204,21 @@ CREATE INDEX sweeps_by_start ON sweeps (started_at);
 ALTER TABLE phases ADD COLUMN system_out TEXT NOT NULL DEFAULT '';
 ALTER TABLE phases ADD COLUMN system_err TEXT NOT NULL DEFAULT '';
 ALTER TABLE phases ADD COLUMN properties TEXT NOT NULL DEFAULT '';
+)sql",
+    // 9: test cases inside a phase (a phase's `junit:` files), children of their phase: in the
+    // order the files listed them, `idx` from 0.
+    R"sql(
+CREATE TABLE phase_tests (
+  run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  phase_idx INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  name TEXT NOT NULL,                -- classname::name
+  status TEXT NOT NULL,
+  start_s REAL NOT NULL,             -- from the phase's start
+  wall_s REAL NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run, phase_idx, idx)
+);
 )sql",
 };
 

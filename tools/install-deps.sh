@@ -7,7 +7,7 @@ packages="
   libyaml-cpp-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2 libbenchmark-dev
   libcurl4-openssl-dev libexpat1-dev libpcre2-dev
-  python3 python3-jsonschema curl nginx-light postgresql ccache openssl
+  python3 python3-jsonschema python3-pytest curl nginx-light postgresql ccache openssl
   libxml2-utils chromium clang libclang-rt-14-dev nodejs
 "
 if [ "$(id -u)" != 0 ]; then

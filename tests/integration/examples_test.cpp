@@ -4,6 +4,7 @@
 #include "support/ciperf_run.hpp"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 using namespace ciperf::test;
 
@@ -22,6 +23,24 @@ CiperfRun run_example(const Sandbox& box, const std::string& name) {
 }
 
 } // namespace
+
+TEST_CASE("examples/ctest-project builds a C project with CMake and keeps ctest's tests",
+          "[examples][junit]") {
+  Sandbox box;
+  auto r = run_example(box, "ctest-project/pipeline.yml");
+  REQUIRE(r.process.exit_code == 0);
+  const auto& test = phase(r.results, "test");
+  std::set<std::string> names;
+  for (const auto& t : test["tests"]) {
+    names.insert(t["name"].get<std::string>());
+    CHECK(t["status"] == "passed");
+  }
+  CHECK(names == std::set<std::string>{"rpn.add", "rpn.mul", "rpn.nested", "rpn.divide_by_zero",
+                                       "rpn.long_sum"});
+  CHECK(std::filesystem::exists(r.run_dir / "build" / "rpn_test")); // built out of tree
+  auto show = box.ciperf({"show", "--store", box.store().string(), r.results["run_id"]});
+  CHECK(show.out.find("  - rpn.long_sum") != std::string::npos);
+}
 
 TEST_CASE("examples/abra-recipe.yml passes ciperf check", "[examples]") {
   Sandbox box;

@@ -128,10 +128,18 @@ TEST_CASE("csv keeps its columns and appends labels and failure facts", "[report
   CHECK(header == "run_id,pipeline,mode,run_status,started_at,index,phase,kind,tier,status,"
                   "exit_code,background,start_s,wall_s,user_s,sys_s,max_rss_bytes,read_bytes,"
                   "write_bytes,budget_s,over_budget,cpu_stall_s,io_stall_s,memory_stall_s,"
-                  "labels,signal,message");
+                  "labels,signal,message,parent");
   std::string row = text.substr(header.size() + 1);
   row = row.substr(0, row.find('\n'));
-  CHECK_THAT(row, Catch::EndsWith(",\"branch=main;sha=a,b\",9,\"killed, \"\"OOM\"\"\""));
+  CHECK_THAT(row, Catch::EndsWith(",\"branch=main;sha=a,b\",9,\"killed, \"\"OOM\"\"\","));
+  require_valid("csv", text);
+  // A phase's test cases follow it, each naming it in `parent`.
+  phase.tests.push_back({"c::t", PhaseStatus::Failed, 0.5, 0.25, "no"});
+  text = render("csv", report);
+  size_t at = text.find(",c::t,testcase,,failed,");
+  REQUIRE(at != std::string::npos);
+  std::string test_row = text.substr(at, text.find('\n', at) - at);
+  CHECK_THAT(test_row, Catch::EndsWith(",no," + phase.name));
   require_valid("csv", text);
 }
 
