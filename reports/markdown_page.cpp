@@ -123,7 +123,9 @@ void write_failures(const RunRecord& r, std::string& out) {
         table.row(fmt::format("| {} | {} / {} | **{}** | {} | {} |\n", p.index + 1, cell(p.name),
                               cell(t.name), to_string(t.status), human_seconds(t.wall_s),
                               cell(t.message)));
-  table.close("failed phases and tests");
+  table.close(!failed_tests ? "failed phases"
+              : !failures   ? "failed tests"
+                            : "failed phases and tests");
 }
 
 // A phase's test cases as rows under it: its failures and slowest, the rest counted.

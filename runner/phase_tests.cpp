@@ -24,9 +24,10 @@ std::vector<std::string> matches(const std::string& pattern) {
   return out;
 }
 
-// classname::name; ctest writes the test's name as its classname too, said once.
+// The reader names a case `classname::name` already (the name alone where the classname is the
+// name, as ctest and jest-junit write them).
 std::string test_name(const PhaseRecord& c) {
-  return c.tier.empty() || c.tier == c.name ? c.name : c.tier + "::" + c.name;
+  return c.name;
 }
 
 // One file's cases appended to `out`, each starting where the phase's cases so far end.
