@@ -257,6 +257,19 @@ private:
     return phase;
   }
 
+  // One value or a non-empty list of them, as the items to read; nullopt for anything else.
+  static std::optional<std::vector<YAML::Node>> scalar_or_list(const YAML::Node& node) {
+    std::vector<YAML::Node> items;
+    if (node.IsScalar())
+      items.push_back(node);
+    else if (node.IsSequence() && node.size() > 0)
+      for (const auto& item : node)
+        items.push_back(item);
+    else
+      return std::nullopt;
+    return items;
+  }
+
   // `junit: build/*.xml` or `junit: [a.xml, "reports/*.xml"]`: what the phase's test runner
   // writes. A wait phase runs no test runner.
   void read_junit(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {
@@ -264,19 +277,14 @@ private:
       yaml_.problem(node.Mark(), "a wait phase runs no tests to read 'junit' from " + where);
       return;
     }
-    std::vector<YAML::Node> items;
-    if (node.IsScalar())
-      items.push_back(node);
-    else if (node.IsSequence() && node.size() > 0)
-      for (const auto& item : node)
-        items.push_back(item);
-    else {
+    auto items = scalar_or_list(node);
+    if (!items) {
       yaml_.problem(node.Mark(), fmt::format("junit {} must be a path (globs allowed) or a list "
                                              "of paths, found {}",
                                              where, yaml_type_name(node)));
       return;
     }
-    for (const auto& item : items)
+    for (const auto& item : *items)
       if (auto path = yaml_.nonempty(item, "junit " + where)) {
         if (path->find('\0') != std::string::npos || path->size() > 4096)
           yaml_.problem(item.Mark(), fmt::format("junit {} is not a usable path", where));
@@ -287,18 +295,13 @@ private:
 
   // `tags: [extra, slow]` or `tags: extra`.
   void read_tags(const YAML::Node& node, const std::string& where, PhaseSpec& phase) {
-    std::vector<YAML::Node> items;
-    if (node.IsScalar())
-      items.push_back(node);
-    else if (node.IsSequence() && node.size() > 0)
-      for (const auto& item : node)
-        items.push_back(item);
-    else {
+    auto items = scalar_or_list(node);
+    if (!items) {
       yaml_.problem(node.Mark(), fmt::format("tags {} must be a tag or a list of tags, found {}",
                                              where, yaml_type_name(node)));
       return;
     }
-    for (const auto& item : items)
+    for (const auto& item : *items)
       if (auto tag = yaml_.scalar(item, "tags " + where)) {
         if (valid_tag(*tag))
           phase.tags.push_back(*tag);

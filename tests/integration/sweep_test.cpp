@@ -76,7 +76,8 @@ TEST_CASE("sweep: a CPU-bound pipeline stops gaining throughput past the host's 
   CHECK(report["recommended_concurrency"] >= 1);
   // Four instances on two cores: each run takes about twice as long.
   CHECK(level(report, 4)["slowdown"].get<double>() > 1.5);
-  CHECK(report["demands"][0]["cpu"].get<double>() > 0.7); // it keeps a core busy
+  // It keeps a core busy (a sleeping pipeline's demand is near 0); a co-tenant takes its share.
+  CHECK(report["demands"][0]["cpu"].get<double>() > 0.5);
   CHECK(level(report, 1)["runs"] == 2);
   CHECK(level(report, 4)["runs"] == 8);
   // Every run is a normal stored run with the sweep's labels.
