@@ -53,9 +53,12 @@ int free_port();
 // Peak-RSS bounds in tests hold for ciperf itself; a sanitizer build adds shadow memory,
 // allocator overhead and the pages of a binary of 100+ MiB that grows with the code (quarantine
 // kept small with kSmallQuarantine in the environment). 96 MiB was exceeded by 4 MiB once the
-// binary took in the A/B, confirmation and attribution code.
+// binary took in the A/B, confirmation and attribution code, 128 MiB by 8 MiB (a 200 MB chatty
+// phase) and 36 MiB (a 20,000-case JUnit import, each allocation with its redzones) once it took
+// in the sweep, publish, live OTLP and test-case code. The bounds that judge ciperf are the plain
+// build's, which these tests check with no slack.
 #ifdef CIPERF_SANITIZED
-inline constexpr long kSanitizerSlackKb = 128 * 1024;
+inline constexpr long kSanitizerSlackKb = 192 * 1024;
 #else
 inline constexpr long kSanitizerSlackKb = 0;
 #endif
