@@ -78,32 +78,28 @@ uint64_t mix(std::string_view text, uint64_t salt) {
   return h == 0 ? 1 : h;
 }
 
-// A KeyValue in a repeated attributes field (already begun with begin_list).
-template <typename W> void string_attribute(W& w, std::string_view key, std::string_view value) {
+// A KeyValue in a repeated attributes field (already begun with begin_list); `write_value`
+// writes the one field of its AnyValue.
+template <typename W, typename Value>
+void key_value(W& w, std::string_view key, Value&& write_value) {
   w.begin_item();
   w.string(field::key, key);
   w.begin_message(field::value);
-  w.string(field::string_value, value);
+  write_value();
   w.end_message();
   w.end_item();
+}
+
+template <typename W> void string_attribute(W& w, std::string_view key, std::string_view value) {
+  key_value(w, key, [&] { w.string(field::string_value, value); });
 }
 
 template <typename W> void int_attribute(W& w, std::string_view key, int64_t value) {
-  w.begin_item();
-  w.string(field::key, key);
-  w.begin_message(field::value);
-  w.int64(field::int_value, value);
-  w.end_message();
-  w.end_item();
+  key_value(w, key, [&] { w.int64(field::int_value, value); });
 }
 
 template <typename W> void double_attribute(W& w, std::string_view key, double value) {
-  w.begin_item();
-  w.string(field::key, key);
-  w.begin_message(field::value);
-  w.double_value(field::double_value, value);
-  w.end_message();
-  w.end_item();
+  key_value(w, key, [&] { w.double_value(field::double_value, value); });
 }
 
 // ciperf's statuses in the words of cicd.pipeline.result and cicd.pipeline.task.run.result.
