@@ -10,6 +10,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kRemovalAttempts = 20; // a millisecond apart: as long as a phase would wait
+// Recycled cgroups kept: sequential phases need one (the phase running has the other), a
+// service and the phases beside it one more.
+constexpr size_t kSpares = 2;
 
 } // namespace
 
@@ -43,14 +46,17 @@ void CgroupWorker::prepare(fs::path dir, std::optional<fs::path> memory_dir) {
 
 std::unique_ptr<PhaseCgroup> CgroupWorker::take(const fs::path& dir) {
   std::unique_lock lock(mutex_);
-  if (preparation_ && preparation_->dir == dir) { // not started yet: quicker made here
+  if (preparation_ && preparation_->dir == dir) // not started yet: a spare, or quicker made here
     preparation_.reset();
+  else
+    idle_.wait(lock, [&] { return preparing_ != dir; });
+  if (ready_ && ready_dir_ == dir)
+    return std::move(ready_);
+  if (spares_.empty())
     return nullptr;
-  }
-  idle_.wait(lock, [&] { return preparing_ != dir; });
-  if (!ready_ || ready_dir_ != dir)
-    return nullptr;
-  return std::move(ready_);
+  auto spare = std::move(spares_.back());
+  spares_.pop_back();
+  return spare;
 }
 
 void CgroupWorker::retire(std::unique_ptr<PhaseCgroup> group) {
@@ -65,16 +71,23 @@ void CgroupWorker::retire(std::unique_ptr<PhaseCgroup> group) {
 
 void CgroupWorker::drain() {
   std::unique_ptr<PhaseCgroup> unused;
+  std::vector<std::unique_ptr<PhaseCgroup>> spares;
   {
     std::unique_lock lock(mutex_);
     preparation_.reset();
     idle_.wait(lock, [&] { return retired_.empty() && !busy_; });
     unused = std::move(ready_);
+    spares.swap(spares_);
   }
-  // `unused` (empty: no phase ran in it) is removed here, on the caller's thread.
+  // `unused` (empty: no phase ran in it) and the spares (emptied) are removed here, on the
+  // caller's thread.
 }
 
 void CgroupWorker::run_preparation(std::unique_lock<std::mutex>& lock, Preparation job) {
+  if (ready_ && spares_.size() < kSpares) // made for a phase that did not come: a spare now
+    spares_.push_back(std::move(ready_));
+  if (!spares_.empty()) // take() hands one out: nothing to make
+    return;
   preparing_ = job.dir;
   std::unique_ptr<PhaseCgroup> stale = std::move(ready_);
   lock.unlock();
@@ -96,11 +109,15 @@ void CgroupWorker::run_preparation(std::unique_lock<std::mutex>& lock, Preparati
 void CgroupWorker::run_removal(std::unique_lock<std::mutex>& lock) {
   Retired job = std::move(retired_.front());
   retired_.pop_front();
+  bool want_spare = job.attempts == 0 && spares_.size() < kSpares;
   lock.unlock();
-  bool done = job.group->release() || ++job.attempts >= kRemovalAttempts;
-  if (done)
+  bool recycled = want_spare && job.group->recycle();
+  bool done = recycled || job.group->release() || ++job.attempts >= kRemovalAttempts;
+  if (done && !recycled)
     job.group.reset();
   lock.lock();
+  if (recycled)
+    spares_.push_back(std::move(job.group));
   if (!done) {
     job.not_before = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
     retired_.push_back(std::move(job));
@@ -123,7 +140,10 @@ void CgroupWorker::loop() {
     if (stop_ && !preparation_ && retired_.empty())
       return;
     busy_ = true;
-    if (preparation_) { // first: the next phase may be waiting for it
+    bool fresh_retiree = !retired_.empty() && retired_.front().attempts == 0;
+    if (preparation_ && fresh_retiree && spares_.size() < kSpares) {
+      run_removal(lock);       // first: recycled, it is the cgroup the preparation needs
+    } else if (preparation_) { // first: the next phase may be waiting for it
       Preparation job = std::move(*preparation_);
       preparation_.reset();
       run_preparation(lock, std::move(job));

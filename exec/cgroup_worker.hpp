@@ -1,9 +1,10 @@
 #pragma once
-// A thread that makes and removes phase cgroups while the phases run. mkdir and rmdir of a
-// cgroup (and of its v1 memory companion) were about half of ciperf's own time per quick phase;
-// here they overlap the previous phase instead of standing between two phases. Only the
-// directories move between threads, handed over under one mutex: a PhaseCgroup is used by one
-// thread at a time.
+// A thread that makes, recycles and removes phase cgroups while the phases run. mkdir and rmdir
+// of a cgroup (and of its v1 memory companion) were about half of ciperf's own time per quick
+// phase; here they overlap the previous phase instead of standing between two phases, and a
+// retired cgroup that can be reset (PhaseCgroup::recycle) serves a later phase instead, so a run
+// of sequential phases makes two cgroups in all. Only the directories move between threads,
+// handed over under one mutex: a PhaseCgroup is used by one thread at a time.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace ciperf {
 
@@ -26,13 +28,15 @@ public:
 
   // Starts making the cgroup a coming phase will ask for (replacing one made for another name).
   void prepare(std::filesystem::path dir, std::optional<std::filesystem::path> memory_dir);
-  // The cgroup prepared for `dir`, once made; nullptr if none was asked for or it failed (the
-  // caller then makes it itself, and gets the error).
+  // The cgroup prepared for `dir`, once made, or a recycled one (whose path is an earlier
+  // phase's); nullptr if none was asked for or it failed (the caller then makes it itself, and
+  // gets the error).
   std::unique_ptr<PhaseCgroup> take(const std::filesystem::path& dir);
-  // Closes and removes `group` on the worker (it leaves a cgroup that still holds processes).
+  // Recycles, or closes and removes, `group` on the worker (it leaves a cgroup that still holds
+  // processes).
   void retire(std::unique_ptr<PhaseCgroup> group);
-  // Returns once every removal asked for is done, and drops an unused prepared cgroup: before
-  // the run's cgroup is killed or removed.
+  // Returns once every removal asked for is done, and drops an unused prepared cgroup and the
+  // recycled ones: before the run's cgroup is killed or removed.
   void drain();
 
 private:
@@ -53,8 +57,9 @@ private:
   };
   void run_removal(std::unique_lock<std::mutex>& lock);
   std::deque<Retired> retired_; // to remove; a busy one goes back, to be retried after a pause
-  std::optional<std::filesystem::path> preparing_; // being made now
-  std::unique_ptr<PhaseCgroup> ready_;             // made, for ready_dir_
+  std::vector<std::unique_ptr<PhaseCgroup>> spares_; // recycled, for the next phases
+  std::optional<std::filesystem::path> preparing_;   // being made now
+  std::unique_ptr<PhaseCgroup> ready_;               // made, for ready_dir_
   std::filesystem::path ready_dir_;
   bool busy_ = false, stop_ = false;
   std::thread thread_;

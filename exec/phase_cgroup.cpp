@@ -1,5 +1,6 @@
 #include "exec/phase_cgroup.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,17 @@ namespace {
 int open_read(const fs::path& file) {
   return ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
 }
+
+// A peak file opened for reading and, where the kernel lets a write reset it (v1
+// max_usage_in_bytes; v2 memory.peak from Linux 6.12, per descriptor), for writing too.
+int open_peak(const fs::path& file, bool& resettable) {
+  int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
+  resettable = fd >= 0;
+  return resettable ? fd : open_read(file);
+}
+
+// What a phase may leave charged to its cgroup and still have it recycled.
+constexpr int64_t kRecycleLeftoverBytes = 1 << 20;
 
 // The whole file (they are small), from offset 0; empty when it cannot be read. A read that
 // does not fill the buffer had the whole of a cgroup file (the kernel renders it in one go), so
@@ -112,16 +124,21 @@ PhaseCgroup::PhaseCgroup(fs::path dir, std::optional<fs::path> memory_dir)
   cpu_pressure_ = open_read(dir_ / "cpu.pressure");
   io_pressure_ = open_read(dir_ / "io.pressure");
   memory_pressure_ = open_read(dir_ / "memory.pressure");
-  io_stat_ = open_read(dir_ / "io.stat");         // only with the io controller
-  memory_peak_ = open_read(dir_ / "memory.peak"); // only with the memory controller
-  if (memory_peak_ < 0 && memory_dir_ && ::mkdir(memory_dir_->c_str(), 0755) == 0) {
+  io_stat_ = open_read(dir_ / "io.stat"); // only with the io controller
+  memory_peak_ = open_peak(dir_ / "memory.peak", memory_peak_resettable_); // the memory controller
+  if (memory_peak_ >= 0) {
+    memory_usage_ = open_read(dir_ / "memory.current");
+  } else if (memory_dir_ && ::mkdir(memory_dir_->c_str(), 0755) == 0) {
     memory_procs_fd_ = ::open((*memory_dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-    if (memory_procs_fd_ >= 0)
-      memory_peak_ = open_read(*memory_dir_ / "memory.max_usage_in_bytes");
+    if (memory_procs_fd_ >= 0) {
+      memory_peak_ = open_peak(*memory_dir_ / "memory.max_usage_in_bytes", memory_peak_resettable_);
+      memory_usage_ = open_read(*memory_dir_ / "memory.usage_in_bytes");
+    }
     memory_peak_from_v1_ = memory_peak_ >= 0;
   } else {
     memory_dir_.reset();
   }
+  origin_.pressure = PressureSnapshot{};
 }
 
 PhaseCgroup::~PhaseCgroup() {
@@ -136,7 +153,7 @@ bool PhaseCgroup::release() {
     // A cgroup that still holds processes stays: the run's end kills and removes the tree.
     keep_dirs_ = populated();
     for (int* fd : {&procs_fd_, &memory_procs_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
-                    &memory_pressure_, &events_, &memory_peak_, &io_stat_})
+                    &memory_pressure_, &events_, &memory_peak_, &io_stat_, &memory_usage_})
       close_fd(*fd);
     closed_ = true;
   }
@@ -151,8 +168,48 @@ bool PhaseCgroup::release() {
 void PhaseCgroup::entered(bool cgroup, bool memory) {
   close_fd(procs_fd_);
   close_fd(memory_procs_fd_);
-  if ((!cgroup || !memory) && memory_peak_from_v1_)
+  if ((!cgroup || !memory) && memory_peak_from_v1_) {
     close_fd(memory_peak_); // an empty companion's peak would read 0: null instead
+    recyclable_ = false;    // and the next phase would lose its peak too
+  }
+  recyclable_ = recyclable_ && cgroup;
+}
+
+bool PhaseCgroup::reset_memory_peak() {
+  if (memory_peak_ < 0) // no memory figure to keep right
+    return true;
+  if (!memory_peak_resettable_ || memory_usage_ < 0)
+    return false;
+  auto left = number_in(read_all(memory_usage_));
+  if (!left || *left > kRecycleLeftoverBytes)
+    return false;
+  // v1 takes "0"; v2's memory.peak takes any text, and resets only what this descriptor reads.
+  if (::pwrite(memory_peak_, "0", 1, 0) != 1)
+    return false;
+  memory_base_ = number_in(read_all(memory_usage_)).value_or(*left);
+  return true;
+}
+
+bool PhaseCgroup::reopen_procs() {
+  procs_fd_ = ::open((dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+  if (memory_dir_)
+    memory_procs_fd_ = ::open((*memory_dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+  return procs_fd_ >= 0 && (!memory_dir_ || memory_procs_fd_ >= 0);
+}
+
+bool PhaseCgroup::recycle() {
+  if (closed_ || !recyclable_ || populated() || !reset_memory_peak())
+    return false;
+  if (!reopen_procs()) {
+    close_fd(procs_fd_);
+    close_fd(memory_procs_fd_);
+    return false;
+  }
+  origin_ = read();
+  origin_.memory_peak_bytes.reset(); // a peak is not a counter: read() gives it from the reset
+  if (!origin_.pressure)
+    origin_.pressure = PressureSnapshot{};
+  return true;
 }
 
 CgroupReading PhaseCgroup::read() const {
@@ -162,7 +219,8 @@ CgroupReading PhaseCgroup::read() const {
   r.system_us = sum_of(cpu, "system_usec").value_or(0);
   r.pressure = read_pressure(cpu_pressure_, io_pressure_, memory_pressure_);
   if (memory_peak_ >= 0)
-    r.memory_peak_bytes = number_in(read_all(memory_peak_));
+    if (auto peak = number_in(read_all(memory_peak_)))
+      r.memory_peak_bytes = std::max<int64_t>(0, *peak - memory_base_);
   if (io_stat_ >= 0) {
     std::string io = read_all(io_stat_);
     r.read_bytes = sum_of(io, "rbytes").value_or(0);

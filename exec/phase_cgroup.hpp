@@ -47,19 +47,36 @@ public:
   // hold them) and forgets the v1 memory peak if the child could not enter that cgroup.
   void entered(bool cgroup, bool memory);
 
+  // Makes an emptied cgroup ready for another phase instead of removing it (a mkdir and rmdir
+  // of a cgroup create and delete some forty kernel files each: a third of ciperf's own CPU per
+  // quick phase). Only when nothing runs in it, its memory peak can be reset, and what the last
+  // phase left charged (page cache) is small: the next phase's peak is measured over that, and
+  // a larger remainder could be reclaimed under it and make the subtraction wrong. False leaves
+  // it as it was, for release().
+  bool recycle();
+
   CgroupReading read() const;
+  // The counters as the phase found them: zero in a new cgroup, what the earlier phases spent in
+  // a recycled one.
+  const CgroupReading& origin() const { return origin_; }
   bool populated() const;
   const std::filesystem::path& path() const { return dir_; }
   const std::optional<std::filesystem::path>& memory_path() const { return memory_dir_; }
 
 private:
+  bool reset_memory_peak();
+  bool reopen_procs();
+
   std::filesystem::path dir_;
   std::optional<std::filesystem::path> memory_dir_;
   int procs_fd_ = -1, memory_procs_fd_ = -1;
   // Opened once and read at offset 0 each time (the kernel renders them afresh); -1 if absent.
   int cpu_stat_ = -1, cpu_pressure_ = -1, io_pressure_ = -1, memory_pressure_ = -1;
   int events_ = -1, memory_peak_ = -1, io_stat_ = -1;
-  bool memory_peak_from_v1_ = false;
+  int memory_usage_ = -1; // memory.current or v1 memory.usage_in_bytes: the base of a reset peak
+  bool memory_peak_from_v1_ = false, memory_peak_resettable_ = false, recyclable_ = true;
+  int64_t memory_base_ = 0; // charged when the peak was last reset: not this phase's
+  CgroupReading origin_;
   bool closed_ = false, keep_dirs_ = false, dir_removed_ = false, memory_dir_removed_ = false;
 };
 

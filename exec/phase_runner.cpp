@@ -49,18 +49,16 @@ Supervisor::Handle PhaseRunner::launch(const ExecRequest& request) {
   return supervisor_.start(std::move(spec), std::move(output), request.cgroup_name, request.keep);
 }
 
-// The phase's whole tree from its cgroup, which began empty. A cgroup nothing runs in any more
-// is released; one that holds a daemon stays, for the services' cost of later phases.
+// The phase's whole tree from its cgroup, which began empty (new, or recycled: see origin()). A
+// cgroup nothing runs in any more is released; one that holds a daemon stays, for the services'
+// cost of later phases.
 std::optional<TreeUsage> PhaseRunner::tree_usage(Supervisor::Handle h) {
   PhaseCgroup* group = supervisor_.group(h);
   if (!group)
     return std::nullopt;
   std::optional<TreeUsage> usage;
-  if (supervisor_.per_phase_cgroups()) { // else the cgroup is only there to keep a service
-    CgroupReading empty; // the cgroup was made for the phase: every counter started at zero
-    empty.pressure = PressureSnapshot{};
-    usage = usage_between(empty, group->read());
-  }
+  if (supervisor_.per_phase_cgroups()) // else the cgroup is only there to keep a service
+    usage = usage_between(group->origin(), group->read());
   if (!group->populated())
     supervisor_.release_group(h);
   return usage;

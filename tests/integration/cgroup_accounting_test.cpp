@@ -177,6 +177,42 @@ phases:
   CHECK(phase(shown, "big")["tree_memory_peak_bytes"] == big["tree_memory_peak_bytes"]);
 }
 
+// From the third phase on a phase runs in a recycled cgroup (the worker resets it instead of
+// making one): its figures must still be its own, not what the cgroup held before.
+TEST_CASE("phases in recycled cgroups count only their own CPU, memory peak and I/O",
+          "[cgroup][serial]") {
+  Sandbox box;
+  auto r = box.run(R"yaml(version: 1
+phases:
+  - {name: big, run: [python3, -c, "b = bytearray(150 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"]}
+  - {name: spin, run: "head -c 60M /dev/zero | sha256sum"}
+  - {name: mid, run: [python3, -c, "b = bytearray(60 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"]}
+  - {name: idle, run: "true"}
+  - {name: write, run: "head -c 8M /dev/urandom > out.bin && sync out.bin"}
+  - {name: idle2, run: "true"}
+)yaml");
+  REQUIRE(r.process.exit_code == 0);
+  if (fell_back(r))
+    return;
+  const auto& spin = phase(r.results, "spin");
+  CHECK(tree_cpu(spin) > 0.05);
+  // Each quick phase came after a busier one in a cgroup that may have been that one's.
+  CHECK(tree_cpu(phase(r.results, "idle")) < 0.5 * tree_cpu(spin));
+  CHECK(tree_cpu(phase(r.results, "idle2")) < 0.5 * tree_cpu(spin));
+  const auto& write = phase(r.results, "write");
+  if (!write["tree_write_bytes"].is_null()) { // only with the io controller
+    CHECK(write["tree_write_bytes"].get<int64_t>() >= 8 * 1024 * 1024);
+    CHECK(phase(r.results, "idle2")["tree_write_bytes"].get<int64_t>() < 1024 * 1024);
+  }
+  const auto& mid = phase(r.results, "mid");
+  if (mid["tree_memory_peak_bytes"].is_null())
+    return;
+  // A peak that was not reset would be big's 150 MiB.
+  CHECK(mid["tree_memory_peak_bytes"].get<int64_t>() > 60 * 1024 * 1024);
+  CHECK(mid["tree_memory_peak_bytes"].get<int64_t>() < 120 * 1024 * 1024);
+  CHECK(phase(r.results, "idle")["tree_memory_peak_bytes"].get<int64_t>() < 8 * 1024 * 1024);
+}
+
 TEST_CASE("with rusage accounting, by variable or option, every cgroup figure is null, not 0",
           "[cgroup]") {
   Sandbox box;
