@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/history_baseline.hpp"
 #include "cli/run_selection.hpp"
+#include "common/duration.hpp"
 #include "common/errors.hpp"
 #include "common/text_escape.hpp"
 #include "reports/forge_status.hpp"
@@ -52,6 +53,10 @@ Target target_of(const PublishCommand& c) {
   if (token->value.find_first_of("\r\n") != std::string::npos)
     throw UsageError(token->name + " holds a line break: a token is one line");
   t.repo.token = token->value;
+  auto timeout = parse_duration(c.timeout);
+  if (!timeout || timeout->count() <= 0)
+    throw UsageError("--timeout must be a duration such as 10s or 2m, got '" + c.timeout + "'");
+  t.repo.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
   return t;
 }
 
