@@ -89,8 +89,8 @@ void read_file(const std::string& path, const fs::path& base, PhaseTests& out, d
                                        path, cut, cut_wall, kMaxImportedPhasesPerRun));
 }
 
-// A glob that matched thousands of files (a pattern too wide) is a slip, not a test report:
-// they are counted, their warnings too, and only so many are read.
+// Thousands of unreadable files (a pattern too wide) would be thousands of lines: the files'
+// warnings are counted past a few.
 void bound_warnings(PhaseTests& out) {
   if (out.warnings.size() <= kMaxJunitWarnings)
     return;
@@ -99,37 +99,47 @@ void bound_warnings(PhaseTests& out) {
   out.warnings.push_back(fmt::format("{} more junit warnings not shown", more));
 }
 
+// A phase's files read so far.
+struct Reading {
+  PhaseTests out;
+  double elapsed = 0; // where the next case starts in the phase
+  size_t room = kMaxImportedPhasesPerRun;
+  std::set<std::string> seen;           // two patterns matching one file read it once
+  std::vector<std::string> per_pattern; // always shown: a line or two a pattern
+};
+
+void read_pattern(const fs::path& full, Reading& r) {
+  auto files = matches(full.string());
+  if (files.empty())
+    r.per_pattern.push_back(fmt::format("junit: no file matches {}", full.string()));
+  fs::path base = pattern_base(full);
+  size_t unread = 0;
+  for (const auto& file : files) {
+    if (r.seen.size() >= kMaxJunitFilesPerPhase && !r.seen.contains(file))
+      ++unread;
+    else if (r.seen.insert(file).second)
+      read_file(file, base, r.out, r.elapsed, r.room);
+  }
+  if (unread > 0)
+    r.per_pattern.push_back(fmt::format("junit: {} matches {} files; a phase reads at most {}: "
+                                        "{} left unread",
+                                        full.string(), files.size(), kMaxJunitFilesPerPhase,
+                                        unread));
+}
+
 } // namespace
 
 PhaseTests
 read_phase_tests(const std::vector<std::string>& patterns, const fs::path& workdir,
                  const std::function<std::optional<std::string>(const std::string&)>& lookup) {
-  PhaseTests out;
-  double elapsed = 0;
-  size_t room = kMaxImportedPhasesPerRun;
-  std::set<std::string> seen; // two patterns matching one file read it once
+  Reading r;
   for (const auto& pattern : patterns) {
     fs::path expanded = expand_env(pattern, lookup);
-    fs::path full = expanded.is_absolute() ? expanded : workdir / expanded;
-    auto files = matches(full.string());
-    if (files.empty())
-      out.warnings.push_back(fmt::format("junit: no file matches {}", full.string()));
-    fs::path base = pattern_base(full);
-    size_t unread = 0;
-    for (const auto& file : files) {
-      if (seen.size() >= kMaxJunitFilesPerPhase && !seen.contains(file))
-        ++unread;
-      else if (seen.insert(file).second)
-        read_file(file, base, out, elapsed, room);
-    }
-    if (unread > 0)
-      out.warnings.push_back(fmt::format("junit: {} matches {} files; a phase reads at most {}: "
-                                         "{} left unread",
-                                         full.string(), files.size(), kMaxJunitFilesPerPhase,
-                                         unread));
+    read_pattern(expanded.is_absolute() ? expanded : workdir / expanded, r);
   }
-  bound_warnings(out);
-  return out;
+  bound_warnings(r.out);
+  r.out.warnings.insert(r.out.warnings.end(), r.per_pattern.begin(), r.per_pattern.end());
+  return std::move(r.out);
 }
 
 } // namespace ciperf
