@@ -6,6 +6,7 @@
 #include "cli/run_selection.hpp"
 #include "common/duration.hpp"
 #include "common/errors.hpp"
+#include "common/redactor.hpp"
 #include "common/text_escape.hpp"
 #include "reports/forge_status.hpp"
 #include "reports/report_loader.hpp"
@@ -118,6 +119,11 @@ Judged judge(Store& store, const RunRecord& run, const PublishCommand& c) {
   return j;
 }
 
+// The comment's link as the server gave it, which a careless proxy may have put the token in.
+std::string shown_url(const std::string& url, const Target& target) {
+  return Redactor(std::vector<std::string>{target.repo.token}).apply(url);
+}
+
 RunRecord the_run(Store& store, const std::string& id) {
   if (!id.empty()) {
     auto run = store.load_run(id);
@@ -168,7 +174,7 @@ int command_publish(const PublishCommand& c) {
       comment.duplicates ? fmt::format(" ({} duplicate{} deleted)", comment.duplicates,
                                        comment.duplicates == 1 ? "" : "s")
                          : "",
-      comment.html_url.empty() ? "" : ": " + terminal_escape(comment.html_url));
+      comment.html_url.empty() ? "" : ": " + terminal_escape(shown_url(comment.html_url, target)));
   return kExitPassed;
 }
 

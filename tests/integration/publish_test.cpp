@@ -341,3 +341,15 @@ TEST_CASE("publish --timeout must be a duration", "[publish]") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("--timeout must be a duration"));
 }
+
+TEST_CASE("a token the server puts in a comment's link is masked in publish's output",
+          "[publish]") {
+  Sandbox box;
+  GiteaServer server({"--echo-token"});
+  std::string run = run_id(box.run(kPassing));
+  auto r = box.ciperf(publish_args(box, server, run, {"--pr", "4"}), with_token());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("?seen=***#issuecomment-")); // the server did echo it
+  CHECK((r.out + r.err).find(kToken) == std::string::npos);
+}

@@ -19,7 +19,8 @@ other token gets 401 {"message": "user does not exist [uid: 0, name: , keyid: 0]
 Only repository `ciperf/demo` exists (404 otherwise, as Gitea's "The target couldn't be found.").
 `--hold-lists N` holds the first N comment listings until N have arrived, so N publishers all
 see no comment and all post one: the race ciperf must clean up. `--echo-token` makes the 401
-message quote the token it got (a careless proxy), to check that ciperf masks it.
+message and every comment's html_url quote the token it got (a careless proxy), to check that
+ciperf masks it.
 The comment list pages as Gitea's API does: `page` from 1 (0 or less is 1), `limit` of at most
 50 (MAX_RESPONSE_ITEMS), 30 when absent or 0 or less (DEFAULT_PAGING_NUM), with the total in
 X-Total-Count; `--no-paging` answers every comment whatever the parameters (a server that
@@ -124,7 +125,9 @@ def main():
         def comment_doc(self, number, cid, body, created, updated, login=None):
             repo = self.base() + "/ciperf/demo"
             user = dict(USER, login=login, username=login) if login else USER
-            return {"id": cid, "html_url": f"{repo}/pulls/{number}#issuecomment-{cid}",
+            given = self.headers.get("Authorization", "").partition(" ")[2]
+            echo = f"?seen={given}" if a.echo_token else ""
+            return {"id": cid, "html_url": f"{repo}/pulls/{number}{echo}#issuecomment-{cid}",
                     "pull_request_url": f"{repo}/pulls/{number}", "issue_url": "",
                     "user": user, "original_author": "", "original_author_id": 0,
                     "body": body, "assets": [], "created_at": created, "updated_at": updated}
