@@ -62,15 +62,15 @@ void split_repo(const std::string& full, ForgeRepo& repo) {
 GiteaClient::GiteaClient(ForgeRepo repo) : repo_(std::move(repo)) {
   if (repo_.url.rfind("http://", 0) != 0 && repo_.url.rfind("https://", 0) != 0)
     throw UsageError("--url must start with http:// or https://, got '" + repo_.url + "'");
-  api_ =
-      api_root(repo_.url) + "/repos/" + path_segment(repo_.owner) + "/" + path_segment(repo_.name);
+  root_ = api_root(repo_.url);
+  api_ = root_ + "/repos/" + path_segment(repo_.owner) + "/" + path_segment(repo_.name);
 }
 
 HttpReply GiteaClient::send(const std::string& method, const std::string& path,
                             const std::string& body) {
   HttpCall c;
   c.method = method;
-  c.url = api_ + path;
+  c.url = path.starts_with("http") ? path : api_ + path;
   c.headers = {"Authorization: token " + repo_.token, "Accept: application/json"};
   if (!body.empty())
     c.headers.push_back("Content-Type: application/json");
@@ -117,6 +117,17 @@ nlohmann::json GiteaClient::comment_page(int number, int page) {
   return doc;
 }
 
+// The token's own user, whose comments alone can be ciperf's; empty when the server does not say
+// (a token scoped to the repository may not read /user): then the marker alone decides.
+std::string GiteaClient::own_login() {
+  if (!login_) {
+    HttpReply reply = send("GET", root_ + "/user", "");
+    auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+    login_ = reply.status == 200 && doc.is_object() ? string_field(doc, "login") : "";
+  }
+  return *login_;
+}
+
 // Every page until an empty one, or one that brings no comment not already seen (a server that
 // ignores `page` answers the same list again). Bounded: past kMaxCommentPages it stops with an
 // error rather than post a second comment because the first was on a page it did not read.
@@ -124,6 +135,7 @@ std::vector<GiteaClient::Comment> GiteaClient::marked_comments(int number,
                                                                const std::string& marker) {
   std::vector<Comment> out;
   std::set<long> seen;
+  std::string login = own_login();
   for (int page = 1;; ++page) {
     if (page > kMaxCommentPages)
       throw ForgeError(fmt::format("GET {}/issues/{}/comments: more than {} pages of comments; "
@@ -137,8 +149,11 @@ std::vector<GiteaClient::Comment> GiteaClient::marked_comments(int number,
       if (!seen.insert(id).second)
         continue;
       news = true;
-      // Ours begins with the marker; a comment that quotes it further in is someone else's.
-      if (string_field(c, "body").rfind(marker, 0) == 0)
+      // Ours begins with the marker and is by the token's user; a comment that quotes it, or
+      // another user's that copies it (which ciperf could not edit), is someone else's.
+      bool by_us = login.empty() || (c.contains("user") && c["user"].is_object() &&
+                                     string_field(c["user"], "login") == login);
+      if (by_us && string_field(c, "body").rfind(marker, 0) == 0)
         out.push_back({id, string_field(c, "html_url")});
     }
     if (!news)

@@ -282,7 +282,8 @@ TEST_CASE("publish finds its comment on a later page of a PR's 120 comments", "[
     auto r = box.ciperf(publish_args(box, server, first, {"--pr", "7"}), with_token());
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    // Comments 10, 20, ... quote the marker: not at their start, so not ciperf's.
+    // Comments 10, 20, ... quote the marker: not at their start, so not ciperf's; comment 3
+    // begins with it but is another user's.
     CHECK_THAT(r.out, Contains("comment 121 created on #7"));
     REQUIRE(server.comments(7).size() == 121);
 
@@ -294,6 +295,7 @@ TEST_CASE("publish finds its comment on a later page of a PR's 120 comments", "[
     REQUIRE(comments.size() == 121); // updated in place, never a duplicate
     CHECK_THAT(comments[120]["body"].get<std::string>(), Contains(second));
     CHECK_THAT(comments[9]["body"].get<std::string>(), Contains("review 10")); // untouched
+    CHECK_THAT(comments[2]["body"].get<std::string>(), Contains("copied <b>review 3</b>"));
     std::string list = "GET /api/v1/repos/ciperf/demo/issues/7/comments?limit=50&page=";
     if (paging) {
       CHECK(count_requests(server, list + "3") >= 2); // the page ciperf's comment is on

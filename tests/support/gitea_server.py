@@ -10,6 +10,7 @@ keeps their state in memory, and checks the `Authorization: token …` header li
 other token gets 401 {"message": "user does not exist [uid: 0, name: , keyid: 0]", "url": …}.
 
     POST   /api/v1/repos/{o}/{r}/statuses/{sha}           201 CommitStatus
+    GET    /api/v1/user                                   200 User (the token's: ciperf-bot)
     GET    /api/v1/repos/{o}/{r}/statuses/{sha}           200 [CommitStatus], newest first
     GET    /api/v1/repos/{o}/{r}/issues/{n}/comments      200 [Comment], oldest first, paged
     POST   /api/v1/repos/{o}/{r}/issues/{n}/comments      201 Comment
@@ -25,7 +26,7 @@ The comment list pages as Gitea's API does: `page` from 1 (0 or less is 1), `lim
 50 (MAX_RESPONSE_ITEMS), 30 when absent or 0 or less (DEFAULT_PAGING_NUM), with the total in
 X-Total-Count; `--no-paging` answers every comment whatever the parameters (a server that
 ignores them). `--seed PR:N` starts PR with N comments by another user, HTML in their bodies,
-every tenth quoting `<!-- ciperf:pub-demo -->` after a `> `.
+every tenth quoting `<!-- ciperf:pub-demo -->` after a `> `, the third beginning with it.
 `--hostile MODE` answers every request badly: `not-json` (200/201 with an HTML page), `huge` (a
 200 whose body never ends: 64 MiB), `500` (an HTML error page that quotes the token it got),
 `hang` (reads the request, never answers), `redirect` (302 to the same path on another host,
@@ -66,9 +67,11 @@ def main():
     ids = {"status": 0, "comment": 0}
     if a.seed:
         pr, count = (int(x) for x in a.seed.split(":"))
-        # Every tenth quotes a ciperf marker after its start, as a reply quoting ciperf would.
+        # Every tenth quotes a ciperf marker after its start, as a reply quoting ciperf would;
+        # the third begins with one, copied by another user.
         data["comments"][pr] = [
-            {"cid": i, "body": (f"> <!-- ciperf:pub-demo -->\n" if i % 10 == 0 else "")
+            {"cid": i, "body": ("> <!-- ciperf:pub-demo -->\n" if i % 10 == 0 else
+                                "<!-- ciperf:pub-demo -->\ncopied " if i == 3 else "")
              + f"<b>review {i}</b> <script>x()</script> <!-- ciperf:other -->",
              "created": now(), "updated": now(), "login": "reviewer"} for i in range(1, count + 1)]
         ids["comment"] = count
@@ -180,6 +183,8 @@ def main():
                 return
             if not self.authorised():
                 return
+            if path == "/api/v1/user" and method == "GET":
+                return self.reply(200, USER)
             m = re.fullmatch(r"/api/v1/repos/([^/]+)/([^/]+)(/.*)", path)
             if not m or (m.group(1), m.group(2)) != ("ciperf", "demo"):
                 return self.error(404, "The target couldn't be found.")
