@@ -355,3 +355,29 @@ TEST_CASE("a token the server puts in a comment's link is masked in publish's ou
   CHECK_THAT(r.out, Contains("?seen=***#issuecomment-")); // the server did echo it
   CHECK((r.out + r.err).find(kToken) == std::string::npos);
 }
+
+TEST_CASE("HTML and mentions in test names reach the PR comment escaped", "[publish][junit]") {
+  Sandbox box;
+  GiteaServer server;
+  auto run = box.run("version: 1\npipeline: pub-demo\nphases:\n"
+                     "  - name: tests\n"
+                     "    run: |\n"
+                     "      printf '<testsuite name=\"s\"><testcase classname=\"c\" "
+                     "name=\"&lt;img src=x onerror=alert(1)&gt; @admin --&gt; |\" time=\"1\">"
+                     "<failure message=\"&lt;script&gt;x()&lt;/script&gt;\"/></testcase>"
+                     "</testsuite>' > t.xml\n"
+                     "    junit: t.xml\n");
+  REQUIRE(run.process.exit_code == 0);
+  auto r = box.ciperf(publish_args(box, server, run_id(run), {"--pr", "5"}), with_token());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto comments = server.comments(5);
+  REQUIRE(comments.size() == 1);
+  std::string body = comments[0]["body"].get<std::string>();
+  INFO(body);
+  CHECK_THAT(body, Contains("onerror=alert(1)")); // the test is there, its markup not live
+  CHECK(body.find("<img") == std::string::npos);
+  CHECK(body.find("<script") == std::string::npos);
+  CHECK(body.find("@admin") == std::string::npos);
+  CHECK(body.find("-->") == body.rfind("-->")); // the marker's own, once
+}
