@@ -322,6 +322,8 @@ void add_publish(CLI::App& app, PublishCommand& c) {
                 "Judge RUN with the stored runs of its pipeline and mode "
                 "that have label k=v (repeatable)");
   p->add_flag("--no-comment", c.no_comment, "Post the commit status only");
+  p->add_option("--timeout", c.timeout,
+                "Longest wait for any one request to the forge (default 30s)");
   p->add_option("--store", c.store, "SQLite store");
 }
 

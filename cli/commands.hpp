@@ -156,6 +156,7 @@ struct PublishCommand {
   bool history = false;
   std::vector<std::string> labels; // k=v: judge the runs of RUN's pipeline and mode with these too
   bool no_comment = false;
+  std::string timeout = "30s"; // each request to the forge, at most
 };
 
 struct ImportCommand {

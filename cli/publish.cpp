@@ -4,7 +4,9 @@
 #include "cli/commands.hpp"
 #include "cli/history_baseline.hpp"
 #include "cli/run_selection.hpp"
+#include "common/duration.hpp"
 #include "common/errors.hpp"
+#include "common/redactor.hpp"
 #include "common/text_escape.hpp"
 #include "reports/forge_status.hpp"
 #include "reports/report_loader.hpp"
@@ -52,6 +54,10 @@ Target target_of(const PublishCommand& c) {
   if (token->value.find_first_of("\r\n") != std::string::npos)
     throw UsageError(token->name + " holds a line break: a token is one line");
   t.repo.token = token->value;
+  auto timeout = parse_duration(c.timeout);
+  if (!timeout || timeout->count() <= 0)
+    throw UsageError("--timeout must be a duration such as 10s or 2m, got '" + c.timeout + "'");
+  t.repo.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
   return t;
 }
 
@@ -113,6 +119,11 @@ Judged judge(Store& store, const RunRecord& run, const PublishCommand& c) {
   return j;
 }
 
+// The comment's link as the server gave it, which a careless proxy may have put the token in.
+std::string shown_url(const std::string& url, const Target& target) {
+  return Redactor(std::vector<std::string>{target.repo.token}).apply(url);
+}
+
 RunRecord the_run(Store& store, const std::string& id) {
   if (!id.empty()) {
     auto run = store.load_run(id);
@@ -163,7 +174,7 @@ int command_publish(const PublishCommand& c) {
       comment.duplicates ? fmt::format(" ({} duplicate{} deleted)", comment.duplicates,
                                        comment.duplicates == 1 ? "" : "s")
                          : "",
-      comment.html_url.empty() ? "" : ": " + terminal_escape(comment.html_url));
+      comment.html_url.empty() ? "" : ": " + terminal_escape(shown_url(comment.html_url, target)));
   return kExitPassed;
 }
 

@@ -88,7 +88,7 @@ struct HttpCall {
 
 struct HttpReply {
   long status = 0;   // 0 when no response arrived
-  std::string body;  // the first kBodyCap bytes
+  std::string body;  // at most kBodyCap bytes: a longer answer is an error (status 0)
   std::string error; // curl's reason, when status is 0
 };
 

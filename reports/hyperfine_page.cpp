@@ -1,7 +1,7 @@
 // hyperfine's --export-json layout for a baseline: one result per (pipeline, phase, mode), with
 // the samples as `times`, so hyperfine's plotting scripts (whisker, histogram, progression) work
 // on ciperf's cold and warm runs. Without --baseline, the run's phases that ran, one sample each
-// (hyperfine's own layout for a single run: stddev null).
+// (hyperfine's own layout for a single run: stddev null), each followed by its test cases.
 #include "reports/report_format.hpp"
 
 #include <cmath>
@@ -48,26 +48,52 @@ int exit_code_of(const PhaseRecord& p) {
   return p.signal ? 128 + *p.signal : 0;
 }
 
+// One sample as hyperfine writes a single run: its one time, stddev null.
+json single_result(const std::string& command, double wall_s, double user_s, double sys_s,
+                   int exit_code, json parameters) {
+  return {{"command", command},
+          {"mean", wall_s},
+          {"stddev", nullptr},
+          {"median", wall_s},
+          {"user", user_s},
+          {"system", sys_s},
+          {"min", wall_s},
+          {"max", wall_s},
+          {"times", {wall_s}},
+          {"exit_codes", {exit_code}},
+          {"parameters", std::move(parameters)}};
+}
+
+// A test case is a result of its own after its phase, `pipeline/phase/test`: a JUnit file gives
+// it a time but no CPU (0, as hyperfine's scripts need numbers) and no exit code (1 if it
+// failed). A skipped test, like a phase that did not run, has no time to show.
+void add_test_results(const RunRecord& r, const PhaseRecord& p, json& results) {
+  for (const auto& t : p.tests) {
+    if (t.status == PhaseStatus::Skipped)
+      continue;
+    results.push_back(
+        single_result(r.pipeline + "/" + p.name + "/" + t.name + " (" + to_string(r.mode) + ")",
+                      t.wall_s, 0, 0, failed(t.status) ? 1 : 0,
+                      {{"pipeline", r.pipeline},
+                       {"phase", p.name},
+                       {"test", t.name},
+                       {"mode", to_string(r.mode)},
+                       {"run", r.run_id}}));
+  }
+}
+
 json run_results(const RunRecord& r) {
   json results = json::array();
   for (const auto& p : r.phases) {
     if (!p.ran())
       continue;
-    results.push_back({{"command", r.pipeline + "/" + p.name + " (" + to_string(r.mode) + ")"},
-                       {"mean", p.wall_s},
-                       {"stddev", nullptr},
-                       {"median", p.wall_s},
-                       {"user", p.user_s},
-                       {"system", p.sys_s},
-                       {"min", p.wall_s},
-                       {"max", p.wall_s},
-                       {"times", {p.wall_s}},
-                       {"exit_codes", {exit_code_of(p)}},
-                       {"parameters",
-                        {{"pipeline", r.pipeline},
-                         {"phase", p.name},
-                         {"mode", to_string(r.mode)},
-                         {"run", r.run_id}}}});
+    results.push_back(single_result(r.pipeline + "/" + p.name + " (" + to_string(r.mode) + ")",
+                                    p.wall_s, p.user_s, p.sys_s, exit_code_of(p),
+                                    {{"pipeline", r.pipeline},
+                                     {"phase", p.name},
+                                     {"mode", to_string(r.mode)},
+                                     {"run", r.run_id}}));
+    add_test_results(r, p, results);
   }
   return results;
 }

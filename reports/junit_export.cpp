@@ -1,12 +1,12 @@
 // JUnit XML: a run is a test suite and its phases test cases, so a CI server's test view shows
-// phase times and failures. Valid against schema/junit.xsd (the shape Jenkins and GitLab read).
+// phase times and failures. Valid against schema/junit.xsd, which states junit-10.xsd's rules
+// (the schema of Jenkins' xUnit plugin), so Jenkins and GitLab read it.
 // A phase's own test cases (its `junit:` files) follow it in the same suite, their classname the
 // phase's classname and name ("pipeline.tier.phase"): JUnit suites do not nest.
 #include "common/text_escape.hpp"
 #include "reports/report_format.hpp"
 #include "reports/report_text.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -58,22 +58,6 @@ std::string case_name(const RunRecord& r, const PhaseRecord& p) {
   return p.name;
 }
 
-// An imported case's properties, as it had them (before its outcome, as pytest writes them).
-void write_properties(const PhaseRecord& p, std::ostream& out) {
-  if (!p.properties.empty()) {
-    out << "      <properties>\n";
-    for (size_t pos = 0; pos < p.properties.size();) {
-      size_t end = std::min(p.properties.find('\n', pos), p.properties.size());
-      std::string_view line = std::string_view(p.properties).substr(pos, end - pos);
-      size_t eq = line.find('=');
-      out << "        <property" << attribute("name", line.substr(0, eq))
-          << attribute("value", eq == std::string_view::npos ? "" : line.substr(eq + 1)) << "/>\n";
-      pos = end + 1;
-    }
-    out << "      </properties>\n";
-  }
-}
-
 // An imported case's output, as it had it (cut to a few KiB by the import).
 void write_output(const PhaseRecord& p, std::ostream& out) {
   if (!p.system_out.empty())
@@ -83,13 +67,14 @@ void write_output(const PhaseRecord& p, std::ostream& out) {
 }
 
 void write_outcome(const ReportRun& run, const PhaseRecord& p, std::ostream& out) {
-  bool kept = !p.properties.empty() || !p.system_out.empty() || !p.system_err.empty();
+  // A case's properties stay behind: junit-10.xsd, which Jenkins checks, has no <properties> in a
+  // <testcase> (results.json keeps them).
+  bool kept = !p.system_out.empty() || !p.system_err.empty();
   if (p.status == PhaseStatus::Passed && !kept) {
     out << "/>\n";
     return;
   }
   out << ">\n";
-  write_properties(p, out);
   if (p.status == PhaseStatus::Passed) {
   } else if (!p.ran()) {
     // A skipped case of ciperf's own was left out after a failure; an imported one says why.

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace ciperf {
 namespace {
@@ -41,6 +42,12 @@ std::string server_message(const std::string& body) {
   return text.empty() ? "(no message)" : text;
 }
 
+// A field the server should have sent as a string; anything else counts as empty.
+std::string string_field(const nlohmann::json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 } // namespace
 
 void split_repo(const std::string& full, ForgeRepo& repo) {
@@ -55,19 +62,20 @@ void split_repo(const std::string& full, ForgeRepo& repo) {
 GiteaClient::GiteaClient(ForgeRepo repo) : repo_(std::move(repo)) {
   if (repo_.url.rfind("http://", 0) != 0 && repo_.url.rfind("https://", 0) != 0)
     throw UsageError("--url must start with http:// or https://, got '" + repo_.url + "'");
-  api_ =
-      api_root(repo_.url) + "/repos/" + path_segment(repo_.owner) + "/" + path_segment(repo_.name);
+  root_ = api_root(repo_.url);
+  api_ = root_ + "/repos/" + path_segment(repo_.owner) + "/" + path_segment(repo_.name);
 }
 
 HttpReply GiteaClient::send(const std::string& method, const std::string& path,
                             const std::string& body) {
   HttpCall c;
   c.method = method;
-  c.url = api_ + path;
+  c.url = path.starts_with("http") ? path : api_ + path;
   c.headers = {"Authorization: token " + repo_.token, "Accept: application/json"};
   if (!body.empty())
     c.headers.push_back("Content-Type: application/json");
   c.body = body;
+  c.timeout = repo_.timeout;
   return http_call(c);
 }
 
@@ -97,18 +105,60 @@ void GiteaClient::post_status(const CommitStatusPost& s) {
   call("POST", "/statuses/" + path_segment(s.sha), doc.dump(), 201);
 }
 
+// One page of an issue's comments, as Gitea pages them: `limit` (the server caps it, at 50 by
+// default) and `page` from 1.
+nlohmann::json GiteaClient::comment_page(int number, int page) {
+  std::string path = fmt::format("/issues/{}/comments", number);
+  auto doc = nlohmann::json::parse(
+      call("GET", fmt::format("{}?limit={}&page={}", path, kCommentsPerPage, page), "", 200),
+      nullptr, false);
+  if (!doc.is_array())
+    throw ForgeError(fmt::format("GET {}{}: the answer is not a JSON array", api_, path));
+  return doc;
+}
+
+// The token's own user, whose comments alone can be ciperf's; empty when the server does not say
+// (a token scoped to the repository may not read /user): then the marker alone decides.
+std::string GiteaClient::own_login() {
+  if (!login_) {
+    HttpReply reply = send("GET", root_ + "/user", "");
+    auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+    login_ = reply.status == 200 && doc.is_object() ? string_field(doc, "login") : "";
+  }
+  return *login_;
+}
+
+// Every page until an empty one, or one that brings no comment not already seen (a server that
+// ignores `page` answers the same list again). Bounded: past kMaxCommentPages it stops with an
+// error rather than post a second comment because the first was on a page it did not read.
 std::vector<GiteaClient::Comment> GiteaClient::marked_comments(int number,
                                                                const std::string& marker) {
-  auto doc = nlohmann::json::parse(call("GET", fmt::format("/issues/{}/comments", number), "", 200),
-                                   nullptr, false);
-  if (!doc.is_array())
-    throw ForgeError(
-        fmt::format("GET {}/issues/{}/comments: the answer is not a JSON array", api_, number));
   std::vector<Comment> out;
-  for (const auto& c : doc)
-    if (c.is_object() && c.value("body", "").find(marker) != std::string::npos &&
-        c.contains("id") && c["id"].is_number_integer())
-      out.push_back({c["id"].get<long>(), c.value("html_url", "")});
+  std::set<long> seen;
+  std::string login = own_login();
+  for (int page = 1;; ++page) {
+    if (page > kMaxCommentPages)
+      throw ForgeError(fmt::format("GET {}/issues/{}/comments: more than {} pages of comments; "
+                                   "ciperf stops rather than risk a duplicate comment",
+                                   api_, number, kMaxCommentPages));
+    bool news = false;
+    for (const auto& c : comment_page(number, page)) {
+      if (!c.is_object() || !c.contains("id") || !c["id"].is_number_integer())
+        continue;
+      long id = c["id"].get<long>();
+      if (!seen.insert(id).second)
+        continue;
+      news = true;
+      // Ours begins with the marker and is by the token's user; a comment that quotes it, or
+      // another user's that copies it (which ciperf could not edit), is someone else's.
+      bool by_us = login.empty() || (c.contains("user") && c["user"].is_object() &&
+                                     string_field(c["user"], "login") == login);
+      if (by_us && string_field(c, "body").rfind(marker, 0) == 0)
+        out.push_back({id, string_field(c, "html_url")});
+    }
+    if (!news)
+      break;
+  }
   // Ids grow with time: the oldest is the one every publisher keeps.
   std::sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) { return a.id < b.id; });
   return out;
@@ -118,7 +168,7 @@ GiteaClient::Comment GiteaClient::edit(long id, const std::string& body) {
   auto doc = nlohmann::json::parse(call("PATCH", fmt::format("/issues/comments/{}", id),
                                         nlohmann::json{{"body", body}}.dump(), 200),
                                    nullptr, false);
-  return {id, doc.is_object() ? doc.value("html_url", "") : ""};
+  return {id, doc.is_object() ? string_field(doc, "html_url") : ""};
 }
 
 CommentResult GiteaClient::upsert_comment(int number, const std::string& marker,
@@ -133,8 +183,9 @@ CommentResult GiteaClient::upsert_comment(int number, const std::string& marker,
                                       nullptr, false);
   CommentResult result;
   result.created = true;
-  result.id = posted.is_object() ? posted.value("id", 0L) : 0;
-  result.html_url = posted.is_object() ? posted.value("html_url", "") : "";
+  bool has_id = posted.is_object() && posted.contains("id") && posted["id"].is_number_integer();
+  result.id = has_id ? posted["id"].get<long>() : 0;
+  result.html_url = posted.is_object() ? string_field(posted, "html_url") : "";
   // Another publisher may have posted between our read and our post: the oldest stays.
   auto now = marked_comments(number, marker);
   if (now.size() <= 1)

@@ -1,9 +1,14 @@
 #pragma once
-// Gitea's (and Forgejo's) REST API, the four calls `ciperf publish` makes: a commit status, and
-// one PR comment kept in place. The comment is found by its hidden marker; after posting a new
+// Gitea's (and Forgejo's) REST API, the calls `ciperf publish` makes: a commit status, and
+// one PR comment kept in place. The comment is the token's user's (`GET /user`) whose body
+// begins with the hidden marker, found on
+// every page of the PR's comments (bounded by kMaxCommentPages); after posting a new
 // one, the list is read again, and when two publishers raced, every marked comment but the
 // oldest is deleted and the oldest gets this publisher's body, so one comment remains.
 // Errors carry the HTTP status and the server's message, with the token masked.
+#include <chrono>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,8 +21,13 @@ struct ForgeRepo {
   std::string url;   // https://gitea.example.com (a trailing / or /api/v1 is dropped)
   std::string owner; // OWNER of OWNER/NAME
   std::string name;
-  std::string token; // sent as "Authorization: token …", never printed
+  std::string token;                         // sent as "Authorization: token …", never printed
+  std::chrono::milliseconds timeout{30'000}; // the longest any one call may take
 };
+
+// Comments asked for per page (Gitea's default cap of a page), and the pages read at most.
+inline constexpr int kCommentsPerPage = 50;
+inline constexpr int kMaxCommentPages = 100;
 
 struct CommitStatusPost {
   std::string sha;
@@ -53,16 +63,21 @@ private:
     long id = 0;
     std::string html_url;
   };
+  // `path` is under api_, unless it is a whole URL.
   HttpReply send(const std::string& method, const std::string& path, const std::string& body);
   ForgeError failure(const std::string& method, const std::string& path,
                      const HttpReply& reply) const;
   std::string call(const std::string& method, const std::string& path, const std::string& body,
                    long expected);
+  std::string own_login();
+  nlohmann::json comment_page(int number, int page);
   std::vector<Comment> marked_comments(int number, const std::string& marker);
   Comment edit(long id, const std::string& body);
 
   ForgeRepo repo_;
-  std::string api_; // …/api/v1/repos/OWNER/NAME
+  std::string root_; // …/api/v1
+  std::string api_;  // …/api/v1/repos/OWNER/NAME
+  std::optional<std::string> login_;
 };
 
 // Parses OWNER/NAME; throws UsageError otherwise.

@@ -424,6 +424,11 @@ void PipelineRun::read_tests(size_t i, PhaseRecord& record) {
   };
   PhaseTests read = read_phase_tests(spec.junit, spec.workdir, lookup);
   record.tests = std::move(read.tests);
+  // A test's name and message come from a file the phase wrote: redacted as its output is.
+  for (auto& t : record.tests) {
+    t.name = redactor_.apply(t.name);
+    t.message = redactor_.apply(t.message);
+  }
   for (const auto& warning : read.warnings)
     status_.note(
         fmt::format("warning: phase {}: {}", redactor_.apply(spec.name), redactor_.apply(warning)));

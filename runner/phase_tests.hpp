@@ -17,9 +17,14 @@ struct PhaseTests {
   std::vector<std::string> warnings; // for the console, one line each
 };
 
+// Files a phase reads at most (a pattern that matches more says so), and warnings it gives.
+inline constexpr size_t kMaxJunitFilesPerPhase = 1'000;
+inline constexpr size_t kMaxJunitWarnings = 20;
+
 // `patterns` are glob patterns (after `$VAR` expansion through `lookup`), relative to `workdir`
 // unless absolute. Every matched file is read with the JUnit importer, in the order the patterns
-// and then the file names give; its cap on cases holds for the phase as a whole.
+// and then the file names give; its cap on cases holds for the phase as a whole. A file must be
+// a regular one inside the directory its pattern names, symlinks resolved (runner/junit_file).
 PhaseTests
 read_phase_tests(const std::vector<std::string>& patterns, const std::filesystem::path& workdir,
                  const std::function<std::optional<std::string>(const std::string&)>& lookup);

@@ -155,6 +155,15 @@ def check_hyperfine(path, problems):
                 problems.append(f"result {i}: no {key}")
         if not all(isinstance(t, (int, float)) for t in r.get("times", [])):
             problems.append(f"result {i}: times must be numbers")
+        if not r.get("times"):
+            problems.append(f"result {i}: no times (hyperfine's scripts plot them)")
+        if not isinstance(r.get("command"), str):
+            problems.append(f"result {i}: command must be a string")
+        for key in ("mean", "median", "min", "max", "user", "system"):
+            if key in r and not isinstance(r[key], (int, float)):
+                problems.append(f"result {i}: {key} must be a number")
+        if r.get("stddev") is not None and not isinstance(r["stddev"], (int, float)):
+            problems.append(f"result {i}: stddev must be a number or null")
     if not doc.get("results"):
         problems.append("no results")
 

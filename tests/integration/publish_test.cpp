@@ -259,3 +259,125 @@ TEST_CASE("publish --label judges the run with its pipeline's runs of those labe
   REQUIRE(together.exit_code == 0);
   CHECK_THAT(together.out, Contains("against its history (3 runs)"));
 }
+
+namespace {
+
+int count_requests(const GiteaServer& server, const std::string& start) {
+  int n = 0;
+  for (const auto& req : server.requests())
+    n += req.get<std::string>().rfind(start, 0) == 0;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("publish finds its comment on a later page of a PR's 120 comments", "[publish]") {
+  Sandbox box;
+  for (bool paging : {true, false}) {
+    INFO((paging ? "Gitea's pages" : "a server that ignores page and limit"));
+    GiteaServer server(paging ? std::vector<std::string>{"--seed", "7:120"}
+                              : std::vector<std::string>{"--seed", "7:120", "--no-paging"});
+    std::string first = run_id(box.run(kPassing));
+    std::string second = run_id(box.run(kPassing));
+    auto r = box.ciperf(publish_args(box, server, first, {"--pr", "7"}), with_token());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    // Comments 10, 20, ... quote the marker: not at their start, so not ciperf's; comment 3
+    // begins with it but is another user's.
+    CHECK_THAT(r.out, Contains("comment 121 created on #7"));
+    REQUIRE(server.comments(7).size() == 121);
+
+    r = box.ciperf(publish_args(box, server, second, {"--pr", "7"}), with_token());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("comment 121 updated on #7"));
+    auto comments = server.comments(7);
+    REQUIRE(comments.size() == 121); // updated in place, never a duplicate
+    CHECK_THAT(comments[120]["body"].get<std::string>(), Contains(second));
+    CHECK_THAT(comments[9]["body"].get<std::string>(), Contains("review 10")); // untouched
+    CHECK_THAT(comments[2]["body"].get<std::string>(), Contains("copied <b>review 3</b>"));
+    std::string list = "GET /api/v1/repos/ciperf/demo/issues/7/comments?limit=50&page=";
+    if (paging) {
+      CHECK(count_requests(server, list + "3") >= 2); // the page ciperf's comment is on
+      CHECK(count_requests(server, list + "5") == 0); // an empty page 4 ends the listing
+    } else {
+      CHECK(count_requests(server, list + "3") == 0); // page 2 brought nothing new
+    }
+  }
+}
+
+TEST_CASE("publish against hostile servers fails in bounded time, never showing the token",
+          "[publish]") {
+  Sandbox box;
+  std::string run = run_id(box.run(kPassing));
+  struct Case {
+    const char* mode;
+    const char* says;
+  };
+  for (auto [mode, says] :
+       {Case{"not-json", "the answer is not a JSON array"}, Case{"huge", "larger than 1 MiB"},
+        Case{"500", "HTTP 500"}, Case{"hang", "timed out"}, Case{"redirect", "HTTP 302"}}) {
+    INFO(mode);
+    GiteaServer server({"--hostile", mode});
+    auto started = std::chrono::steady_clock::now();
+    auto r =
+        box.ciperf(publish_args(box, server, run, {"--pr", "3", "--timeout", "1s"}), with_token());
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Contains(says));
+    CHECK((r.out + r.err).find(kToken) == std::string::npos);
+    CHECK(took < 20); // a second per request at most, and a few requests
+    if (std::string(mode) == "500")
+      CHECK_THAT(r.err, Contains("auth was token ***")); // the echoed token, masked
+    if (std::string(mode) == "redirect")
+      CHECK(server.state()["elsewhere"].empty()); // the token went to no other host
+  }
+}
+
+TEST_CASE("publish --timeout must be a duration", "[publish]") {
+  Sandbox box;
+  auto r = box.ciperf(
+      {"publish", "--url", "http://127.0.0.1:1", "--repo", "a/b", "--sha", "1", "--timeout", "30"},
+      with_token());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("--timeout must be a duration"));
+}
+
+TEST_CASE("a token the server puts in a comment's link is masked in publish's output",
+          "[publish]") {
+  Sandbox box;
+  GiteaServer server({"--echo-token"});
+  std::string run = run_id(box.run(kPassing));
+  auto r = box.ciperf(publish_args(box, server, run, {"--pr", "4"}), with_token());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("?seen=***#issuecomment-")); // the server did echo it
+  CHECK((r.out + r.err).find(kToken) == std::string::npos);
+}
+
+TEST_CASE("HTML and mentions in test names reach the PR comment escaped", "[publish][junit]") {
+  Sandbox box;
+  GiteaServer server;
+  auto run = box.run("version: 1\npipeline: pub-demo\nphases:\n"
+                     "  - name: tests\n"
+                     "    run: |\n"
+                     "      printf '<testsuite name=\"s\"><testcase classname=\"c\" "
+                     "name=\"&lt;img src=x onerror=alert(1)&gt; @admin --&gt; |\" time=\"1\">"
+                     "<failure message=\"&lt;script&gt;x()&lt;/script&gt;\"/></testcase>"
+                     "</testsuite>' > t.xml\n"
+                     "    junit: t.xml\n");
+  REQUIRE(run.process.exit_code == 0);
+  auto r = box.ciperf(publish_args(box, server, run_id(run), {"--pr", "5"}), with_token());
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto comments = server.comments(5);
+  REQUIRE(comments.size() == 1);
+  std::string body = comments[0]["body"].get<std::string>();
+  INFO(body);
+  CHECK_THAT(body, Contains("onerror=alert(1)")); // the test is there, its markup not live
+  CHECK(body.find("<img") == std::string::npos);
+  CHECK(body.find("<script") == std::string::npos);
+  CHECK(body.find("@admin") == std::string::npos);
+  CHECK(body.find("-->") == body.rfind("-->")); // the marker's own, once
+}

@@ -3,6 +3,8 @@
 // messages, output and properties, the reconciliation warning, and the export round trip.
 #include "imports/importer.hpp"
 #include "reports/report_format.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -39,6 +41,26 @@ Imported import(const std::string& file, std::optional<std::string> zone = "Asia
   REQUIRE(runs.size() == 1); // one run per file, whatever its suites
   out.run = runs[0];
   return out;
+}
+
+std::string junit_of(const RunRecord& run) {
+  std::ostringstream xml;
+  auto exporter = make_junit_export();
+  exporter->begin(xml);
+  exporter->run(ReportRun{run, {}}, xml);
+  exporter->end(xml);
+  return xml.str();
+}
+
+// xmllint's verdict on `xml` against schema/junit.xsd: empty when valid.
+std::string schema_problems(const std::string& xml) {
+  test::TempDir dir;
+  auto path = dir / "report.xml";
+  std::ofstream(path, std::ios::binary) << xml;
+  auto r = test::run_process({"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
+                              std::string(CIPERF_SOURCE_DIR) + "/schema/junit.xsd", path.string()},
+                             {});
+  return r.exit_code == 0 ? "" : r.err + " (exit " + std::to_string(r.exit_code) + ")";
 }
 
 // The run lasts at least as long as its cases; no phase starts or ends after it.
@@ -242,16 +264,45 @@ TEST_CASE("Maven Surefire 2.22 (offline, from Debian's maven-repo)", "[import][j
   CHECK(f.phase("fixture.MathTest::ignored").message == "needs a network");
 }
 
+TEST_CASE("a run whose cases have properties exports JUnit valid against junit-10.xsd's rules",
+          "[import][junit][reports]") {
+  auto run = import("pytest.xml").run;
+  size_t with_properties = 0;
+  for (auto& p : run.phases)
+    with_properties += !p.properties.empty();
+  REQUIRE(with_properties > 0);
+  run.phases[0].properties = "owner=core\nticket=CI-1"; // a passed case with properties too
+  std::string xml = junit_of(run);
+  CHECK(schema_problems(xml).empty());
+  // The suite keeps its own properties; no case carries any.
+  CHECK_THAT(xml, Contains("<property name=\"ciperf.run_id\""));
+  CHECK(xml.find("owner=") == std::string::npos);
+  CHECK(xml.find("name=\"owner\"") == std::string::npos);
+}
+
+TEST_CASE("schema/junit.xsd refuses what junit-10.xsd refuses", "[junit][reports]") {
+  auto suite = [](const std::string& inside, const std::string& counts) {
+    return "<testsuites><testsuite name=\"s\" tests=\"1\"" + counts + ">" + inside +
+           "</testsuite></testsuites>";
+  };
+  std::string both = " failures=\"0\" errors=\"0\"";
+  std::string plain = "<testcase name=\"t\" classname=\"c\" time=\"0.5\"/>";
+  CHECK(schema_problems(suite(plain, both)).empty()); // the control: the schema accepts this
+  CHECK_FALSE(schema_problems(suite("<testcase name=\"t\" classname=\"c\" time=\"0.5\">"
+                                    "<properties><property name=\"a\" value=\"b\"/></properties>"
+                                    "</testcase>",
+                                    both))
+                  .empty());
+  CHECK_FALSE(schema_problems(suite(plain, " failures=\"0\"")).empty()); // errors is required
+  CHECK_FALSE(schema_problems(suite(plain, " errors=\"0\"")).empty());   // failures too
+  CHECK_FALSE(schema_problems("<testsuites skipped=\"0\"/>").empty());   // not an attribute there
+}
+
 TEST_CASE("import, export, import is a fixed point", "[import][junit][reports]") {
   for (const char* file : {"pytest.xml", "catch2.xml", "gtest.xml", "ctest.xml"}) {
     INFO(file);
     auto first = import(file).run;
-    std::ostringstream xml;
-    auto exporter = make_junit_export();
-    exporter->begin(xml);
-    exporter->run(ReportRun{first, {}}, xml);
-    exporter->end(xml);
-    std::istringstream in(xml.str());
+    std::istringstream in(junit_of(first));
     auto again = read_runs(in, "again.xml", "again", ImportFormat::Junit, 0);
     REQUIRE(again.size() == 1);
     const RunRecord& second = again[0];
@@ -265,7 +316,7 @@ TEST_CASE("import, export, import is a fixed point", "[import][junit][reports]")
       CHECK(b.tier == a.tier);
       CHECK(b.status == a.status);
       CHECK(b.message == a.message);
-      CHECK(b.properties == a.properties);
+      CHECK(b.properties.empty()); // junit-10.xsd has no place for them in a <testcase>
       CHECK(b.system_out == a.system_out);
     }
   }

@@ -222,6 +222,41 @@ TEST_CASE("hyperfine export without a baseline gives the run's phases, one sampl
   require_valid("hyperfine", text);
 }
 
+TEST_CASE("hyperfine export gives a phase's test cases as results of their own after it",
+          "[reports][junit]") {
+  Report report = test::fixture_report();
+  report.baseline_named = false;
+  RunRecord& run = report.runs.front().record;
+  auto phase = std::find_if(run.phases.begin(), run.phases.end(),
+                            [](const PhaseRecord& p) { return p.ran(); });
+  REQUIRE(phase != run.phases.end());
+  phase->tests = {{"math::adds", PhaseStatus::Passed, 0, 0.25, ""},
+                  {"math::divides", PhaseStatus::Failed, 0.25, 0.5, "1/0"},
+                  {"math::later", PhaseStatus::Skipped, 0.75, 0, "not today"}};
+  std::string text = render("hyperfine", report);
+  auto results = nlohmann::json::parse(text)["results"];
+  std::string prefix = run.pipeline + "/" + phase->name;
+  size_t at = 0;
+  while (at < results.size() && results[at]["command"] != prefix + " (" + to_string(run.mode) + ")")
+    ++at;
+  REQUIRE(at + 2 < results.size());
+  const auto& adds = results[at + 1];
+  const auto& divides = results[at + 2];
+  CHECK(adds["command"] == prefix + "/math::adds (" + to_string(run.mode) + ")");
+  CHECK(adds["times"] == nlohmann::json::array({0.25}));
+  CHECK(adds["mean"].get<double>() == 0.25);
+  CHECK(adds["exit_codes"] == nlohmann::json::array({0}));
+  CHECK(adds["parameters"]["test"] == "math::adds");
+  CHECK(adds["parameters"]["phase"] == phase->name);
+  CHECK(divides["command"] == prefix + "/math::divides (" + to_string(run.mode) + ")");
+  CHECK(divides["exit_codes"] == nlohmann::json::array({1}));
+  CHECK(text.find("math::later") == std::string::npos); // a skipped test has no time to show
+  size_t ran = std::count_if(run.phases.begin(), run.phases.end(),
+                             [](const PhaseRecord& p) { return p.ran(); });
+  CHECK(results.size() == ran + 2);
+  require_valid("hyperfine", text);
+}
+
 TEST_CASE("an unknown format names the known ones", "[reports]") {
   CHECK_THROWS_WITH(report_format("pdf"), Catch::Contains("md, html, junit"));
 }
