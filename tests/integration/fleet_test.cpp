@@ -1,0 +1,148 @@
+// attribute --by host with the real binary: runs of a CPU-bound pipeline on this machine named
+// as two runners (CIPERF_HOST_NAME), one of them while busy loops compete for every core.
+#include "support/ciperf_run.hpp"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <unistd.h>
+
+using namespace ciperf::test;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+// Shell arithmetic (about 150 ms on an idle core) and a pause that needs no CPU: competition for
+// the CPU slows the first, not the second.
+constexpr const char* kPipeline = R"(version: 1
+pipeline: fleet
+phases:
+  - name: cpu
+    run: 'i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done'
+  - name: pause
+    run: 'sleep 0.2'
+)";
+
+constexpr int kRunsPerHost = 6; // 6 against 6: no overlap gives p = 0.002, far below 0.05 / 2
+
+void run_as(const Sandbox& box, const std::string& host) {
+  ProcessOptions options;
+  options.env = {"CIPERF_HOST_NAME=" + host};
+  auto r = box.run(kPipeline, {}, options);
+  INFO(r.process.err);
+  REQUIRE(r.process.exit_code == 0);
+  REQUIRE(r.results["host"]["hostname"] == host);
+}
+
+// Busy loops on twice as many processes as there are cores, for as long as the object lives.
+struct CpuHogs {
+  std::vector<std::unique_ptr<BackgroundProcess>> loops;
+  CpuHogs() {
+    long cores = std::max(2L, ::sysconf(_SC_NPROCESSORS_ONLN));
+    for (long i = 0; i < 2 * cores; ++i)
+      loops.push_back(std::make_unique<BackgroundProcess>(
+          std::vector<std::string>{"/bin/sh", "-c", "while :; do :; done"}));
+  }
+};
+
+json host_named(const json& group, const std::string& name) {
+  for (const auto& h : group["hosts"])
+    if (h["hostname"] == name)
+      return h;
+  FAIL("no host " << name << " in " << group.dump());
+  return {};
+}
+
+json attribute_json(const Sandbox& box) {
+  auto out = box.ciperf({"attribute", "--by", "host", "--json", "--store", box.store().string()});
+  INFO(out.err);
+  REQUIRE(out.exit_code == 0);
+  return json::parse(out.out);
+}
+
+} // namespace
+
+TEST_CASE("attribute --by host: a runner that shares its CPUs with busy loops is slower than the "
+          "fleet, its CPU phase the gap, its CPU stall higher",
+          "[fleet][serial]") {
+  Sandbox box;
+  // Interleaved, so that whatever else the machine does meanwhile falls on both runners.
+  for (int i = 0; i < kRunsPerHost; ++i) {
+    run_as(box, "runner-a");
+    CpuHogs hogs;
+    run_as(box, "runner-b");
+  }
+  json result = attribute_json(box);
+  INFO(result.dump(2));
+  CHECK(result["hostnames"] == json{"runner-a", "runner-b"});
+  CHECK(result["message"].is_null());
+  REQUIRE(result["groups"].size() == 1);
+  const json& group = result["groups"][0];
+  CHECK(group["pipeline"] == "fleet");
+  CHECK(group["mode"] == "normal");
+  json a = host_named(group, "runner-a"), b = host_named(group, "runner-b");
+  CHECK(b["verdict"] == "slower than the fleet");
+  CHECK(b["ratio"].get<double>() >= 1.1);
+  CHECK(b["p"].get<double>() <= 0.05);
+  CHECK(b["fleet"]["runs"] == kRunsPerHost);
+  CHECK(b["host_class"] == a["host_class"]);
+  CHECK_THAT(a["verdict"].get<std::string>(), Contains("like the fleet") || Contains("faster"));
+  REQUIRE(!b["gaps"].empty());
+  const json& gap = b["gaps"][0];
+  CHECK(gap["phase"] == "cpu");
+  CHECK(gap["vital"] == true);
+  CHECK(gap["difference_s"].get<double>() > 0);
+  // Stalls: the phase's own where cgroups counted it (others' load is not its stall), else
+  // host-wide; both say the busy loops kept it waiting for a CPU.
+  REQUIRE(gap["stalls"]["source"] != "none"); // this machine's kernel has PSI
+  CHECK(gap["stalls"]["cpu"].get<double>() > gap["stalls"]["fleet_cpu"].get<double>());
+  CHECK(b["stalls"]["cpu"].get<double>() > b["stalls"]["fleet_cpu"].get<double>());
+  if (gap["stalls"]["source"] == "own")
+    CHECK(gap["stalls"]["cpu_higher"] == true);
+
+  auto text = box.ciperf({"attribute", "--by", "host", "--store", box.store().string()});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Contains("fleet · normal · 12 runs on 2 hosts"));
+  CHECK_THAT(text.out, Contains("runner-b is slower than the fleet on fleet (normal)"));
+  auto md = box.ciperf(
+      {"attribute", "--by", "host", "--format", "markdown", "--store", box.store().string()});
+  CHECK(md.exit_code == 0);
+  CHECK_THAT(md.out, Contains("# Hosts against the fleet"));
+  CHECK_THAT(md.out, Contains("| runner-b |"));
+}
+
+TEST_CASE("attribute --by host: two names for the same conditions (A/A) give no slower runner",
+          "[fleet][serial]") {
+  Sandbox box;
+  for (int i = 0; i < kRunsPerHost; ++i) {
+    run_as(box, "runner-a1");
+    run_as(box, "runner-a2");
+  }
+  json result = attribute_json(box);
+  INFO(result.dump(2));
+  REQUIRE(result["groups"].size() == 1);
+  for (const auto& h : result["groups"][0]["hosts"]) {
+    CHECK(h["runs"] == kRunsPerHost);
+    CHECK(h["verdict"] != "slower than the fleet");
+  }
+}
+
+TEST_CASE("attribute --by host on one host says there is nothing to compare, exit 0", "[fleet]") {
+  Sandbox box;
+  run_as(box, "runner-a");
+  std::string store = box.store().string();
+  auto text = box.ciperf({"attribute", "--by", "host", "--store", store});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out,
+             Contains("nothing to compare: every compared run ran on one host (runner-a)"));
+  json result = attribute_json(box);
+  CHECK_THAT(result["message"].get<std::string>(), Contains("nothing to compare"));
+  CHECK(result["groups"].empty());
+
+  auto both = box.ciperf({"attribute", "--by", "host", "--cold-vs-warm", "--store", store});
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Contains("--by host and --cold-vs-warm: choose one"));
+  auto md = box.ciperf({"attribute", "--format", "markdown", "--store", store});
+  CHECK(md.exit_code == 2);
+  CHECK_THAT(md.err, Contains("only --by host writes Markdown"));
+}
