@@ -253,10 +253,12 @@ FleetGroup FleetBuilder::summarize(const std::pair<std::string, RunMode>& key,
                                                                : FleetVerdict::Like;
   }
   for (auto& h : out.hosts)
-    if (h.verdict == FleetVerdict::TooFewRuns && h.why.empty())
+    if (h.verdict == FleetVerdict::TooFewRuns && h.why.empty()) {
+      h.p = kNaN; // not tested
       h.why = h.fleet_runs == 0 ? std::string("no other host ran this pipeline in this mode")
                                 : fmt::format("{} runs against the fleet's {}; {} a side at least",
                                               h.runs, h.fleet_runs, options_.min_runs);
+    }
   return out;
 }
 

@@ -73,7 +73,7 @@ struct HostRow {
   int fleet_runs = 0, fleet_hosts = 0;
   double fleet_median_s = 0; // of the other hosts' runs; NaN without any
   double ratio = 0;          // median_s / fleet_median_s; NaN without a fleet
-  double p = 1;              // Mann-Whitney, Holm-adjusted across the group's tested hosts
+  double p = 1; // Mann-Whitney, Holm-adjusted across the group's tested hosts; NaN: untested
   FleetVerdict verdict = FleetVerdict::TooFewRuns;
   std::string why; // for too few runs: what was missing
   StallComparison stalls;

@@ -86,7 +86,7 @@ json host_json(const HostRow& h) {
             {"runs", h.fleet_runs},
             {"median_s", number_or_null(h.fleet_median_s)}}},
           {"ratio", number_or_null(h.ratio)},
-          {"p", h.p},
+          {"p", number_or_null(h.p)},
           {"verdict", to_string(h.verdict)},
           {"why", h.why},
           {"stalls", stalls_json(h.stalls)},
@@ -145,7 +145,7 @@ std::vector<std::string> host_cells(const HostRow& h) {
               : fmt::format("{} ({} run{})", human_seconds(h.fleet_median_s), h.fleet_runs,
                             h.fleet_runs == 1 ? "" : "s"),
           std::isnan(h.ratio) ? "-" : relative_text(h.ratio - 1),
-          h.fleet_runs > 0 ? p_text(h.p) : "-",
+          std::isnan(h.p) ? "-" : p_text(h.p),
           to_string(h.verdict),
           stall_cell(h.stalls.cpu, h.stalls.fleet_cpu, h.stalls.cpu_higher),
           stall_cell(h.stalls.io, h.stalls.fleet_io, h.stalls.io_higher)};

@@ -146,3 +146,22 @@ TEST_CASE("attribute --by host on one host says there is nothing to compare, exi
   CHECK(md.exit_code == 2);
   CHECK_THAT(md.err, Contains("only --by host writes Markdown"));
 }
+
+TEST_CASE("attribute --by host shows hostile hostnames escaped", "[fleet][escape]") {
+  Sandbox box;
+  run_as(box, "::error::pwned\x1b]0;title\x07");
+  run_as(box, "@team ##vso[task.complete]x\x1b[2J");
+  std::string store = box.store().string();
+  auto text = box.ciperf({"attribute", "--by", "host", "--store", store});
+  INFO(text.out << text.err);
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Contains("too few runs"));
+  CHECK_THAT(text.out, Contains("\\x3a:error::pwned\\x1b]0;title\\x07"));
+  for (char c : text.out)
+    CHECK_FALSE((static_cast<unsigned char>(c) < 0x20 && c != '\n'));
+  CHECK(text.out.find("##vso[") == std::string::npos);
+  auto md = box.ciperf({"attribute", "--by", "host", "--format", "md", "--store", store});
+  REQUIRE(md.exit_code == 0);
+  CHECK(md.out.find("@team") == std::string::npos); // no live mention in a PR comment
+  CHECK_THAT(md.out, Contains("&#64;team"));
+}

@@ -2,6 +2,7 @@
 #include "analysis/fleet.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fmt/format.h>
 #include <random>
 
@@ -122,6 +123,7 @@ TEST_CASE("too few runs: below 3 a side, or when no separation could reach the p
     const auto& few = host_named(r.groups[0], "few");
     CHECK(few.verdict == FleetVerdict::TooFewRuns);
     CHECK(few.why == "2 runs against the fleet's 6; 3 a side at least");
+    CHECK(std::isnan(few.p)); // not tested
     CHECK(host_named(r.groups[0], "many").verdict == FleetVerdict::TooFewRuns);
   }
   SECTION("4 against 4, tested twice: even no overlap gives p = 0.029, × 2 > 0.05") {
