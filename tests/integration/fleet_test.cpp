@@ -25,13 +25,16 @@ phases:
 
 constexpr int kRunsPerHost = 6; // 6 against 6: no overlap gives p = 0.002, far below 0.05 / 2
 
-void run_as(const Sandbox& box, const std::string& host) {
+// Returns the run's id.
+std::string run_as(const Sandbox& box, const std::string& host,
+                   const std::vector<std::string>& args = {}) {
   ProcessOptions options;
   options.env = {"CIPERF_HOST_NAME=" + host};
-  auto r = box.run(kPipeline, {}, options);
+  auto r = box.run(kPipeline, args, options);
   INFO(r.process.err);
   REQUIRE(r.process.exit_code == 0);
   REQUIRE(r.results["host"]["hostname"] == host);
+  return r.results["run_id"];
 }
 
 // Busy loops on twice as many processes as there are cores, for as long as the object lives.
@@ -127,15 +130,32 @@ TEST_CASE("attribute --by host: two names for the same conditions (A/A) give no 
   }
 }
 
-TEST_CASE("attribute --by host on one host says there is nothing to compare, exit 0", "[fleet]") {
+TEST_CASE("attribute --by host on one host says there is nothing to compare, exit 0; the "
+          "selection flags narrow the runs as for attribute",
+          "[fleet]") {
   Sandbox box;
-  run_as(box, "runner-a");
+  std::string first = run_as(box, "runner-a");
+  run_as(box, "runner-b", {"--label", "side=b"});
   std::string store = box.store().string();
-  auto text = box.ciperf({"attribute", "--by", "host", "--store", store});
+  auto only = [&](std::vector<std::string> selection) {
+    std::vector<std::string> args = {"attribute", "--by", "host", "--store", store};
+    args.insert(args.end(), selection.begin(), selection.end());
+    return box.ciperf(args);
+  };
+  auto text = only({"--label", "side=b"});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out,
-             Contains("nothing to compare: every compared run ran on one host (runner-a)"));
-  json result = attribute_json(box);
+             Contains("nothing to compare: every compared run ran on one host (runner-b)"));
+  CHECK_THAT(only({"--since", first}).out, Contains("one host (runner-b)"));
+  CHECK_THAT(only({"--last", "1"}).out, Contains("one host (runner-b)"));
+  auto none = only({"--pipeline", "other"});
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.err, Contains("no stored runs match the selection"));
+  auto both_hosts = box.ciperf({"attribute", "--by", "host", "--json", "--store", store});
+  REQUIRE(both_hosts.exit_code == 0);
+  CHECK(json::parse(both_hosts.out)["hostnames"] == json{"runner-a", "runner-b"});
+  auto one = only({"--label", "side=b", "--json"});
+  json result = json::parse(one.out);
   CHECK_THAT(result["message"].get<std::string>(), Contains("nothing to compare"));
   CHECK(result["groups"].empty());
 
