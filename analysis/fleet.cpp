@@ -48,6 +48,19 @@ int runs_for_significance(int tests, double alpha) {
   return 100;
 }
 
+// A phase's stall shares into its column (NaN without the figures) and its stall seconds into
+// its run's sums, which become the run's shares.
+template <typename Sums, typename Column>
+void add_stalls(const std::optional<Pressure>& pressure, double wall_s, Sums& run, Column& phase) {
+  phase.cpu.push_back(static_cast<float>(pressure ? share(pressure->cpu_some_s, wall_s) : kNaN));
+  phase.io.push_back(static_cast<float>(pressure ? share(pressure->io_some_s, wall_s) : kNaN));
+  if (!pressure)
+    return;
+  run.cpu_s += pressure->cpu_some_s;
+  run.io_s += pressure->io_some_s;
+  run.wall_s += wall_s;
+}
+
 } // namespace
 
 const char* const kFleetMethod =
@@ -86,7 +99,9 @@ void FleetBuilder::add_run(const RunRecord& run) {
   if (host.host_class.find(klass) == std::string::npos) // a runner re-provisioned: both classes
     host.host_class += (host.host_class.empty() ? "" : " / ") + klass;
   slots_[run.run_id] = {&group, &host, host.runs.size()};
-  host.runs.push_back({run.wall_s});
+  RunFigures figures;
+  figures.wall_s = run.wall_s;
+  host.runs.push_back(figures);
 }
 
 void FleetBuilder::add_phase(const PhaseSample& s) {
@@ -103,20 +118,8 @@ void FleetBuilder::add_phase(const PhaseSample& s) {
     slot.group->phase_order.push_back(s.name);
   PhaseColumn& p = column->second;
   p.wall.push_back(static_cast<float>(s.wall_s));
-  auto add_stalls = [&](const std::optional<Pressure>& pressure, double& cpu, double& io,
-                        double& wall, std::vector<float>& cpu_share, std::vector<float>& io_share) {
-    cpu_share.push_back(pressure ? static_cast<float>(share(pressure->cpu_some_s, s.wall_s))
-                                 : static_cast<float>(kNaN));
-    io_share.push_back(pressure ? static_cast<float>(share(pressure->io_some_s, s.wall_s))
-                                : static_cast<float>(kNaN));
-    if (!pressure)
-      return;
-    cpu += pressure->cpu_some_s;
-    io += pressure->io_some_s;
-    wall += s.wall_s;
-  };
-  add_stalls(s.own_pressure, run.own_cpu_s, run.own_io_s, run.own_wall_s, p.own_cpu, p.own_io);
-  add_stalls(s.pressure, run.host_cpu_s, run.host_io_s, run.host_wall_s, p.host_cpu, p.host_io);
+  add_stalls(s.own_pressure, s.wall_s, run.own, p.own);
+  add_stalls(s.pressure, s.wall_s, run.host, p.host);
 }
 
 namespace {
@@ -127,10 +130,10 @@ struct RunSide {
   template <typename Runs> void add(const Runs& runs) {
     for (const auto& r : runs) {
       walls.push_back(r.wall_s);
-      own_cpu.push_back(share(r.own_cpu_s, r.own_wall_s));
-      own_io.push_back(share(r.own_io_s, r.own_wall_s));
-      host_cpu.push_back(share(r.host_cpu_s, r.host_wall_s));
-      host_io.push_back(share(r.host_io_s, r.host_wall_s));
+      own_cpu.push_back(share(r.own.cpu_s, r.own.wall_s));
+      own_io.push_back(share(r.own.io_s, r.own.wall_s));
+      host_cpu.push_back(share(r.host.cpu_s, r.host.wall_s));
+      host_io.push_back(share(r.host.io_s, r.host.wall_s));
     }
   }
   StallShares stalls() const {
@@ -139,15 +142,21 @@ struct RunSide {
   }
 };
 
+template <typename V> void append(V& to, const V& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
 template <typename Column> void append_column(Column& to, const Column& from) {
-  for (auto v :
-       {&Column::wall, &Column::own_cpu, &Column::own_io, &Column::host_cpu, &Column::host_io})
-    (to.*v).insert((to.*v).end(), (from.*v).begin(), (from.*v).end());
+  append(to.wall, from.wall);
+  for (auto side : {&Column::own, &Column::host}) {
+    append((to.*side).cpu, (from.*side).cpu);
+    append((to.*side).io, (from.*side).io);
+  }
 }
 
 template <typename Column> StallShares phase_stalls(const Column& c) {
-  return {median_of_numbers(c.own_cpu), median_of_numbers(c.own_io), median_of_numbers(c.host_cpu),
-          median_of_numbers(c.host_io)};
+  return {median_of_numbers(c.own.cpu), median_of_numbers(c.own.io), median_of_numbers(c.host.cpu),
+          median_of_numbers(c.host.io)};
 }
 
 } // namespace

@@ -107,16 +107,23 @@ public:
   FleetResult finish();
 
 private:
-  // One run's figures, the stalls summed over its phases.
+  // Stall seconds summed over a run's phases that recorded them, and those phases' wall.
+  struct StallSums {
+    double cpu_s = 0, io_s = 0, wall_s = 0;
+  };
+  // Stall shares of one phase over a host's runs; NaN where a run did not record them.
+  struct StallColumn {
+    std::vector<float> cpu, io;
+  };
   struct RunFigures {
     double wall_s = 0;
-    double own_cpu_s = 0, own_io_s = 0, own_wall_s = 0;
-    double host_cpu_s = 0, host_io_s = 0, host_wall_s = 0;
+    StallSums own, host;
   };
   // One phase's figures over a host's runs, one entry per run that ran it (floats: a million
-  // phases take 20 MB). Stall shares are NaN where the run did not record them.
+  // phases take 20 MB).
   struct PhaseColumn {
-    std::vector<float> wall, own_cpu, own_io, host_cpu, host_io;
+    std::vector<float> wall;
+    StallColumn own, host;
   };
   struct HostRuns {
     std::string host_class;
