@@ -107,10 +107,14 @@ void FleetBuilder::add_run(const RunRecord& run) {
 void FleetBuilder::add_phase(const PhaseSample& s) {
   if (!s.counts_toward_total())
     return;
-  auto it = slots_.find(s.run_id);
-  if (it == slots_.end())
+  if (s.run_id != last_run_) {
+    auto it = slots_.find(s.run_id);
+    last_run_ = s.run_id;
+    last_slot_ = it == slots_.end() ? nullptr : &it->second;
+  }
+  if (!last_slot_)
     return;
-  const Slot& slot = it->second;
+  const Slot& slot = *last_slot_;
   RunFigures& run = slot.host->runs[slot.run];
   auto [column, inserted] = slot.host->phases.try_emplace(s.name);
   if (inserted && std::find(slot.group->phase_order.begin(), slot.group->phase_order.end(),

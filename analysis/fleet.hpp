@@ -148,6 +148,8 @@ private:
   FleetOptions options_;
   std::map<std::pair<std::string, RunMode>, Group> groups_;
   std::unordered_map<std::string, Slot> slots_; // run id → its host's runs
+  std::string last_run_;                        // of the last phase added, and its slot:
+  const Slot* last_slot_ = nullptr;             // a run's phases come together
   int left_out_ = 0;
 };
 
