@@ -1,6 +1,6 @@
 // `bench/run store`, first half: generates a store of 1,000,000 phase rows of realistic shape
-// (50,000 runs of 20 phases, five pipelines, cold, warm and normal runs) and measures the
-// ingest rate. It then saves a baseline from the first runs, for `compare` to be timed on.
+// (50,000 runs of 20 phases, five pipelines, cold, warm and normal runs, four runners) and measures
+// the ingest rate. It then saves a baseline from the first runs, for `compare` to be timed on.
 // `bench/run reports` uses it for smaller stores: fewer runs, more phases, wait phases with
 // probe attempt marks (the heaviest part of an HTML waterfall).
 //     ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]
@@ -53,7 +53,9 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
                              (i / 60'000) % 60, (i / 1000) % 60, i % 1000);
   r.finished_at = r.started_at;
   r.labels = {{"branch", i % 7 == 0 ? "feature" : "main"}};
-  r.host = {"ci-runner", 2, int64_t{24} << 30, "Linux 6.1", "AMD EPYC", "kvm"};
+  // Four runners of one class take the runs in turn (what attribute --by host compares).
+  r.host = {
+      fmt::format("ci-runner-{}", i % 4), 2, int64_t{24} << 30, "Linux 6.1", "AMD EPYC", "kvm"};
   double start = 0;
   for (int p = 0; p < shape.phases; ++p) {
     PhaseRecord ph;

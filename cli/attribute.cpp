@@ -1,9 +1,11 @@
 // `ciperf attribute`: where the time of the selected runs goes.
 #include "analysis/attribution.hpp"
+#include "analysis/fleet.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_selection.hpp"
 #include "common/errors.hpp"
 #include "reports/attribution_view.hpp"
+#include "reports/fleet_view.hpp"
 #include "store/store.hpp"
 
 #include <iostream>
@@ -58,12 +60,57 @@ auto analyse(Store& store, const RunSelection& selection, Builder builder) {
   return builder.finish();
 }
 
+FleetFormat fleet_format(const AttributeCommand& c) {
+  if (c.json || c.format == "json")
+    return FleetFormat::Json;
+  return c.format == "markdown" || c.format == "md" ? FleetFormat::Markdown : FleetFormat::Text;
+}
+
+// The flags that mean something to one mode only are refused elsewhere rather than ignored.
+void check_flags(const AttributeCommand& c) {
+  bool hosts = c.by == "host";
+  if (hosts && c.cold_vs_warm)
+    throw UsageError("--by host and --cold-vs-warm: choose one (--by host compares like with "
+                     "like, cold runs with cold ones)");
+  if (hosts && c.tests)
+    throw UsageError("--tests does not apply to --by host: it compares runs and their phases");
+  if (!hosts && c.threshold)
+    throw UsageError("--threshold applies to --by host only");
+  if (!hosts && (c.format == "markdown" || c.format == "md"))
+    throw UsageError("--format markdown: only --by host writes Markdown (the others: text or "
+                     "--json)");
+}
+
+// Each runner against the fleet: the selected runs' hosts first (one row each, not their
+// phases), then their phases streamed.
+int attribute_hosts(Store& store, const AttributeCommand& c) {
+  RunFilter filter = to_filter(c.selection);
+  if (auto tags = newest_tag_set(store, filter))
+    keep_tag_set(store, filter, *tags, "attribute", "the newest selected run's");
+  FleetOptions options;
+  options.threshold = c.threshold.value_or(100 * options.threshold) / 100;
+  FleetBuilder builder(options);
+  {
+    auto runs = store.list_runs(filter);
+    if (runs.empty())
+      throw UsageError("no stored runs match the selection");
+    for (const auto& run : runs)
+      builder.add_run(run);
+  }
+  store.for_each_phase_sample(filter, [&](const PhaseSample& s) { builder.add_phase(s); });
+  write_fleet(builder.finish(), fleet_format(c), std::cout);
+  return kExitPassed;
+}
+
 } // namespace
 
 int command_attribute(const AttributeCommand& c) {
+  check_flags(c);
   Store store = open_existing_store(c.store);
+  if (c.by == "host")
+    return attribute_hosts(store, c);
   store.set_sample_tests(c.tests);
-  ViewFormat format = c.json ? ViewFormat::Json : ViewFormat::Text;
+  ViewFormat format = c.json || c.format == "json" ? ViewFormat::Json : ViewFormat::Text;
   if (c.cold_vs_warm)
     write_gap(analyse(store, c.selection, ColdWarmBuilder{}), format, std::cout);
   else if (c.by == "resource")

@@ -142,13 +142,20 @@ void add_selection(CLI::App* app, RunSelection& s, bool with_last = true) {
 void add_attribute(CLI::App& app, AttributeCommand& c) {
   auto* a = app.add_subcommand("attribute", "Where the time of the selected runs goes");
   add_selection(a, c.selection);
-  a->add_option("--by", c.by, "phase, kind, tier or resource")
-      ->check(CLI::IsMember({"phase", "kind", "tier", "resource"}));
+  a->add_option("--by", c.by,
+                "phase, kind, tier, resource, or host (each runner against the fleet)")
+      ->check(CLI::IsMember({"phase", "kind", "tier", "resource", "host"}));
+  a->add_option("--threshold", c.threshold,
+                "--by host: the smallest difference from the fleet in percent that counts "
+                "(default 10)")
+      ->check(number_from(0, 1000));
   a->add_flag("--cold-vs-warm", c.cold_vs_warm, "Which phases explain the cold-warm gap");
   a->add_flag("--tests", c.tests,
               "Also each phase's test cases (its junit: files), as items named phase/test");
   a->add_option("--store", c.store, "SQLite store");
   a->add_flag("--json", c.json, "Machine-readable output");
+  a->add_option("--format", c.format, "text (default), json, or markdown (--by host only)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "md"}));
 }
 
 void add_changes(CLI::App& app, ChangesCommand& c) {

@@ -64,10 +64,12 @@ struct RunSelection {
 struct AttributeCommand {
   std::string store;
   RunSelection selection;
-  std::string by = "phase"; // phase | kind | tier | resource
+  std::string by = "phase"; // phase | kind | tier | resource | host
   bool cold_vs_warm = false;
   bool tests = false; // each phase's test cases as items of their own ("phase/test")
   bool json = false;
+  std::string format;              // text | json | markdown (md); "" is text, or json with --json
+  std::optional<double> threshold; // percent, --by host only (default 10)
 };
 
 struct ChangesCommand {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -103,8 +104,13 @@ std::string virtualization_under(const fs::path& root) {
 
 HostInfo read_host_info() {
   HostInfo host;
+  // CIPERF_HOST_NAME names the runner where the hostname does not: containers that get a
+  // random one per job would otherwise make every run a host of its own (attribute --by host).
+  const char* chosen = std::getenv("CIPERF_HOST_NAME");
   char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) == 0)
+  if (chosen && *chosen)
+    host.hostname = chosen;
+  else if (::gethostname(name, sizeof name - 1) == 0)
     host.hostname = name;
   host.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
   host.memory_bytes = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);

@@ -9,6 +9,7 @@
 
 namespace ciperf {
 
+// The hostname is $CIPERF_HOST_NAME when set and not empty, else gethostname().
 HostInfo read_host_info();
 
 // The first `model name` of /proc/cpuinfo's text (ARM kernels without one: `Hardware`, else the

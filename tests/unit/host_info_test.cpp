@@ -4,7 +4,9 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
+#include <unistd.h>
 
 namespace ciperf {
 namespace {
@@ -36,6 +38,17 @@ TEST_CASE("virtualization is a container marker or else DMI or else the hypervis
   test::TempDir bare;
   write(bare / "proc/cpuinfo", "flags\t\t: fpu vme hypervisorx lm\n"); // a word, not a prefix
   CHECK(virtualization_under(bare.path()) == "none");
+}
+
+TEST_CASE("CIPERF_HOST_NAME names the runner; unset or empty, the hostname does", "[host]") {
+  char name[256] = {};
+  REQUIRE(::gethostname(name, sizeof name - 1) == 0);
+  ::setenv("CIPERF_HOST_NAME", "runner-7", 1);
+  CHECK(read_host_info().hostname == "runner-7");
+  ::setenv("CIPERF_HOST_NAME", "", 1);
+  CHECK(read_host_info().hostname == name);
+  ::unsetenv("CIPERF_HOST_NAME");
+  CHECK(read_host_info().hostname == name);
 }
 
 } // namespace ciperf
