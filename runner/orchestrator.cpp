@@ -143,7 +143,8 @@ private:
   std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
-  std::string results_error_; // why the last results.json checkpoint failed, if it did
+  std::optional<std::string> store_lost_; // why the store became unavailable: no more writes
+  std::string results_error_;             // why the last results.json checkpoint failed, if it did
   struct Background {
     size_t index;
     Supervisor::Handle handle;
@@ -160,8 +161,12 @@ private:
 };
 
 template <typename F> void PipelineRun::with_store(F&& action) {
+  if (store_lost_)
+    return;
   try {
     action();
+  } catch (const StoreUnavailable& e) { // the caller keeps the whole record elsewhere, and says so
+    store_lost_ = e.what();
   } catch (const std::exception& e) { // the run goes on; results.json still has everything
     status_.note(fmt::format("warning: store {}: {}", store_.path(), e.what()));
   }
@@ -668,7 +673,7 @@ RunOutcome PipelineRun::execute() {
     if (code == kExitPassed) // a pass that left no results.json is not a pass
       code = kExitInternal;
   }
-  return {record_, code, results_error_.empty()};
+  return {record_, code, results_error_.empty(), store_lost_};
 }
 
 } // namespace

@@ -1,0 +1,88 @@
+#include "runner/run_store.hpp"
+
+#include "common/text_escape.hpp"
+#include "store/store_location.hpp"
+#include "store/store_sync.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+namespace ciperf {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kDefaultSpool = ".ciperf/spool.db";
+
+Store open_spool(const std::string& spool) {
+  if (spool == kDefaultSpool) {
+    std::error_code ec;
+    fs::create_directories(fs::path(spool).parent_path(), ec);
+  }
+  return Store(spool);
+}
+
+// The one warning: what is unreachable, where the run went, and the command that pushes it.
+void warn_spooled(const RunStore& target, const std::string& what, const std::string& why) {
+  std::string store = redacted_location(target.location);
+  std::cout.flush();
+  std::cerr << terminal_escape(fmt::format(
+                   "ciperf: warning: store {} {} ({}): the run is kept in the spool {}; push it "
+                   "with: ciperf sync --from {} --to {}",
+                   store, what, redact_location_in(why, target.location), target.spool,
+                   target.spool, store))
+            << "\n";
+}
+
+} // namespace
+
+std::string resolve_spool_path() {
+  if (const char* env = std::getenv("CIPERF_SPOOL"); env && *env)
+    return env;
+  return kDefaultSpool;
+}
+
+RunStore open_run_store(const std::string& location) {
+  if (!is_store_url(location))
+    return {location, resolve_spool_path(), false, Store(location)};
+  try {
+    return {location, resolve_spool_path(), false, Store(location)};
+  } catch (const StoreUnavailable& e) {
+    RunStore target{location, resolve_spool_path(), true, open_spool(resolve_spool_path())};
+    warn_spooled(target, "is unavailable", e.what());
+    return target;
+  }
+}
+
+void keep_in_spool(RunStore& target, const RunRecord& record, const std::string& why) {
+  target.store = open_spool(target.spool);
+  target.store.insert_runs({record});
+  target.spooled = true;
+  warn_spooled(target, "became unavailable during the run", why);
+}
+
+void push_spool(RunStore& target) {
+  std::string store = redacted_location(target.location);
+  try {
+    if (!fs::exists(target.spool) || same_store(target.spool, target.location))
+      return;
+    Store spool(target.spool, StoreAccess::ReadOnly);
+    std::optional<Store> reopened;
+    if (target.spooled)
+      reopened.emplace(target.location);
+    Store& destination = reopened ? *reopened : target.store;
+    SyncSummary summary = sync_stores(spool, destination);
+    std::cout << terminal_escape(
+                     fmt::format("sync: {} → {}: {}", target.spool, store, describe(summary)))
+              << "\n";
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << terminal_escape(fmt::format(
+                     "ciperf: warning: --sync: the spool {} was not pushed to {}: {}", target.spool,
+                     store, redact_location_in(e.what(), target.location)))
+              << "\n";
+  }
+}
+
+} // namespace ciperf
