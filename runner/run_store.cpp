@@ -35,6 +35,14 @@ void warn_spooled(const RunStore& target, const std::string& what, const std::st
             << "\n";
 }
 
+void warn_not_pushed(const RunStore& target, const std::string& why) {
+  std::cout.flush();
+  std::cerr << terminal_escape(fmt::format(
+                   "ciperf: warning: --sync: the spool {} was not pushed to {}: {}", target.spool,
+                   redacted_location(target.location), redact_location_in(why, target.location)))
+            << "\n";
+}
+
 } // namespace
 
 std::string resolve_spool_path() {
@@ -63,7 +71,6 @@ void keep_in_spool(RunStore& target, const RunRecord& record, const std::string&
 }
 
 void push_spool(RunStore& target) {
-  std::string store = redacted_location(target.location);
   try {
     if (!fs::exists(target.spool) || same_store(target.spool, target.location))
       return;
@@ -73,15 +80,15 @@ void push_spool(RunStore& target) {
       reopened.emplace(target.location);
     Store& destination = reopened ? *reopened : target.store;
     SyncSummary summary = sync_stores(spool, destination);
-    std::cout << terminal_escape(
-                     fmt::format("sync: {} → {}: {}", target.spool, store, describe(summary)))
+    std::cout << terminal_escape(fmt::format("sync: {} → {}: {}", target.spool,
+                                             redacted_location(target.location), describe(summary)))
               << "\n";
+  } catch (const StoreUnavailable& e) {
+    if (target.spooled)
+      return; // still down: the one warning said where the run is and how to push it
+    warn_not_pushed(target, e.what());
   } catch (const std::exception& e) {
-    std::cout.flush();
-    std::cerr << terminal_escape(fmt::format(
-                     "ciperf: warning: --sync: the spool {} was not pushed to {}: {}", target.spool,
-                     store, redact_location_in(e.what(), target.location)))
-              << "\n";
+    warn_not_pushed(target, e.what());
   }
 }
 
