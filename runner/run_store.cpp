@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <string_view>
 
 namespace ciperf {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kDefaultSpool = ".ciperf/spool.db";
+constexpr std::string_view kUnavailable = "is unavailable";
 
 Store open_spool(const std::string& spool) {
   if (spool == kDefaultSpool) {
@@ -23,14 +25,15 @@ Store open_spool(const std::string& spool) {
   return Store(spool);
 }
 
-// The one warning: what is unreachable, where the run went, and the command that pushes it.
+// The one warning: what is unreachable, where the runs go, and the command that pushes them.
 void warn_spooled(const RunStore& target, const std::string& what, const std::string& why) {
   std::string store = redacted_location(target.location);
   std::cout.flush();
   std::cerr << terminal_escape(fmt::format(
-                   "ciperf: warning: store {} {} ({}): the run is kept in the spool {}; push it "
-                   "with: ciperf sync --from {} --to {}",
-                   store, what, redact_location_in(why, target.location), target.spool,
+                   "ciperf: warning: store {} {} ({}): {} the spool {}; push later with: ciperf "
+                   "sync --from {} --to {}",
+                   store, what, redact_location_in(why, target.location),
+                   what == kUnavailable ? "recording into" : "the run is kept in", target.spool,
                    target.spool, store))
             << "\n";
 }
@@ -58,7 +61,7 @@ RunStore open_run_store(const std::string& location) {
     return {location, resolve_spool_path(), false, Store(location)};
   } catch (const StoreUnavailable& e) {
     RunStore target{location, resolve_spool_path(), true, open_spool(resolve_spool_path())};
-    warn_spooled(target, "is unavailable", e.what());
+    warn_spooled(target, std::string(kUnavailable), e.what());
     return target;
   }
 }
