@@ -67,10 +67,20 @@ RunStore open_run_store(const std::string& location) {
 }
 
 void keep_in_spool(RunStore& target, const RunRecord& record, const std::string& why) {
-  target.store = open_spool(target.spool);
-  target.store.insert_runs({record});
-  target.spooled = true;
-  warn_spooled(target, "became unavailable during the run", why);
+  try {
+    target.store = open_spool(target.spool);
+    target.store.insert_runs({record});
+    target.spooled = true;
+    warn_spooled(target, "became unavailable during the run", why);
+  } catch (const std::exception& e) { // the run's exit code is its own even so
+    std::cout.flush();
+    std::cerr << terminal_escape(fmt::format(
+                     "ciperf: warning: store {} became unavailable during the run ({}), and the "
+                     "spool {} could not take the run ({}): it is in its results.json only",
+                     redacted_location(target.location), redact_location_in(why, target.location),
+                     target.spool, e.what()))
+              << "\n";
+  }
 }
 
 void push_spool(RunStore& target) {
