@@ -41,6 +41,7 @@ int command_run(const RunCommand& c) {
     options.labels["tags"] = selection.tag_set;
   explain_selection(selection, Redactor(secret_values(pipeline)));
   options.verbose = c.verbose;
+  options.caller_keeps_lost_run = true; // into the spool, below
   options.accounting = c.accounting;
   options.github_actions = running_in_github_actions() && !std::getenv("CIPERF_SWEEP");
   // Opened first: a bad store path fails before any phase. An unreachable store server is no

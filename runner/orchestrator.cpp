@@ -19,6 +19,7 @@
 #include "runner/run_context.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
+#include "store/store_location.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -165,10 +166,16 @@ template <typename F> void PipelineRun::with_store(F&& action) {
     return;
   try {
     action();
-  } catch (const StoreUnavailable& e) { // the caller keeps the whole record elsewhere, and says so
+  } catch (const StoreUnavailable& e) { // no more writes to it: the record is the whole run
     store_lost_ = e.what();
+    if (!options_.caller_keeps_lost_run)
+      status_.note(fmt::format("warning: store {} became unavailable ({}): the run is in its "
+                               "results.json only",
+                               redacted_location(store_.path()),
+                               redact_location_in(e.what(), store_.path())));
   } catch (const std::exception& e) { // the run goes on; results.json still has everything
-    status_.note(fmt::format("warning: store {}: {}", store_.path(), e.what()));
+    status_.note(fmt::format("warning: store {}: {}", redacted_location(store_.path()),
+                             redact_location_in(e.what(), store_.path())));
   }
 }
 

@@ -33,6 +33,9 @@ struct RunOptions {
     std::string trace_id, trace_state;
   };
   std::optional<Trace> trace;
+  // The caller keeps the record of a run whose store became unavailable (ciperf run: the
+  // spool) and says so; otherwise the run warns that its results.json alone has it.
+  bool caller_keeps_lost_run = false;
 };
 
 struct RunOutcome {
