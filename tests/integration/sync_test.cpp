@@ -330,6 +330,15 @@ TEST_CASE("a run whose store server is down records into the spool and keeps its
   CHECK_THAT(still_down.process.err, !Contains("hunter2secret"));
   CHECK_THAT(still_down.process.err, Contains("warning:") && !Contains("--sync:"));
   CHECK(run_ids(spool).size() == 3);
+
+  // Without --from, a store given as a URL means the local runs are in the spool.
+  ProcessOptions shared_env;
+  shared_env.env = {"CIPERF_SPOOL=" + spool.string(), std::string("CIPERF_STORE=") + kDeadStore};
+  fs::path fresh = box.dir / "fresh.db";
+  auto by_default = box.ciperf({"sync", "--to", fresh.string()}, shared_env);
+  REQUIRE(by_default.exit_code == 0);
+  CHECK_THAT(by_default.out, Contains("copied 3"));
+  CHECK(run_ids(fresh) == run_ids(spool));
 }
 
 TEST_CASE("sync refuses a missing source, one store as both ends, an unwritable destination",
