@@ -8,6 +8,7 @@
 #include "reports/ab_view.hpp"
 #include "runner/ab_session.hpp"
 #include "runner/orchestrator.hpp"
+#include "runner/run_store.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -38,7 +39,9 @@ int command_ab(const AbCommand& c) {
   Pipeline a = load_side(c.a, c.mode, tags, options.tag_set_a);
   Pipeline b = load_side(c.b, c.mode, tags, options.tag_set_b);
   labels.erase("tags"); // each side's own tag set, below
-  Store store(resolve_store_path(c.store));
+  // An unreachable store server: the pairs record into the spool (runner/run_store.hpp).
+  RunStore target = open_run_store(resolve_store_path(c.store));
+  Store& store = target.store;
   options.pairs = c.runs;
   options.seed = c.seed ? *c.seed : std::random_device{}() % 1'000'000'000; // --seed takes it back
   options.mode = c.mode;

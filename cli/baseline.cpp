@@ -9,6 +9,7 @@
 #include "reports/text_table.hpp"
 #include "runner/baseline_session.hpp"
 #include "runner/orchestrator.hpp"
+#include "runner/run_store.hpp"
 #include "store/store.hpp"
 
 #include <cmath>
@@ -49,7 +50,9 @@ int command_baseline(const BaselineCommand& c) {
       throw UsageError(file +
                        ": a baseline session needs 'cold: prepare:' to make its cold runs cold");
   }
-  Store store(resolve_store_path(c.store));
+  // An unreachable store server: the session records into the spool (runner/run_store.hpp).
+  RunStore target = open_run_store(resolve_store_path(c.store));
+  Store& store = target.store;
   if (!c.name.empty() && !c.replace && store.load_baseline(c.name)) // refused before any run
     throw UsageError("a baseline named '" + c.name + "' exists already in " + store.path() +
                      " (pass --replace to overwrite it, or another --name)");

@@ -74,6 +74,21 @@ void add_run(CLI::App& app, RunCommand& c) {
   add_enum_option(run, "--accounting", c.accounting,
                   "cgroup (a cgroup per phase, where the host allows; the default) or rusage "
                   "(wait4 only); default $CIPERF_ACCOUNTING");
+  run->add_flag("--sync", c.sync,
+                "At the end, push the spool (runs kept while the store was unavailable) to the "
+                "store; default $CIPERF_SYNC=1");
+}
+
+void add_sync(CLI::App& app, SyncCommand& c) {
+  auto* sync = app.add_subcommand(
+      "sync", "Copy the runs (and baselines, sweeps, accepted changes) another store lacks, "
+              "oldest first: a spool to the shared store, a local store to another");
+  sync->add_option("--to", c.to, "The destination store (a path or a URL)")->required();
+  sync->add_option("--from", c.from,
+                   "The source store (default $CIPERF_STORE or .ciperf/ciperf.db; when that is a "
+                   "URL, the spool: $CIPERF_SPOOL or .ciperf/spool.db)");
+  sync->add_flag("--include-incomplete", c.include_incomplete,
+                 "Also copy runs still marked incomplete (running, or killed)");
 }
 
 void add_runs(CLI::App& app, RunsCommand& c) {
@@ -353,6 +368,7 @@ void add_import(CLI::App& app, ImportCommand& c) {
 // Every subcommand's options, filled in by the parser.
 struct Commands {
   RunCommand run;
+  SyncCommand sync;
   std::string check_file;
   RunsCommand runs;
   ShowCommand show;
@@ -391,6 +407,8 @@ int dispatch(CLI::App& app, const Commands& c) {
     return command_publish(c.publish);
   if (app.got_subcommand("run"))
     return command_run(c.run);
+  if (app.got_subcommand("sync"))
+    return command_sync(c.sync);
   if (app.got_subcommand("check"))
     return command_check(c.check_file);
   if (app.got_subcommand("runs"))
@@ -424,6 +442,7 @@ int cli_main(int argc, char** argv) {
   add_report(app, c.report);
   add_import(app, c.import);
   add_publish(app, c.publish);
+  add_sync(app, c.sync);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -19,6 +19,13 @@ struct RunCommand {
   bool verbose = false;
   std::optional<Accounting> accounting;
   std::vector<std::string> tags; // opt-in phases to run (default $CIPERF_TAGS)
+  bool sync = false;             // push the spool to the store at the end (or $CIPERF_SYNC=1)
+};
+
+struct SyncCommand {
+  std::string to;
+  std::string from; // empty: the local store, or the spool when the store is a URL
+  bool include_incomplete = false;
 };
 
 struct RunsCommand {
@@ -172,6 +179,7 @@ struct ImportCommand {
 };
 
 int command_run(const RunCommand& c);
+int command_sync(const SyncCommand& c);
 int command_report(const ReportCommand& c);
 int command_import(const ImportCommand& c);
 int command_publish(const PublishCommand& c);

@@ -9,14 +9,24 @@
 #include "runner/github_actions.hpp"
 #include "runner/orchestrator.hpp"
 #include "runner/otlp_live.hpp"
+#include "runner/run_store.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
+#include <string_view>
 
 namespace ciperf {
+namespace {
+
+bool sync_requested() {
+  const char* env = std::getenv("CIPERF_SYNC");
+  return env && std::string_view(env) == "1";
+}
+
+} // namespace
 
 int command_run(const RunCommand& c) {
   TagSelection selection = select_phases(load_pipeline(c.file), selected_tags(c.tags));
@@ -31,16 +41,22 @@ int command_run(const RunCommand& c) {
     options.labels["tags"] = selection.tag_set;
   explain_selection(selection, Redactor(secret_values(pipeline)));
   options.verbose = c.verbose;
+  options.caller_keeps_lost_run = true; // into the spool, below
   options.accounting = c.accounting;
   options.github_actions = running_in_github_actions() && !std::getenv("CIPERF_SWEEP");
-  Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any phase
+  // Opened first: a bad store path fails before any phase. An unreachable store server is no
+  // failure of the run: it records into the spool instead.
+  RunStore target = open_run_store(resolve_store_path(c.store));
   std::vector<std::string> otlp_warnings;
   std::optional<OtlpSettings> otlp = otlp_settings(process_environment(), otlp_warnings);
   for (const auto& warning : otlp_warnings)
     std::cerr << "ciperf: warning: " << warning << "\n";
   if (otlp)
     options.trace = RunOptions::Trace{otlp->context.trace_id, otlp->context.trace_state};
-  RunOutcome outcome = run_pipeline(pipeline, options, store);
+  RunOutcome outcome = run_pipeline(pipeline, options, target.store);
+  if (outcome.store_lost)
+    keep_in_spool(target, outcome.record, *outcome.store_lost);
+  Store& store = target.store;
   auto style = ConsoleStyle::detect(c.verbose);
   std::cout << "\n" << phase_table(outcome.record, TableStyle{style.color});
   std::cout << run_summary_line(outcome.record) << "\n";
@@ -56,6 +72,8 @@ int command_run(const RunCommand& c) {
       std::cout.flush();
       std::cerr << "ciperf: warning: " << *problem << "\n";
     }
+  if (c.sync || sync_requested())
+    push_spool(target);
   return outcome.exit_code;
 }
 

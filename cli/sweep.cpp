@@ -5,6 +5,7 @@
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
 #include "reports/sweep_view.hpp"
+#include "runner/run_store.hpp"
 #include "runner/sweep_session.hpp"
 #include "store/store.hpp"
 
@@ -114,7 +115,10 @@ int command_sweep(const SweepCommand& c) {
     return kExitPassed;
   }
   SweepOptions options = session_options(c);
-  Store store(resolve_store_path(c.store)); // opened first: a bad store path fails before any run
+  // Opened first: a bad store path fails before any run; an unreachable store server gives the
+  // spool, which the instances then record into.
+  RunStore target = open_run_store(resolve_store_path(c.store));
+  Store& store = target.store;
   SweepOutcome outcome = run_sweep(options, store);
   if (outcome.levels.empty())
     return outcome.exit_code;

@@ -19,6 +19,7 @@
 #include "runner/run_context.hpp"
 #include "runner/status_printer.hpp"
 #include "store/store.hpp"
+#include "store/store_location.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -143,7 +144,8 @@ private:
   std::optional<PhaseStatus> first_failure_; // failed or timeout: what stopped the run
   bool other_failure_ = false; // an always phase, a service, or the deploy count failed
   bool stopped_ = false;
-  std::string results_error_; // why the last results.json checkpoint failed, if it did
+  std::optional<std::string> store_lost_; // why the store became unavailable: no more writes
+  std::string results_error_;             // why the last results.json checkpoint failed, if it did
   struct Background {
     size_t index;
     Supervisor::Handle handle;
@@ -160,10 +162,20 @@ private:
 };
 
 template <typename F> void PipelineRun::with_store(F&& action) {
+  if (store_lost_)
+    return;
   try {
     action();
+  } catch (const StoreUnavailable& e) { // no more writes to it: the record is the whole run
+    store_lost_ = e.what();
+    if (!options_.caller_keeps_lost_run)
+      status_.note(fmt::format("warning: store {} became unavailable ({}): the run is in its "
+                               "results.json only",
+                               redacted_location(store_.path()),
+                               redact_location_in(e.what(), store_.path())));
   } catch (const std::exception& e) { // the run goes on; results.json still has everything
-    status_.note(fmt::format("warning: store {}: {}", store_.path(), e.what()));
+    status_.note(fmt::format("warning: store {}: {}", redacted_location(store_.path()),
+                             redact_location_in(e.what(), store_.path())));
   }
 }
 
@@ -673,7 +685,7 @@ RunOutcome PipelineRun::execute() {
     if (code == kExitPassed) // a pass that left no results.json is not a pass
       code = kExitInternal;
   }
-  return {record_, code, results_error_.empty()};
+  return {record_, code, results_error_.empty(), store_lost_};
 }
 
 } // namespace

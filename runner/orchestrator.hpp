@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,18 @@ struct RunOptions {
     std::string trace_id, trace_state;
   };
   std::optional<Trace> trace;
+  // The caller keeps the record of a run whose store became unavailable (ciperf run: the
+  // spool) and says so; otherwise the run warns that its results.json alone has it.
+  bool caller_keeps_lost_run = false;
 };
 
 struct RunOutcome {
   RunRecord record;
   int exit_code = 0;
   bool results_written = true; // false when the last results.json checkpoint failed (full disk)
+  // Set (to why) when the store became unavailable during the run (StoreUnavailable): from then
+  // on nothing more was written to it, and the record is the whole run to keep elsewhere.
+  std::optional<std::string> store_lost;
 };
 
 // The exit code of `ciperf run` for a run that ended so (README "Commands").

@@ -138,6 +138,8 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
 } // namespace
 
 Store::Store(const std::string& path, StoreAccess access) : path_(path) {
+  if (path.starts_with("postgresql://") || path.starts_with("postgres://"))
+    throw StoreUnavailable("PostgreSQL support not built");
   check_regular(path);
   try {
     if (access == StoreAccess::ReadOnly) {
@@ -165,12 +167,16 @@ int64_t Store::insert_run_row(const RunRecord& run, RunStatus status) {
   insert.step();
   int64_t id = insert.integer(0);
   insert.reset();
+  insert_labels(id, run.labels);
+  return id;
+}
+
+void Store::insert_labels(int64_t run, const std::map<std::string, std::string>& labels) {
   Statement& label = db_->cached("INSERT INTO labels (run, key, value) VALUES (?, ?, ?)");
-  for (const auto& [key, value] : run.labels) {
-    label.bind(1, id).bind(2, key).bind(3, value).run();
+  for (const auto& [key, value] : labels) {
+    label.bind(1, run).bind(2, key).bind(3, value).run();
     label.reset();
   }
-  return id;
 }
 
 void Store::begin_run(const RunRecord& run) {
@@ -277,17 +283,20 @@ void Store::finish_run(const RunRecord& run) {
   for (auto name : kFinal)
     bind_value(update, index++, field_named(run_fields(), name).get(run));
   update.bind(index, run.run_id).run();
-  if (run.prepare) {
-    static const std::string prepare_sql =
-        "INSERT INTO prepares (run, " + column_list(prepare_fields()) + ") VALUES (?, " +
-        placeholders(prepare_fields().size()) + ") ON CONFLICT (run) DO UPDATE SET " +
-        replace_all(prepare_fields());
-    Statement& prepare = db_->cached(prepare_sql);
-    prepare.bind(1, row_id(run.run_id));
-    bind_fields(prepare, 2, prepare_fields(), *run.prepare);
-    prepare.run();
-  }
+  if (run.prepare)
+    insert_prepare(row_id(run.run_id), *run.prepare);
   tx.commit();
+}
+
+void Store::insert_prepare(int64_t run, const PrepareRecord& p) {
+  static const std::string sql = "INSERT INTO prepares (run, " + column_list(prepare_fields()) +
+                                 ") VALUES (?, " + placeholders(prepare_fields().size()) +
+                                 ") ON CONFLICT (run) DO UPDATE SET " +
+                                 replace_all(prepare_fields());
+  Statement& prepare = db_->cached(sql);
+  prepare.bind(1, run);
+  bind_fields(prepare, 2, prepare_fields(), p);
+  prepare.run();
 }
 
 std::string Store::where_clause(const RunFilter& filter, std::vector<std::string>& values) {

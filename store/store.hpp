@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@ namespace ciperf {
 
 class Database;
 class Statement;
+
+// A store server that cannot be reached (refused, timed out, gone mid-run): the store may be
+// fine, this ciperf cannot get to it now. `ciperf run` then records into the local spool.
+class StoreUnavailable : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 struct RunFilter {
   std::optional<std::string> pipeline;
@@ -47,7 +55,8 @@ class Store {
 public:
   // ReadWrite opens or creates the store at `path` and migrates it. Throws UsageError with a
   // message that names the path when the directory is missing or not writable, or when the path
-  // is not a regular file. ReadOnly opens an existing store without writing to it (migrating
+  // is not a regular file. Throws StoreUnavailable for a store server it cannot reach (a
+  // `postgresql://` URL). ReadOnly opens an existing store without writing to it (migrating
   // first, only when the store is old and writable).
   explicit Store(const std::string& path, StoreAccess access = StoreAccess::ReadWrite);
   ~Store();
@@ -92,12 +101,23 @@ public:
   // run by run. A run whose id is already stored is skipped, so an import is idempotent.
   // Returns how many were inserted.
   size_t insert_runs(const std::vector<RunRecord>& runs);
+  // The same for runs copied from another store (ciperf sync), in one transaction: a run not
+  // stored is inserted; a run stored `incomplete` that `runs` has finished is replaced in
+  // place, keeping its row (its position in the list); any other is left as it is.
+  struct MergeCounts {
+    size_t inserted = 0, updated = 0, present = 0;
+  };
+  MergeCounts merge_runs(const std::vector<RunRecord>& runs);
+  // Every stored run's id and status, in the order recorded (oldest first).
+  std::vector<std::pair<std::string, RunStatus>> run_statuses();
 
   // Baselines: written whole in one transaction, replacing one of the same name.
   void save_baseline(const Baseline& baseline);
   std::optional<Baseline> load_baseline(const std::string& name);
   // The newest baseline that has phases of `pipeline`.
   std::optional<std::string> newest_baseline_for(const std::string& pipeline);
+  // Every baseline's name, oldest first.
+  std::vector<std::string> baseline_names();
 
   // Change points a user accepted as expected (ciperf changes --accept): `phase` is a phase's
   // name, "" for the run total or "*" for every series of the pipeline. Accepting twice is
@@ -137,6 +157,12 @@ private:
   int64_t row_id(const std::string& run_id);
   // The run's row (labels included) with the given status; returns its row id.
   int64_t insert_run_row(const RunRecord& run, RunStatus status);
+  void insert_labels(int64_t run, const std::map<std::string, std::string>& labels);
+  // A complete run's phases, waits and prepare under its row `run`.
+  void insert_run_contents(int64_t run, const RunRecord& record);
+  // The stored run at row `run` becomes `record`, row id kept.
+  void replace_run(int64_t run, const RunRecord& record);
+  void insert_prepare(int64_t run, const PrepareRecord& prepare);
   // The phase's row and its metrics, replacing what the run had at that index.
   void insert_phase_row(int64_t run, const PhaseRecord& phase);
   void insert_service_costs(int64_t run, const PhaseRecord& phase);

@@ -93,4 +93,12 @@ std::optional<std::string> Store::newest_baseline_for(const std::string& pipelin
   return stmt.text(0);
 }
 
+std::vector<std::string> Store::baseline_names() {
+  auto stmt = db_->prepare("SELECT name FROM baselines ORDER BY created_at, name");
+  std::vector<std::string> names;
+  while (stmt.step())
+    names.push_back(stmt.text(0));
+  return names;
+}
+
 } // namespace ciperf
