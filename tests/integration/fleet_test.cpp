@@ -130,7 +130,7 @@ TEST_CASE("attribute --by host: two names for the same conditions (A/A) give no 
   }
 }
 
-TEST_CASE("attribute --by host on one host says there is nothing to compare, exit 0; the "
+TEST_CASE("attribute --by host on one host says there is nothing to compare, exit 0, and the "
           "selection flags narrow the runs as for attribute",
           "[fleet]") {
   Sandbox box;

@@ -40,7 +40,7 @@ TEST_CASE("virtualization is a container marker or else DMI or else the hypervis
   CHECK(virtualization_under(bare.path()) == "none");
 }
 
-TEST_CASE("CIPERF_HOST_NAME names the runner; unset or empty, the hostname does", "[host]") {
+TEST_CASE("CIPERF_HOST_NAME names the runner and, unset or empty, the hostname does", "[host]") {
   char name[256] = {};
   REQUIRE(::gethostname(name, sizeof name - 1) == 0);
   ::setenv("CIPERF_HOST_NAME", "runner-7", 1);

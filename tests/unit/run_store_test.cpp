@@ -44,7 +44,7 @@ TEST_CASE("a run whose store was lost mid-run is kept whole in the spool", "[run
   CHECK(kept->prepare->log == "prepare.log");
 }
 
-TEST_CASE("--sync pushes the spool into the store the run recorded into", "[run-store]") {
+TEST_CASE("run --sync pushes the spool into the store the run recorded into", "[run-store]") {
   test::TempDir dir;
   std::string spool = (dir / "spool.db").string();
   Store(spool).insert_runs({finished_run("offline-1"), finished_run("offline-2")});
