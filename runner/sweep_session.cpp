@@ -293,7 +293,8 @@ SweepOutcome run_sweep(const SweepOptions& o, Store& store) {
   out.mem_available_at_start = mem_available_bytes();
   LevelPlan plan;
   plan.files = o.files;
-  plan.store_path = fs::absolute(store.path()).string();
+  plan.store_path =
+      store.is_postgres() ? store.location() : fs::absolute(store.location()).string();
   plan.runs_per_instance = o.runs_per_instance;
   plan.duration_s = o.duration_s;
   for (const auto& [k, v] : o.labels)

@@ -2,9 +2,10 @@
 
 #include "common/errors.hpp"
 #include "common/rfc3339.hpp"
+#include "store/database.hpp"
 #include "store/detail_queries.hpp"
 #include "store/row_codec.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/store_location.hpp"
 #include "store/store_schema.hpp"
 
 #include <algorithm>
@@ -54,7 +55,7 @@ void enable_wal(Database& db) {
     try {
       db.exec("PRAGMA journal_mode = WAL");
       return;
-    } catch (const SqliteError&) {
+    } catch (const StoreError&) {
       if (attempt == 200)
         throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 + attempt));
@@ -101,8 +102,9 @@ std::string resolve_store_path(const std::string& flag_value) {
 namespace {
 
 std::unique_ptr<Database> open_writable(const std::string& path) {
-  auto db = std::make_unique<Database>(path, Database::Mode::Create);
-  enable_wal(*db);
+  auto db = open_database(path, Database::Mode::Create);
+  if (!db->is_postgres())
+    enable_wal(*db);
   db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
   migrate(*db);
   return db;
@@ -116,10 +118,10 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
   std::unique_ptr<Database> db;
   int version = 0;
   try {
-    db = std::make_unique<Database>(path, Database::Mode::ReadOnly);
+    db = open_database(path, Database::Mode::ReadOnly);
     version = user_version(*db);
-  } catch (const SqliteError&) {
-    db = std::make_unique<Database>(path, Database::Mode::Immutable);
+  } catch (const StoreError&) {
+    db = open_database(path, Database::Mode::Immutable);
     version = user_version(*db);
   }
   if (version == current_schema_version())
@@ -127,9 +129,9 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
   if (version < current_schema_version() && ::access(path.c_str(), W_OK) == 0) {
     db.reset();
     open_writable(path); // an older store: migrated once, by whichever command comes first
-    return std::make_unique<Database>(path, Database::Mode::ReadOnly);
+    return open_database(path, Database::Mode::ReadOnly);
   }
-  throw SqliteError(fmt::format(
+  throw StoreError(fmt::format(
       "the store has schema version {}, this ciperf reads {}{}", version, current_schema_version(),
       version > current_schema_version() ? "; upgrade ciperf"
                                          : " (open it once where it is writable to migrate it)"));
@@ -137,21 +139,30 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
 
 } // namespace
 
-Store::Store(const std::string& path, StoreAccess access) : path_(path) {
-  check_regular(path);
+Store::Store(const std::string& path, StoreAccess access)
+    : path_(path), display_(redact_location(path)) {
   try {
+    if (is_postgres_location(path)) { // no file to check; one server, migrated by its first user
+      db_ = open_writable(path);
+      return;
+    }
+    check_regular(path);
     if (access == StoreAccess::ReadOnly) {
       db_ = open_read_only(path);
       return;
     }
     check_directory(path, path == kDefaultStore);
     db_ = open_writable(path);
-  } catch (const SqliteError& e) {
-    throw UsageError("store " + path + ": " + e.what());
+  } catch (const StoreError& e) {
+    throw UsageError("store " + display_ + ": " + e.what());
   }
 }
 
 Store::~Store() = default;
+
+bool Store::is_postgres() const {
+  return db_->is_postgres();
+}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
@@ -183,7 +194,7 @@ int64_t Store::row_id(const std::string& run_id) {
   Statement& stmt = db_->cached("SELECT id FROM runs WHERE run_id = ?");
   stmt.bind(1, run_id);
   if (!stmt.step())
-    throw SqliteError("run " + run_id + " is not in the store");
+    throw StoreError("run " + run_id + " is not in the store");
   int64_t id = stmt.integer(0);
   stmt.reset(); // an open read would hold a snapshot that a later write could not upgrade
   return id;
@@ -291,7 +302,7 @@ void Store::finish_run(const RunRecord& run) {
 }
 
 std::string Store::where_clause(const RunFilter& filter, std::vector<std::string>& values) {
-  std::string sql = " WHERE 1";
+  std::string sql = " WHERE 1 = 1";
   if (filter.pipeline) {
     sql += " AND runs.pipeline = ?";
     values.push_back(*filter.pipeline);
@@ -340,7 +351,7 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
     } else { // a run id: the runs that started after it
       auto run = load_run(stamp);
       if (!run)
-        throw UsageError("--since: no run '" + stamp + "' in " + path_);
+        throw UsageError("--since: no run '" + stamp + "' in " + display_);
       stamp = run->started_at;
     }
     sql += " AND runs.started_at > ?";
@@ -385,7 +396,7 @@ std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
 
 size_t Store::count_runs(const RunFilter& filter) {
   std::vector<std::string> values;
-  auto stmt = db_->prepare("SELECT COUNT(*) FROM (" + runs_query(filter, values) + ")");
+  auto stmt = db_->prepare("SELECT COUNT(*) FROM (" + runs_query(filter, values) + ") selected");
   bind_all(stmt, values);
   return stmt.step() ? static_cast<size_t>(stmt.integer(0)) : 0;
 }
@@ -456,7 +467,7 @@ void Store::load_tests(Statement& q, int64_t id, RunRecord& run) {
     t.name = q.text(1);
     auto status = parse_enum<PhaseStatus>(q.text(2));
     if (!status)
-      throw SqliteError("phase_tests.status holds an unknown value '" + q.text(2) + "'");
+      throw StoreError("phase_tests.status holds an unknown value '" + q.text(2) + "'");
     t.status = *status;
     t.start_s = q.real(3);
     t.wall_s = q.real(4);

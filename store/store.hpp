@@ -1,7 +1,8 @@
 #pragma once
-// The embedded SQLite store of runs. A run row is written when the run starts (status
-// `incomplete`), each phase when it ends, and the run is finalised when it ends: a ciperf killed
-// at any instant leaves complete rows and a run still marked `incomplete`, never a torn row.
+// The store of runs: an embedded SQLite file, or a shared PostgreSQL database. A run row is written
+// when the run starts (status `incomplete`), each phase when it ends, and the run is finalised when
+// it ends: a ciperf killed at any instant leaves complete rows and a run still marked `incomplete`,
+// never a torn row.
 #include "model/phase_sample.hpp"
 #include "model/run_record.hpp"
 
@@ -9,10 +10,19 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace ciperf {
+
+// A PostgreSQL store whose server does not answer (down, unreachable, or not answering within
+// connect_timeout): a run may keep its results elsewhere and record them later. A store that
+// answers and refuses (no such database, a bad password) is a StoreError turned UsageError.
+class StoreUnavailable : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 class Database;
 class Statement;
@@ -48,7 +58,9 @@ public:
   // ReadWrite opens or creates the store at `path` and migrates it. Throws UsageError with a
   // message that names the path when the directory is missing or not writable, or when the path
   // is not a regular file. ReadOnly opens an existing store without writing to it (migrating
-  // first, only when the store is old and writable).
+  // first, only when the store is old and writable). A PostgreSQL store (a connection string)
+  // is opened and migrated either way, under an advisory lock; StoreUnavailable when its server
+  // does not answer.
   explicit Store(const std::string& path, StoreAccess access = StoreAccess::ReadWrite);
   ~Store();
   Store(Store&&) noexcept;
@@ -123,7 +135,11 @@ public:
   // The earliest time to ready among the last `window` successful waits under `key`.
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 
-  const std::string& path() const { return path_; }
+  // Where the store is, as messages show it: a connection string's password is masked.
+  const std::string& path() const { return display_; }
+  // Where the store is, to open it again (a PostgreSQL connection string keeps its password).
+  const std::string& location() const { return path_; }
+  bool is_postgres() const;
   // How many connections stream phase samples at once: 0 chooses (two over a selection of at
   // least kParallelSampleRuns runs on a host with two cores or more); tests and benchmarks set it.
   void set_sample_readers(int readers) { sample_readers_ = readers; }
@@ -157,12 +173,14 @@ private:
   // Another read-only connection to the same store, for a reader thread.
   std::unique_ptr<Database> open_reader() const;
   std::string path_;
+  std::string display_;
   std::unique_ptr<Database> db_;
   int sample_readers_ = 0;
   bool sample_tests_ = false;
 };
 
-// The store path from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`.
+// The store from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`: a SQLite path or a
+// PostgreSQL connection string (store_location.hpp).
 std::string resolve_store_path(const std::string& flag_value);
 
 } // namespace ciperf
