@@ -81,6 +81,8 @@ private:
   bool exhausted_ = false; // the cursor gave its last rows
   std::string cursor_;     // open while not empty
   unsigned generation_ = 0;
+  std::string prepared_; // the server-side statement of a write, once parsed
+  unsigned prepared_at_ = 0;
 };
 
 class PgDatabase final : public Database {
@@ -88,6 +90,7 @@ public:
   PgDatabase(PGconn* conn, std::vector<std::string> secrets)
       : conn_(conn), secrets_(std::move(secrets)) {}
   ~PgDatabase() override {
+    closing_ = true;
     drop_cached();
     PQfinish(conn_);
   }
@@ -138,6 +141,7 @@ public:
   void set_schema_version(int version) override { exec(postgres_set_version(version)); }
   bool is_postgres() const override { return true; }
 
+  PGconn* conn() const { return conn_; }
   bool in_write() const { return in_write_; }
   unsigned generation() const { return generation_; }
   // Queues a statement without waiting for it (libpq's pipeline mode): inside a write
@@ -151,6 +155,28 @@ public:
       throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
     ++pending_;
   }
+  // A write's server-side statement: parsed once per connection, its plan reused per row (the
+  // parse was most of the server's time per phase row). Returns its name.
+  std::string send_prepare(const std::string& sql, int parameters) {
+    std::string name = "ciperf_s" + std::to_string(++statements_made_);
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), parameters, nullptr) != 1)
+      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ++pending_;
+    return name;
+  }
+  void send_prepared(const std::string& name, const std::vector<const char*>& values) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                            nullptr, nullptr, 0) != 1)
+      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ++pending_;
+  }
+  // Bumped by every failed sync: a statement parsed before it may not exist on the server.
+  unsigned failures() const { return failures_; }
+  bool closing() const { return closing_; }
   // Waits for every queued statement; returns the last one's result and throws the first
   // error, with the server's message.
   Result sync() {
@@ -177,8 +203,10 @@ public:
     }
     Result(PQgetResult(conn_)); // the sync's own PGRES_PIPELINE_SYNC
     PQexitPipelineMode(conn_);
-    if (!error.empty())
+    if (!error.empty()) {
+      ++failures_;
       throw StoreError("executing statement: " + error);
+    }
     return last;
   }
   // Throws StoreError with the server's message unless `r` succeeded.
@@ -236,6 +264,9 @@ private:
   int open_cursors_ = 0;
   int pending_ = 0;
   unsigned generation_ = 0;
+  unsigned failures_ = 0;
+  uint64_t statements_made_ = 0;
+  bool closing_ = false;
   uint64_t cursors_made_ = 0;
 };
 
@@ -245,6 +276,9 @@ PgStatement::PgStatement(PgDatabase& db, std::string_view sql)
 
 PgStatement::~PgStatement() {
   try {
+    if (!prepared_.empty() && !db_.closing() && prepared_at_ == db_.failures() &&
+        PQtransactionStatus(db_.conn()) != PQTRANS_INERROR)
+      db_.send("DEALLOCATE " + prepared_); // goes out with the next statement that waits
     close_cursor();
   } catch (const StoreError&) { // the connection is gone or its transaction failed: nothing left
   }
@@ -283,7 +317,11 @@ bool PgStatement::step() {
   if (!sql_.is_query) {
     if (!started_) {
       started_ = true;
-      db_.send(sql_.text, values());
+      if (prepared_.empty() || prepared_at_ != db_.failures()) {
+        prepared_at_ = db_.failures();
+        prepared_ = db_.send_prepare(sql_.text, sql_.parameters);
+      }
+      db_.send_prepared(prepared_, values());
       row_ = -1;
       // A write inside a write transaction whose rows nobody reads is not waited for.
       if (db_.in_write() && !sql_.returns_rows)

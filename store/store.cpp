@@ -200,7 +200,7 @@ int64_t Store::row_id(const std::string& run_id) {
   return id;
 }
 
-void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
+void Store::insert_phase_row(int64_t run, const PhaseRecord& p, bool fresh) {
   static const std::string sql = "INSERT INTO phases (run, " + column_list(phase_fields()) +
                                  ") VALUES (?, " + placeholders(phase_fields().size()) +
                                  ") ON CONFLICT (run, idx) DO UPDATE SET " +
@@ -217,14 +217,16 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
     metric.bind(1, run).bind(2, p.index).bind(3, m.name).bind(4, m.value).bind(5, m.unit).run();
     metric.reset();
   }
-  insert_service_costs(run, p);
-  insert_tests(run, p);
+  insert_service_costs(run, p, fresh);
+  insert_tests(run, p, fresh);
 }
 
-void Store::insert_tests(int64_t run, const PhaseRecord& p) {
-  Statement& stale = db_->cached("DELETE FROM phase_tests WHERE run = ? AND phase_idx = ?");
-  stale.bind(1, run).bind(2, p.index).run();
-  stale.reset();
+void Store::insert_tests(int64_t run, const PhaseRecord& p, bool fresh) {
+  if (!fresh) {
+    Statement& stale = db_->cached("DELETE FROM phase_tests WHERE run = ? AND phase_idx = ?");
+    stale.bind(1, run).bind(2, p.index).run();
+    stale.reset();
+  }
   Statement& test =
       db_->cached("INSERT INTO phase_tests (run, phase_idx, idx, name, status, start_s, wall_s, "
                   "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -237,14 +239,16 @@ void Store::insert_tests(int64_t run, const PhaseRecord& p) {
   }
 }
 
-void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
+void Store::insert_service_costs(int64_t run, const PhaseRecord& p, bool fresh) {
   Statement& cost = db_->cached(
       "INSERT INTO service_costs (run, phase_idx, service_idx, name, user_s, sys_s, cpu_some_s, "
       "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s) VALUES (?, ?, ?, ?, ?, ?, "
       "?, ?, ?, ?, ?, ?) ON CONFLICT (run, phase_idx, service_idx) DO NOTHING");
-  Statement& stale = db_->cached("DELETE FROM service_costs WHERE run = ? AND phase_idx = ?");
-  stale.bind(1, run).bind(2, p.index).run();
-  stale.reset();
+  if (!fresh) {
+    Statement& stale = db_->cached("DELETE FROM service_costs WHERE run = ? AND phase_idx = ?");
+    stale.bind(1, run).bind(2, p.index).run();
+    stale.reset();
+  }
   for (const auto& c : p.services) {
     cost.bind(1, run).bind(2, p.index).bind(3, c.service).bind(4, c.name);
     cost.bind(5, c.user_s).bind(6, c.sys_s);

@@ -153,11 +153,12 @@ private:
   int64_t row_id(const std::string& run_id);
   // The run's row (labels included) with the given status; returns its row id.
   int64_t insert_run_row(const RunRecord& run, RunStatus status);
-  // The phase's row and its metrics, replacing what the run had at that index.
-  void insert_phase_row(int64_t run, const PhaseRecord& phase);
-  void insert_service_costs(int64_t run, const PhaseRecord& phase);
+  // The phase's row and its metrics, replacing what the run had at that index. A run inserted
+  // just now (`fresh`) has nothing to replace: its children's stale rows are not looked for.
+  void insert_phase_row(int64_t run, const PhaseRecord& phase, bool fresh = false);
+  void insert_service_costs(int64_t run, const PhaseRecord& phase, bool fresh);
   static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
-  void insert_tests(int64_t run, const PhaseRecord& phase);
+  void insert_tests(int64_t run, const PhaseRecord& phase, bool fresh);
   static void load_tests(Statement& query, int64_t id, RunRecord& run);
   struct DetailQueries;
   // Labels, phases, waits, metrics and prepare of the run with row id `id`.

@@ -13,7 +13,7 @@ size_t Store::insert_runs(const std::vector<RunRecord>& runs) {
     ++inserted;
     int64_t id = insert_run_row(r, r.status);
     for (const auto& p : r.phases)
-      insert_phase_row(id, p);
+      insert_phase_row(id, p, true);
     for (const auto& p : r.phases)
       if (p.probe)
         insert_wait(r.pipeline + "/" + p.name, *p.probe, r.started_at, id, p.index);
