@@ -209,6 +209,10 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p, bool fresh) {
   insert.bind(1, run);
   bind_fields(insert, 2, phase_fields(), p);
   insert.run();
+  insert_phase_children(run, p, fresh);
+}
+
+void Store::insert_phase_children(int64_t run, const PhaseRecord& p, bool fresh) {
   Statement& metric =
       db_->cached("INSERT INTO metrics (run, phase_idx, name, value, unit) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (run, phase_idx, name) DO UPDATE SET value = excluded.value, "

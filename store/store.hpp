@@ -156,6 +156,10 @@ private:
   // The phase's row and its metrics, replacing what the run had at that index. A run inserted
   // just now (`fresh`) has nothing to replace: its children's stale rows are not looked for.
   void insert_phase_row(int64_t run, const PhaseRecord& phase, bool fresh = false);
+  // The phases of a run inserted just now, several rows per INSERT, then their children.
+  void insert_fresh_phases(int64_t run, const std::vector<PhaseRecord>& phases);
+  // A phase's metrics, services' costs and test cases.
+  void insert_phase_children(int64_t run, const PhaseRecord& phase, bool fresh);
   void insert_service_costs(int64_t run, const PhaseRecord& phase, bool fresh);
   static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
   void insert_tests(int64_t run, const PhaseRecord& phase, bool fresh);
