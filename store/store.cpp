@@ -167,13 +167,28 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 int64_t Store::insert_run_row(const RunRecord& run, RunStatus status) {
-  static const std::string sql = "INSERT INTO runs (" + column_list(run_fields()) + ") VALUES (" +
-                                 placeholders(run_fields().size()) + ") RETURNING id";
+  auto id = insert_run_row_once(run, status, false);
+  return *id;
+}
+
+std::optional<int64_t> Store::insert_run_row_once(const RunRecord& run, RunStatus status,
+                                                  bool skip_stored) {
+  static const std::string insert_sql = "INSERT INTO runs (" + column_list(run_fields()) +
+                                        ") VALUES (" + placeholders(run_fields().size()) + ")";
+  // Another writer (another host's import of the same file) may store the id between a check
+  // and the insert: the conflict itself says the run is stored.
+  static const std::string sql = insert_sql + " RETURNING id";
+  static const std::string skip_sql = insert_sql + " ON CONFLICT (run_id) DO NOTHING RETURNING id";
   RunRecord row = run;
   row.status = status;
-  Statement& insert = db_->cached(sql);
+  Statement& insert = db_->cached(skip_stored ? skip_sql : sql);
   bind_fields(insert, 1, run_fields(), row);
-  insert.step();
+  if (!insert.step()) {
+    insert.reset();
+    if (!skip_stored)
+      throw StoreError("run " + run.run_id + " was not stored");
+    return std::nullopt;
+  }
   int64_t id = insert.integer(0);
   insert.reset();
   Statement& label = db_->cached("INSERT INTO labels (run, key, value) VALUES (?, ?, ?)");

@@ -153,6 +153,9 @@ private:
   int64_t row_id(const std::string& run_id);
   // The run's row (labels included) with the given status; returns its row id.
   int64_t insert_run_row(const RunRecord& run, RunStatus status);
+  // The same; with `skip_stored`, nullopt (and nothing written) when the id is stored already.
+  std::optional<int64_t> insert_run_row_once(const RunRecord& run, RunStatus status,
+                                             bool skip_stored);
   // The phase's row and its metrics, replacing what the run had at that index. A run inserted
   // just now (`fresh`) has nothing to replace: its children's stale rows are not looked for.
   void insert_phase_row(int64_t run, const PhaseRecord& phase, bool fresh = false);

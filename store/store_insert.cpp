@@ -48,10 +48,11 @@ size_t Store::insert_runs(const std::vector<RunRecord>& runs) {
   WriteTransaction tx(*db_);
   size_t inserted = 0;
   for (const auto& r : runs) {
-    if (has_run(r.run_id))
-      continue;
+    auto stored = insert_run_row_once(r, r.status, true);
+    if (!stored)
+      continue; // stored already, by an earlier import or another writer just now
     ++inserted;
-    int64_t id = insert_run_row(r, r.status);
+    int64_t id = *stored;
     insert_fresh_phases(id, r.phases);
     for (const auto& p : r.phases)
       if (p.probe)

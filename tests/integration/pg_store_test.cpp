@@ -180,6 +180,29 @@ TEST_CASE("the same runs give byte-identical --json answers from SQLite and Post
   }
 }
 
+TEST_CASE("four hosts importing the same files at once store each run once", "[postgres]") {
+  test::Sandbox box;
+  auto files = write_history(box, 40);
+  std::string store = fresh_database_url();
+  { Store migrated(store); } // the importers race on the runs, not on the schema
+  std::vector<test::ProcessResult> results(4);
+  std::vector<std::thread> importers;
+  for (size_t i = 0; i < results.size(); ++i)
+    importers.emplace_back([&, i] {
+      std::vector<std::string> args = {"import", "--store", store};
+      args.insert(args.end(), files.begin(), files.end());
+      results[i] = box.ciperf(args);
+    });
+  for (auto& t : importers)
+    t.join();
+  for (const auto& r : results) {
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+  }
+  Store reader(store, StoreAccess::ReadOnly);
+  CHECK(reader.count_runs({}) == files.size());
+}
+
 TEST_CASE("bad PostgreSQL stores are refused clearly, quickly and without the password",
           "[postgres][bad-input]") {
   test::Sandbox box;
