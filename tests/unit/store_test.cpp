@@ -211,3 +211,34 @@ TEST_CASE("phase samples read by two connections come in the order one reader gi
     phases += r.phases.size();
   CHECK(read_with(2, {}).size() == phases);
 }
+
+TEST_CASE("reads past one FETCH of a PostgreSQL cursor miss no row, nested or threaded",
+          "[store][postgres]") {
+  test::PgServer& server = test::PgServer::shared();
+  Store store(server.keywords(server.create_database()));
+  // 12,000 phase rows: more than two batches of the cursor's 5,000, and more runs than the
+  // two-reader threshold.
+  std::vector<RunRecord> runs;
+  for (int i = 0; i < 3000; ++i) {
+    RunRecord r = sample_run(fmt::format("run-{:05d}", i), "a");
+    r.status = RunStatus::Passed;
+    for (int k = 0; k < 4; ++k)
+      r.phases.push_back(sample_phase(k));
+    runs.push_back(r);
+  }
+  REQUIRE(store.insert_runs(runs) == runs.size());
+  CHECK(store.insert_runs(runs) == 0); // idempotent
+  for (int readers : {1, 2}) {
+    store.set_sample_readers(readers);
+    size_t samples = 0;
+    store.for_each_phase_sample({}, [&](const PhaseSample&) { ++samples; });
+    CHECK(samples == 12'000);
+  }
+  size_t loaded = 0, phases = 0;
+  store.for_each_run({}, [&](RunRecord& r) { // each run's details: cursors inside a cursor
+    ++loaded;
+    phases += r.phases.size();
+  });
+  CHECK(loaded == 3000);
+  CHECK(phases == 12'000);
+}
