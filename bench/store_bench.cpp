@@ -3,7 +3,9 @@
 // the ingest rate. It then saves a baseline from the first runs, for `compare` to be timed on.
 // `bench/run reports` uses it for smaller stores: fewer runs, more phases, wait phases with
 // probe attempt marks (the heaviest part of an HTML waterfall).
-//     ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]
+// With --part K/N it writes only the runs whose number is K modulo N (each seeded by its number,
+// so N processes together write one store): the concurrent writers of `--backend`.
+//     ciperf_store_bench STORE [RUNS [PHASES [--probes | --part K/N]]]
 #include "analysis/baseline.hpp"
 #include "store/store.hpp"
 
@@ -25,6 +27,8 @@ struct Shape {
   int runs = 50'000;
   int phases = 20;
   bool probes = false;
+  int part = 0;
+  int parts = 1;
 };
 constexpr int kBatch = 1'000;
 const PhaseKind kKinds[] = {PhaseKind::Build, PhaseKind::Deploy, PhaseKind::Wait,
@@ -88,8 +92,9 @@ RunRecord make_run(int i, const Shape& shape, std::mt19937_64& rng) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 5) {
-    std::fprintf(stderr, "usage: ciperf_store_bench STORE_PATH [RUNS [PHASES [--probes]]]\n");
+  if (argc < 2 || argc > 6) {
+    std::fprintf(stderr,
+                 "usage: ciperf_store_bench STORE [RUNS [PHASES [--probes | --part K/N]]]\n");
     return 2;
   }
   Shape shape;
@@ -98,6 +103,11 @@ int main(int argc, char** argv) {
   if (argc > 3)
     shape.phases = std::atoi(argv[3]);
   shape.probes = argc > 4 && std::string(argv[4]) == "--probes";
+  if (argc > 5 && std::string(argv[4]) == "--part" &&
+      std::sscanf(argv[5], "%d/%d", &shape.part, &shape.parts) != 2) {
+    std::fprintf(stderr, "ciperf_store_bench: --part takes K/N, not '%s'\n", argv[5]);
+    return 2;
+  }
   ciperf::Store store(argv[1]);
   std::mt19937_64 rng(7);
   std::map<std::pair<std::string, ciperf::RunMode>, std::vector<ciperf::RunRecord>> first_runs;
@@ -106,8 +116,13 @@ int main(int argc, char** argv) {
   for (int first = 0; first < shape.runs; first += kBatch) {
     auto g0 = std::chrono::steady_clock::now();
     std::vector<ciperf::RunRecord> runs;
-    for (int i = first; i < std::min(first + kBatch, shape.runs); ++i)
+    for (int i = first; i < std::min(first + kBatch, shape.runs); ++i) {
+      if (shape.parts > 1 && i % shape.parts != shape.part)
+        continue;
+      if (shape.parts > 1)
+        rng.seed(static_cast<uint64_t>(i));
       runs.push_back(make_run(i, shape, rng));
+    }
     generating += std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
     for (const auto& r : runs)
       if (auto& v = first_runs[{r.pipeline, r.mode}]; v.size() < 20)
@@ -116,9 +131,12 @@ int main(int argc, char** argv) {
   }
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double ingest = total - generating;
-  double rows = static_cast<double>(shape.runs) * shape.phases;
-  std::printf("ingest: %.0f phase rows (%d runs) in %.2f s: %.0f rows/s\n", rows, shape.runs,
-              ingest, rows / ingest);
+  int written = (shape.runs - shape.part + shape.parts - 1) / shape.parts;
+  double rows = static_cast<double>(written) * shape.phases;
+  std::printf("ingest: %.0f phase rows (%d runs) in %.2f s: %.0f rows/s\n", rows, written, ingest,
+              rows / ingest);
+  if (shape.part != 0)
+    return 0; // the first part saves the baseline
 
   ciperf::Baseline b{"bench", "bench-session", "2026-11-27T00:00:00.000Z", 20, {}, "", false};
   for (const auto& [key, runs] : first_runs) {

@@ -29,7 +29,7 @@ void check_phases(const RunRecord& run, const std::vector<std::string>& phases) 
 }
 
 int accept(const ChangesCommand& c) {
-  Store store(open_existing_store(c.store).path()); // writable, and only a store that exists
+  Store store(open_existing_store(c.store).location()); // writable, and only a store that exists
   auto run = store.load_run(c.accept);
   if (!run)
     throw UsageError("no run '" + c.accept + "' in " + store.path());

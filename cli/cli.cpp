@@ -65,7 +65,9 @@ void add_run(CLI::App& app, RunCommand& c) {
   auto* run = app.add_subcommand("run", "Run a pipeline, time every phase, record the run");
   run->add_option("file", c.file, "Pipeline file (YAML)")->required();
   add_enum_option(run, "--mode", c.mode, "normal, cold (runs cold.prepare first) or warm");
-  run->add_option("--store", c.store, "SQLite store (default $CIPERF_STORE or .ciperf/ciperf.db)");
+  run->add_option("--store", c.store,
+                  "Store: a SQLite file or a PostgreSQL connection string (default $CIPERF_STORE "
+                  "or .ciperf/ciperf.db)");
   run->add_option("--out", c.out, "Run directory (default .ciperf/runs/<run-id>)");
   run->add_option("--label", c.labels, "Label k=v (repeatable)");
   run->add_flag("-v,--verbose", c.verbose, "Stream phase output to the console too");
@@ -93,7 +95,7 @@ void add_sync(CLI::App& app, SyncCommand& c) {
 
 void add_runs(CLI::App& app, RunsCommand& c) {
   auto* runs = app.add_subcommand("runs", "List stored runs, newest first");
-  runs->add_option("--store", c.store, "SQLite store");
+  runs->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   runs->add_option("--pipeline", c.pipeline, "Only runs of this pipeline");
   add_enum_option(runs, "--mode", c.mode, "Only runs in this mode");
   runs->add_option("--label", c.labels, "Only runs with label k=v (repeatable)");
@@ -105,7 +107,7 @@ void add_runs(CLI::App& app, RunsCommand& c) {
 void add_show(CLI::App& app, ShowCommand& c) {
   auto* show = app.add_subcommand("show", "Show one stored run's phase table");
   show->add_option("run", c.run, "Run id or a unique prefix of it")->required();
-  show->add_option("--store", c.store, "SQLite store");
+  show->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   show->add_flag("--json", c.json, "The run as results.json v1");
 }
 
@@ -139,7 +141,8 @@ void add_wait(CLI::App& app, WaitCommand& c) {
       ->check(whole_number_from(0, 100));
   wait->add_option("--history", c.history,
                    "Key under which waits are recorded; earlier ones inform the polling");
-  wait->add_option("--store", c.store, "SQLite store for --history");
+  wait->add_option("--store", c.store,
+                   "Store (SQLite file or PostgreSQL connection string) for --history");
   wait->add_flag("--json", c.json, "Print the outcome and per-target timings as JSON");
   wait->add_flag("-q,--quiet", c.quiet, "Say nothing when ready");
 }
@@ -167,7 +170,7 @@ void add_attribute(CLI::App& app, AttributeCommand& c) {
   a->add_flag("--cold-vs-warm", c.cold_vs_warm, "Which phases explain the cold-warm gap");
   a->add_flag("--tests", c.tests,
               "Also each phase's test cases (its junit: files), as items named phase/test");
-  a->add_option("--store", c.store, "SQLite store");
+  a->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   a->add_flag("--json", c.json, "Machine-readable output");
   a->add_option("--format", c.format, "text (default), json, or markdown (--by host only)")
       ->check(CLI::IsMember({"text", "json", "markdown", "md"}));
@@ -198,7 +201,7 @@ void add_changes(CLI::App& app, ChangesCommand& c) {
   ch->add_option("--note", c.note, "Why the change is expected (stored with --accept)");
   ch->add_flag("--tests", c.tests,
                "Also each phase's test cases (its junit: files), as series named phase/test");
-  ch->add_option("--store", c.store, "SQLite store");
+  ch->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   ch->add_flag("--json", c.json, "Machine-readable output");
 }
 
@@ -233,7 +236,7 @@ void add_compare(CLI::App& app, CompareCommand& c) {
   cmp->add_flag("--tests", c.tests,
                 "Also judge each phase's test cases (its junit: files), as items named "
                 "phase/test; flaky tests are listed");
-  cmp->add_option("--store", c.store, "SQLite store");
+  cmp->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   cmp->add_flag("--json", c.json, "Machine-readable output");
 }
 
@@ -244,7 +247,7 @@ void add_baseline(CLI::App& app, BaselineCommand& c) {
       ->check(whole_number_from(2, 1000));
   b->add_option("--name", c.name, "Baseline name (default: the session id)");
   b->add_flag("--replace", c.replace, "Overwrite the baseline of that name if there is one");
-  b->add_option("--store", c.store, "SQLite store");
+  b->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   b->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
   b->add_option("--tags", c.tags,
                 "Run the phases tagged so too (comma-separated; default $CIPERF_TAGS)");
@@ -263,7 +266,7 @@ void add_ab(CLI::App& app, AbCommand& c) {
   add_enum_option(ab, "--mode", c.mode, "normal (default), cold or warm, for both sides");
   ab->add_option("--threshold", c.threshold, "Smallest change in percent that counts (default 5)")
       ->check(number_from(0, 1000));
-  ab->add_option("--store", c.store, "SQLite store");
+  ab->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   ab->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
   ab->add_option("--tags", c.tags,
                  "Run the phases tagged so too (comma-separated; default $CIPERF_TAGS)");
@@ -293,7 +296,7 @@ void add_sweep(CLI::App& app, SweepCommand& c) {
                  "Percent of the host's memory MemAvailable must keep (default 10)")
       ->check(number_from(0, 100));
   sw->add_flag("--no-warm-up", c.no_warm_up, "No unrecorded run of each pipeline first");
-  sw->add_option("--store", c.store, "SQLite store");
+  sw->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   sw->add_option("--label", c.labels, "Label k=v for every run (repeatable)");
   sw->add_flag("--json", c.json, "Machine-readable output (the same as --format json)");
   sw->add_option("--format", c.format, "text (default), json, markdown or html")
@@ -318,7 +321,7 @@ void add_report(CLI::App& app, ReportCommand& c) {
   r->add_option("-o,--output", c.out, "Write here (atomically) instead of to stdout");
   r->add_option("--trend-runs", c.trend_runs, "Runs in the HTML trends (default 30)")
       ->check(whole_number_from(2, 10000));
-  r->add_option("--store", c.store, "SQLite store");
+  r->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
 }
 
 void add_publish(CLI::App& app, PublishCommand& c) {
@@ -346,7 +349,7 @@ void add_publish(CLI::App& app, PublishCommand& c) {
   p->add_flag("--no-comment", c.no_comment, "Post the commit status only");
   p->add_option("--timeout", c.timeout,
                 "Longest wait for any one request to the forge (default 30s)");
-  p->add_option("--store", c.store, "SQLite store");
+  p->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
 }
 
 void add_import(CLI::App& app, ImportCommand& c) {
@@ -361,7 +364,7 @@ void add_import(CLI::App& app, ImportCommand& c) {
   i->add_option("--tz", c.tz,
                 "Time zone of JUnit timestamps written without one (default: the host's; UTC "
                 "for jest-junit and mocha-junit-reporter)");
-  i->add_option("--store", c.store, "SQLite store");
+  i->add_option("--store", c.store, "Store: SQLite file or PostgreSQL connection string");
   i->add_flag("--json", c.json, "Machine-readable output");
 }
 

@@ -256,7 +256,7 @@ Store open_store(const CompareCommand& c) {
   Store existing = open_existing_store(c.store);
   if (c.confirm == 0)
     return existing;
-  return Store(existing.path());
+  return Store(existing.location());
 }
 
 // A stored baseline holds its session's phases; with --tests its session's stored runs give the

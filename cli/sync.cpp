@@ -19,7 +19,7 @@ namespace {
 // back to.
 std::string default_source() {
   std::string store = resolve_store_path("");
-  return is_store_url(store) ? resolve_spool_path() : store;
+  return is_postgres_location(store) ? resolve_spool_path() : store;
 }
 
 // A store server that cannot be reached is ciperf's failure to do its work (exit 3), said
@@ -29,7 +29,7 @@ Store open_store(const std::string& location, StoreAccess access, const char* ro
     return Store(location, access);
   } catch (const StoreUnavailable& e) {
     throw std::runtime_error(fmt::format("{} store {} is unavailable: {}", role,
-                                         redacted_location(location),
+                                         redact_location(location),
                                          redact_location_in(e.what(), location)));
   }
 }
@@ -40,19 +40,19 @@ int command_sync(const SyncCommand& c) {
   std::string from = c.from.empty() ? default_source() : c.from;
   if (c.to.empty())
     throw UsageError("--to: name the destination store");
-  if (!is_store_url(from) && !std::filesystem::exists(from))
+  if (!is_postgres_location(from) && !std::filesystem::exists(from))
     throw UsageError(fmt::format("--from: no store at {}{}", from,
                                  c.from.empty() ? " (pass --from, or record a run first)" : ""));
   if (same_store(from, c.to))
     throw UsageError(
-        fmt::format("--from and --to are the same store ({})", redacted_location(from)));
+        fmt::format("--from and --to are the same store ({})", redact_location(from)));
   Store source = open_store(from, StoreAccess::ReadOnly, "source");
   Store destination = open_store(c.to, StoreAccess::ReadWrite, "destination");
   SyncOptions options;
   options.include_incomplete = c.include_incomplete;
   SyncSummary summary = sync_stores(source, destination, options);
-  std::cout << terminal_escape(fmt::format("sync: {} → {}: {}", redacted_location(from),
-                                           redacted_location(c.to), describe(summary)))
+  std::cout << terminal_escape(fmt::format("sync: {} → {}: {}", redact_location(from),
+                                           redact_location(c.to), describe(summary)))
             << "\n";
   return kExitPassed;
 }

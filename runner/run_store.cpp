@@ -27,7 +27,7 @@ Store open_spool(const std::string& spool) {
 
 // The one warning: what is unreachable, where the runs go, and the command that pushes them.
 void warn_spooled(const RunStore& target, const std::string& what, const std::string& why) {
-  std::string store = redacted_location(target.location);
+  std::string store = redact_location(target.location);
   std::cout.flush();
   std::cerr << terminal_escape(fmt::format(
                    "ciperf: warning: store {} {} ({}): {} the spool {}; push later with: ciperf "
@@ -42,7 +42,7 @@ void warn_not_pushed(const RunStore& target, const std::string& why) {
   std::cout.flush();
   std::cerr << terminal_escape(fmt::format(
                    "ciperf: warning: --sync: the spool {} was not pushed to {}: {}", target.spool,
-                   redacted_location(target.location), redact_location_in(why, target.location)))
+                   redact_location(target.location), redact_location_in(why, target.location)))
             << "\n";
 }
 
@@ -55,7 +55,7 @@ std::string resolve_spool_path() {
 }
 
 RunStore open_run_store(const std::string& location) {
-  if (!is_store_url(location))
+  if (!is_postgres_location(location))
     return {location, resolve_spool_path(), false, Store(location)};
   try {
     return {location, resolve_spool_path(), false, Store(location)};
@@ -77,7 +77,7 @@ void keep_in_spool(RunStore& target, const RunRecord& record, const std::string&
     std::cerr << terminal_escape(fmt::format(
                      "ciperf: warning: store {} became unavailable during the run ({}), and the "
                      "spool {} could not take the run ({}): it is in its results.json only",
-                     redacted_location(target.location), redact_location_in(why, target.location),
+                     redact_location(target.location), redact_location_in(why, target.location),
                      target.spool, e.what()))
               << "\n";
   }
@@ -94,7 +94,7 @@ void push_spool(RunStore& target) {
     Store& destination = reopened ? *reopened : target.store;
     SyncSummary summary = sync_stores(spool, destination);
     std::cout << terminal_escape(fmt::format("sync: {} → {}: {}", target.spool,
-                                             redacted_location(target.location), describe(summary)))
+                                             redact_location(target.location), describe(summary)))
               << "\n";
   } catch (const StoreUnavailable& e) {
     if (target.spooled)

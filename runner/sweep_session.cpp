@@ -99,8 +99,9 @@ private:
     s.pipeline = static_cast<size_t>(started_total_++) % plan_.files.size();
     s.key = fmt::format("{}.{}", slot, s.started);
     fs::path out = plan_.out_root / s.key;
-    std::vector<std::string> args{
-        "run", plan_.files[s.pipeline], "--store", plan_.store_path, "--out", out.string()};
+    // The store goes in the environment, not the command line: a connection string's password
+    // would show in every process listing.
+    std::vector<std::string> args{"run", plan_.files[s.pipeline], "--out", out.string()};
     for (const auto& label : plan_.labels)
       args.insert(args.end(), {"--label", label});
     args.insert(args.end(),
@@ -110,7 +111,9 @@ private:
       fs::create_directories(plan_.out_root);
       // CIPERF_SWEEP: the instance is one of many, so it writes no GitHub step summary or
       // annotations of its own (N copies of them); the sweep's report is the one to read.
-      s.pid = start_child_run(args, {"CIPERF_SLOT=" + std::to_string(slot), "CIPERF_SWEEP=1"},
+      s.pid = start_child_run(args,
+                              {"CIPERF_SLOT=" + std::to_string(slot), "CIPERF_SWEEP=1",
+                               "CIPERF_STORE=" + plan_.store_path},
                               plan_.out_root / (s.key + ".log"));
       s.since = Clock::now();
       ++s.started;
@@ -293,7 +296,8 @@ SweepOutcome run_sweep(const SweepOptions& o, Store& store) {
   out.mem_available_at_start = mem_available_bytes();
   LevelPlan plan;
   plan.files = o.files;
-  plan.store_path = fs::absolute(store.path()).string();
+  plan.store_path =
+      store.is_postgres() ? store.location() : fs::absolute(store.location()).string();
   plan.runs_per_instance = o.runs_per_instance;
   plan.duration_s = o.duration_s;
   for (const auto& [k, v] : o.labels)

@@ -39,8 +39,8 @@ std::string placeholders(size_t count) {
 }
 
 void throw_bad_column(std::string_view column) {
-  throw SqliteError("the store holds a value that column '" + std::string(column) +
-                    "' cannot have (a store written by a newer ciperf?)");
+  throw StoreError("the store holds a value that column '" + std::string(column) +
+                   "' cannot have (a store written by a newer ciperf?)");
 }
 
 } // namespace ciperf

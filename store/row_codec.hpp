@@ -3,7 +3,7 @@
 // binding and reading of a record's fields, so that every insert and every reader of a table
 // spells its columns once, in the table.
 #include "model/fields.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 
 #include <string>
 #include <string_view>

@@ -10,89 +10,64 @@ namespace {
 constexpr int kBusyTimeoutMs = 30'000;
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw SqliteError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
-} // namespace
-
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-      SQLITE_OK)
-    fail(db, "preparing statement");
-}
-
-Statement::~Statement() {
-  sqlite3_finalize(stmt_);
-}
-
-Statement& Statement::bind(int index, std::string_view value) {
-  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK)
-    fail(db_, "binding text");
-  return *this;
-}
-
-Statement& Statement::bind(int index, int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
-    fail(db_, "binding integer");
-  return *this;
-}
-
-Statement& Statement::bind(int index, double value) {
-  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
-    fail(db_, "binding real");
-  return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
-    fail(db_, "binding null");
-  return *this;
-}
-
-bool Statement::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW)
-    return true;
-  if (rc == SQLITE_DONE)
-    return false;
-  fail(db_, "executing statement");
-}
-
-void Statement::run() {
-  while (step()) {
+class SqliteStatement final : public StatementImpl {
+public:
+  SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK)
+      fail(db, "preparing statement");
   }
-}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
+  void bind_text(int index, std::string_view value) override {
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT) != SQLITE_OK)
+      fail(db_, "binding text");
+  }
+  void bind_integer(int index, int64_t value) override {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
+      fail(db_, "binding integer");
+  }
+  void bind_real(int index, double value) override {
+    if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
+      fail(db_, "binding real");
+  }
+  void bind_null(int index) override {
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
+      fail(db_, "binding null");
+  }
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+      return true;
+    if (rc == SQLITE_DONE)
+      return false;
+    fail(db_, "executing statement");
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void text_into(int column, std::string& out) const override {
+    auto* p = sqlite3_column_text(stmt_, column);
+    out.assign(p ? reinterpret_cast<const char*>(p) : "",
+               p ? static_cast<size_t>(sqlite3_column_bytes(stmt_, column)) : 0);
+  }
+  int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  bool is_null(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
 
-std::string Statement::text(int column) const {
-  auto* p = sqlite3_column_text(stmt_, column);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
-           : std::string();
-}
-
-void Statement::text_into(int column, std::string& out) const {
-  auto* p = sqlite3_column_text(stmt_, column);
-  out.assign(p ? reinterpret_cast<const char*>(p) : "",
-             p ? static_cast<size_t>(sqlite3_column_bytes(stmt_, column)) : 0);
-}
-
-int64_t Statement::integer(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
-double Statement::real(int column) const {
-  return sqlite3_column_double(stmt_, column);
-}
-bool Statement::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
-namespace {
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
 
 // file:PATH?immutable=1, with the characters a URI gives meaning to escaped.
 std::string immutable_uri(const std::string& path) {
@@ -106,9 +81,46 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
-} // namespace
+class SqliteDatabase final : public Database {
+public:
+  SqliteDatabase(const std::string& path, Mode mode);
+  ~SqliteDatabase() override {
+    drop_cached(); // statements are finalised before the connection closes
+    sqlite3_close_v2(db_);
+  }
 
-Database::Database(const std::string& path, Mode mode) {
+  void exec(std::string_view sql) override {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw StoreError(message);
+    }
+  }
+  Statement prepare(std::string_view sql) override {
+    return Statement(std::make_unique<SqliteStatement>(db_, sql));
+  }
+  // BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that later upgrades to
+  // a writer fails with SQLITE_BUSY without waiting, which is the "database is locked" users see.
+  void begin_write() override { exec("BEGIN IMMEDIATE"); }
+  void commit() override { exec("COMMIT"); }
+  void rollback() override { exec("ROLLBACK"); }
+  void lock_schema() override {} // BEGIN IMMEDIATE holds the only write lock already
+  int schema_version() override {
+    auto stmt = prepare("PRAGMA user_version");
+    stmt.step();
+    return static_cast<int>(stmt.integer(0));
+  }
+  void set_schema_version(int version) override {
+    exec("PRAGMA user_version = " + std::to_string(version));
+  }
+  bool is_postgres() const override { return false; }
+
+private:
+  sqlite3* db_ = nullptr;
+};
+
+SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
   case Mode::ReadOnly:
@@ -129,7 +141,7 @@ Database::Database(const std::string& path, Mode mode) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
-    throw SqliteError("cannot open store " + path + ": " + message);
+    throw StoreError("cannot open store " + path + ": " + message);
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
@@ -138,48 +150,10 @@ Database::Database(const std::string& path, Mode mode) {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
-Database::~Database() {
-  cache_.clear(); // statements are finalised before the connection closes
-  sqlite3_close_v2(db_);
-}
+} // namespace
 
-Statement& Database::cached(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end())
-    it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
-  it->second->reset();
-  return *it->second;
-}
-
-void Database::exec(std::string_view sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error ? error : sqlite3_errmsg(db_);
-    sqlite3_free(error);
-    throw SqliteError(message);
-  }
-}
-
-int64_t Database::last_insert_rowid() const {
-  return sqlite3_last_insert_rowid(db_);
-}
-
-WriteTransaction::WriteTransaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
-}
-
-WriteTransaction::~WriteTransaction() {
-  if (!done_) {
-    try {
-      db_.exec("ROLLBACK");
-    } catch (const SqliteError&) { // nothing more to do: the connection is closing anyway
-    }
-  }
-}
-
-void WriteTransaction::commit() {
-  db_.exec("COMMIT");
-  done_ = true;
+std::unique_ptr<Database> open_sqlite(const std::string& path, Database::Mode mode) {
+  return std::make_unique<SqliteDatabase>(path, mode);
 }
 
 } // namespace ciperf

@@ -2,9 +2,10 @@
 
 #include "common/errors.hpp"
 #include "common/rfc3339.hpp"
+#include "store/database.hpp"
 #include "store/detail_queries.hpp"
 #include "store/row_codec.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/store_location.hpp"
 #include "store/store_schema.hpp"
 
 #include <algorithm>
@@ -54,7 +55,7 @@ void enable_wal(Database& db) {
     try {
       db.exec("PRAGMA journal_mode = WAL");
       return;
-    } catch (const SqliteError&) {
+    } catch (const StoreError&) {
       if (attempt == 200)
         throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 + attempt));
@@ -101,8 +102,9 @@ std::string resolve_store_path(const std::string& flag_value) {
 namespace {
 
 std::unique_ptr<Database> open_writable(const std::string& path) {
-  auto db = std::make_unique<Database>(path, Database::Mode::Create);
-  enable_wal(*db);
+  auto db = open_database(path, Database::Mode::Create);
+  if (!db->is_postgres())
+    enable_wal(*db);
   db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
   migrate(*db);
   return db;
@@ -116,10 +118,10 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
   std::unique_ptr<Database> db;
   int version = 0;
   try {
-    db = std::make_unique<Database>(path, Database::Mode::ReadOnly);
+    db = open_database(path, Database::Mode::ReadOnly);
     version = user_version(*db);
-  } catch (const SqliteError&) {
-    db = std::make_unique<Database>(path, Database::Mode::Immutable);
+  } catch (const StoreError&) {
+    db = open_database(path, Database::Mode::Immutable);
     version = user_version(*db);
   }
   if (version == current_schema_version())
@@ -127,9 +129,9 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
   if (version < current_schema_version() && ::access(path.c_str(), W_OK) == 0) {
     db.reset();
     open_writable(path); // an older store: migrated once, by whichever command comes first
-    return std::make_unique<Database>(path, Database::Mode::ReadOnly);
+    return open_database(path, Database::Mode::ReadOnly);
   }
-  throw SqliteError(fmt::format(
+  throw StoreError(fmt::format(
       "the store has schema version {}, this ciperf reads {}{}", version, current_schema_version(),
       version > current_schema_version() ? "; upgrade ciperf"
                                          : " (open it once where it is writable to migrate it)"));
@@ -137,34 +139,56 @@ std::unique_ptr<Database> open_read_only(const std::string& path) {
 
 } // namespace
 
-Store::Store(const std::string& path, StoreAccess access) : path_(path) {
-  if (path.starts_with("postgresql://") || path.starts_with("postgres://"))
-    throw StoreUnavailable("PostgreSQL support not built");
-  check_regular(path);
+Store::Store(const std::string& path, StoreAccess access)
+    : path_(path), display_(redact_location(path)) {
   try {
+    if (is_postgres_location(path)) { // no file to check; one server, migrated by its first user
+      db_ = open_writable(path);
+      return;
+    }
+    check_regular(path);
     if (access == StoreAccess::ReadOnly) {
       db_ = open_read_only(path);
       return;
     }
     check_directory(path, path == kDefaultStore);
     db_ = open_writable(path);
-  } catch (const SqliteError& e) {
-    throw UsageError("store " + path + ": " + e.what());
+  } catch (const StoreError& e) {
+    throw UsageError("store " + display_ + ": " + e.what());
   }
 }
 
 Store::~Store() = default;
+
+bool Store::is_postgres() const {
+  return db_->is_postgres();
+}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 int64_t Store::insert_run_row(const RunRecord& run, RunStatus status) {
-  static const std::string sql = "INSERT INTO runs (" + column_list(run_fields()) + ") VALUES (" +
-                                 placeholders(run_fields().size()) + ") RETURNING id";
+  auto id = insert_run_row_once(run, status, false);
+  return *id;
+}
+
+std::optional<int64_t> Store::insert_run_row_once(const RunRecord& run, RunStatus status,
+                                                  bool skip_stored) {
+  static const std::string insert_sql = "INSERT INTO runs (" + column_list(run_fields()) +
+                                        ") VALUES (" + placeholders(run_fields().size()) + ")";
+  // Another writer (another host's import of the same file) may store the id between a check
+  // and the insert: the conflict itself says the run is stored.
+  static const std::string sql = insert_sql + " RETURNING id";
+  static const std::string skip_sql = insert_sql + " ON CONFLICT (run_id) DO NOTHING RETURNING id";
   RunRecord row = run;
   row.status = status;
-  Statement& insert = db_->cached(sql);
+  Statement& insert = db_->cached(skip_stored ? skip_sql : sql);
   bind_fields(insert, 1, run_fields(), row);
-  insert.step();
+  if (!insert.step()) {
+    insert.reset();
+    if (!skip_stored)
+      throw StoreError("run " + run.run_id + " was not stored");
+    return std::nullopt;
+  }
   int64_t id = insert.integer(0);
   insert.reset();
   insert_labels(id, run.labels);
@@ -189,13 +213,13 @@ int64_t Store::row_id(const std::string& run_id) {
   Statement& stmt = db_->cached("SELECT id FROM runs WHERE run_id = ?");
   stmt.bind(1, run_id);
   if (!stmt.step())
-    throw SqliteError("run " + run_id + " is not in the store");
+    throw StoreError("run " + run_id + " is not in the store");
   int64_t id = stmt.integer(0);
   stmt.reset(); // an open read would hold a snapshot that a later write could not upgrade
   return id;
 }
 
-void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
+void Store::insert_phase_row(int64_t run, const PhaseRecord& p, bool fresh) {
   static const std::string sql = "INSERT INTO phases (run, " + column_list(phase_fields()) +
                                  ") VALUES (?, " + placeholders(phase_fields().size()) +
                                  ") ON CONFLICT (run, idx) DO UPDATE SET " +
@@ -204,6 +228,10 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
   insert.bind(1, run);
   bind_fields(insert, 2, phase_fields(), p);
   insert.run();
+  insert_phase_children(run, p, fresh);
+}
+
+void Store::insert_phase_children(int64_t run, const PhaseRecord& p, bool fresh) {
   Statement& metric =
       db_->cached("INSERT INTO metrics (run, phase_idx, name, value, unit) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (run, phase_idx, name) DO UPDATE SET value = excluded.value, "
@@ -212,14 +240,16 @@ void Store::insert_phase_row(int64_t run, const PhaseRecord& p) {
     metric.bind(1, run).bind(2, p.index).bind(3, m.name).bind(4, m.value).bind(5, m.unit).run();
     metric.reset();
   }
-  insert_service_costs(run, p);
-  insert_tests(run, p);
+  insert_service_costs(run, p, fresh);
+  insert_tests(run, p, fresh);
 }
 
-void Store::insert_tests(int64_t run, const PhaseRecord& p) {
-  Statement& stale = db_->cached("DELETE FROM phase_tests WHERE run = ? AND phase_idx = ?");
-  stale.bind(1, run).bind(2, p.index).run();
-  stale.reset();
+void Store::insert_tests(int64_t run, const PhaseRecord& p, bool fresh) {
+  if (!fresh) {
+    Statement& stale = db_->cached("DELETE FROM phase_tests WHERE run = ? AND phase_idx = ?");
+    stale.bind(1, run).bind(2, p.index).run();
+    stale.reset();
+  }
   Statement& test =
       db_->cached("INSERT INTO phase_tests (run, phase_idx, idx, name, status, start_s, wall_s, "
                   "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -232,14 +262,16 @@ void Store::insert_tests(int64_t run, const PhaseRecord& p) {
   }
 }
 
-void Store::insert_service_costs(int64_t run, const PhaseRecord& p) {
+void Store::insert_service_costs(int64_t run, const PhaseRecord& p, bool fresh) {
   Statement& cost = db_->cached(
       "INSERT INTO service_costs (run, phase_idx, service_idx, name, user_s, sys_s, cpu_some_s, "
       "cpu_full_s, io_some_s, io_full_s, memory_some_s, memory_full_s) VALUES (?, ?, ?, ?, ?, ?, "
       "?, ?, ?, ?, ?, ?) ON CONFLICT (run, phase_idx, service_idx) DO NOTHING");
-  Statement& stale = db_->cached("DELETE FROM service_costs WHERE run = ? AND phase_idx = ?");
-  stale.bind(1, run).bind(2, p.index).run();
-  stale.reset();
+  if (!fresh) {
+    Statement& stale = db_->cached("DELETE FROM service_costs WHERE run = ? AND phase_idx = ?");
+    stale.bind(1, run).bind(2, p.index).run();
+    stale.reset();
+  }
   for (const auto& c : p.services) {
     cost.bind(1, run).bind(2, p.index).bind(3, c.service).bind(4, c.name);
     cost.bind(5, c.user_s).bind(6, c.sys_s);
@@ -300,7 +332,7 @@ void Store::insert_prepare(int64_t run, const PrepareRecord& p) {
 }
 
 std::string Store::where_clause(const RunFilter& filter, std::vector<std::string>& values) {
-  std::string sql = " WHERE 1";
+  std::string sql = " WHERE 1 = 1";
   if (filter.pipeline) {
     sql += " AND runs.pipeline = ?";
     values.push_back(*filter.pipeline);
@@ -349,7 +381,7 @@ std::string Store::where_clause(const RunFilter& filter, std::vector<std::string
     } else { // a run id: the runs that started after it
       auto run = load_run(stamp);
       if (!run)
-        throw UsageError("--since: no run '" + stamp + "' in " + path_);
+        throw UsageError("--since: no run '" + stamp + "' in " + display_);
       stamp = run->started_at;
     }
     sql += " AND runs.started_at > ?";
@@ -394,7 +426,7 @@ std::vector<RunRecord> Store::list_runs(const RunFilter& filter) {
 
 size_t Store::count_runs(const RunFilter& filter) {
   std::vector<std::string> values;
-  auto stmt = db_->prepare("SELECT COUNT(*) FROM (" + runs_query(filter, values) + ")");
+  auto stmt = db_->prepare("SELECT COUNT(*) FROM (" + runs_query(filter, values) + ") selected");
   bind_all(stmt, values);
   return stmt.step() ? static_cast<size_t>(stmt.integer(0)) : 0;
 }
@@ -465,7 +497,7 @@ void Store::load_tests(Statement& q, int64_t id, RunRecord& run) {
     t.name = q.text(1);
     auto status = parse_enum<PhaseStatus>(q.text(2));
     if (!status)
-      throw SqliteError("phase_tests.status holds an unknown value '" + q.text(2) + "'");
+      throw StoreError("phase_tests.status holds an unknown value '" + q.text(2) + "'");
     t.status = *status;
     t.start_s = q.real(3);
     t.wall_s = q.real(4);

@@ -1,7 +1,8 @@
 #pragma once
-// The embedded SQLite store of runs. A run row is written when the run starts (status
-// `incomplete`), each phase when it ends, and the run is finalised when it ends: a ciperf killed
-// at any instant leaves complete rows and a run still marked `incomplete`, never a torn row.
+// The store of runs: an embedded SQLite file, or a shared PostgreSQL database. A run row is written
+// when the run starts (status `incomplete`), each phase when it ends, and the run is finalised when
+// it ends: a ciperf killed at any instant leaves complete rows and a run still marked `incomplete`,
+// never a torn row.
 #include "model/phase_sample.hpp"
 #include "model/run_record.hpp"
 
@@ -15,15 +16,17 @@
 
 namespace ciperf {
 
-class Database;
-class Statement;
-
-// A store server that cannot be reached (refused, timed out, gone mid-run): the store may be
-// fine, this ciperf cannot get to it now. `ciperf run` then records into the local spool.
+// A PostgreSQL store whose server does not answer (down, unreachable, or not answering within
+// connect_timeout, or gone mid-run): `ciperf run` then records into the local spool, to be
+// synced later. A store that answers and refuses (no such database, a bad password) is a
+// StoreError turned UsageError.
 class StoreUnavailable : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
 };
+
+class Database;
+class Statement;
 
 struct RunFilter {
   std::optional<std::string> pipeline;
@@ -55,9 +58,10 @@ class Store {
 public:
   // ReadWrite opens or creates the store at `path` and migrates it. Throws UsageError with a
   // message that names the path when the directory is missing or not writable, or when the path
-  // is not a regular file. Throws StoreUnavailable for a store server it cannot reach (a
-  // `postgresql://` URL). ReadOnly opens an existing store without writing to it (migrating
-  // first, only when the store is old and writable).
+  // is not a regular file. ReadOnly opens an existing store without writing to it (migrating
+  // first, only when the store is old and writable). A PostgreSQL store (a connection string)
+  // is opened and migrated either way, under an advisory lock; StoreUnavailable when its server
+  // does not answer.
   explicit Store(const std::string& path, StoreAccess access = StoreAccess::ReadWrite);
   ~Store();
   Store(Store&&) noexcept;
@@ -143,7 +147,11 @@ public:
   // The earliest time to ready among the last `window` successful waits under `key`.
   std::optional<double> earliest_ready(const std::string& key, int window = 20);
 
-  const std::string& path() const { return path_; }
+  // Where the store is, as messages show it: a connection string's password is masked.
+  const std::string& path() const { return display_; }
+  // Where the store is, to open it again (a PostgreSQL connection string keeps its password).
+  const std::string& location() const { return path_; }
+  bool is_postgres() const;
   // How many connections stream phase samples at once: 0 chooses (two over a selection of at
   // least kParallelSampleRuns runs on a host with two cores or more); tests and benchmarks set it.
   void set_sample_readers(int readers) { sample_readers_ = readers; }
@@ -157,17 +165,25 @@ private:
   int64_t row_id(const std::string& run_id);
   // The run's row (labels included) with the given status; returns its row id.
   int64_t insert_run_row(const RunRecord& run, RunStatus status);
+  // The same; with `skip_stored`, nullopt (and nothing written) when the id is stored already.
+  std::optional<int64_t> insert_run_row_once(const RunRecord& run, RunStatus status,
+                                             bool skip_stored);
   void insert_labels(int64_t run, const std::map<std::string, std::string>& labels);
-  // A complete run's phases, waits and prepare under its row `run`.
+  // A complete run's phases, waits and prepare under its new row `run`.
   void insert_run_contents(int64_t run, const RunRecord& record);
   // The stored run at row `run` becomes `record`, row id kept.
   void replace_run(int64_t run, const RunRecord& record);
   void insert_prepare(int64_t run, const PrepareRecord& prepare);
-  // The phase's row and its metrics, replacing what the run had at that index.
-  void insert_phase_row(int64_t run, const PhaseRecord& phase);
-  void insert_service_costs(int64_t run, const PhaseRecord& phase);
+  // The phase's row and its metrics, replacing what the run had at that index. A run inserted
+  // just now (`fresh`) has nothing to replace: its children's stale rows are not looked for.
+  void insert_phase_row(int64_t run, const PhaseRecord& phase, bool fresh = false);
+  // The phases of a run inserted just now, several rows per INSERT, then their children.
+  void insert_fresh_phases(int64_t run, const std::vector<PhaseRecord>& phases);
+  // A phase's metrics, services' costs and test cases.
+  void insert_phase_children(int64_t run, const PhaseRecord& phase, bool fresh);
+  void insert_service_costs(int64_t run, const PhaseRecord& phase, bool fresh);
   static void load_service_costs(Statement& query, int64_t id, RunRecord& run);
-  void insert_tests(int64_t run, const PhaseRecord& phase);
+  void insert_tests(int64_t run, const PhaseRecord& phase, bool fresh);
   static void load_tests(Statement& query, int64_t id, RunRecord& run);
   struct DetailQueries;
   // Labels, phases, waits, metrics and prepare of the run with row id `id`.
@@ -183,12 +199,14 @@ private:
   // Another read-only connection to the same store, for a reader thread.
   std::unique_ptr<Database> open_reader() const;
   std::string path_;
+  std::string display_;
   std::unique_ptr<Database> db_;
   int sample_readers_ = 0;
   bool sample_tests_ = false;
 };
 
-// The store path from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`.
+// The store from --store, else $CIPERF_STORE, else `.ciperf/ciperf.db`: a SQLite path or a
+// PostgreSQL connection string (store_location.hpp).
 std::string resolve_store_path(const std::string& flag_value);
 
 } // namespace ciperf

@@ -1,5 +1,5 @@
 // Accepted change points: the steps a user marked expected, so history stops alerting on them.
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 #include "store/store.hpp"
 
 namespace ciperf {

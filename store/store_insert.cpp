@@ -3,6 +3,9 @@
 #include "store/row_codec.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace ciperf {
 namespace {
 
@@ -18,11 +21,22 @@ std::string assign_all(std::span<const Field<RunRecord>> fields) {
   return out;
 }
 
+// Rows per INSERT: one statement's round trip and execution for a batch of phases, 20 × 45
+// values within either engine's limit on parameters.
+constexpr size_t kPhasesPerInsert = 20;
+
+std::string phases_insert(size_t rows) {
+  std::string row = "(?, " + placeholders(phase_fields().size()) + ")";
+  std::string sql = "INSERT INTO phases (run, " + column_list(phase_fields()) + ") VALUES ";
+  for (size_t i = 0; i < rows; ++i)
+    sql.append(i == 0 ? "" : ", ").append(row);
+  return sql;
+}
+
 } // namespace
 
 void Store::insert_run_contents(int64_t id, const RunRecord& r) {
-  for (const auto& p : r.phases)
-    insert_phase_row(id, p);
+  insert_fresh_phases(id, r.phases);
   for (const auto& p : r.phases)
     if (p.probe)
       insert_wait(r.pipeline + "/" + p.name, *p.probe, r.started_at, id, p.index);
@@ -30,14 +44,37 @@ void Store::insert_run_contents(int64_t id, const RunRecord& r) {
     insert_prepare(id, *r.prepare);
 }
 
+void Store::insert_fresh_phases(int64_t run, const std::vector<PhaseRecord>& phases) {
+  std::set<int> indices;
+  for (const auto& p : phases)
+    if (!indices.insert(p.index).second) { // a later phase replaces an earlier one: row by row
+      for (const auto& q : phases)
+        insert_phase_row(run, q, true);
+      return;
+    }
+  for (size_t first = 0; first < phases.size(); first += kPhasesPerInsert) {
+    size_t rows = std::min(kPhasesPerInsert, phases.size() - first);
+    Statement& insert = db_->cached(phases_insert(rows));
+    int index = 1;
+    for (size_t i = first; i < first + rows; ++i) {
+      insert.bind(index++, run);
+      index = bind_fields(insert, index, phase_fields(), phases[i]);
+    }
+    insert.run();
+  }
+  for (const auto& p : phases)
+    insert_phase_children(run, p, true);
+}
+
 size_t Store::insert_runs(const std::vector<RunRecord>& runs) {
   WriteTransaction tx(*db_);
   size_t inserted = 0;
   for (const auto& r : runs) {
-    if (has_run(r.run_id))
-      continue;
+    auto stored = insert_run_row_once(r, r.status, true);
+    if (!stored)
+      continue; // stored already, by an earlier import or another writer just now
     ++inserted;
-    insert_run_contents(insert_run_row(r, r.status), r);
+    insert_run_contents(*stored, r);
   }
   tx.commit();
   return inserted;
@@ -69,8 +106,11 @@ Store::MergeCounts Store::merge_runs(const std::vector<RunRecord>& runs) {
     bool incomplete = found && stored.text(1) == to_string(RunStatus::Incomplete);
     stored.reset(); // before the writes below
     if (!found) {
-      insert_run_contents(insert_run_row(r, r.status), r);
-      ++counts.inserted;
+      // Another writer may store the id meanwhile (a second sync of the same spool): present.
+      auto inserted = insert_run_row_once(r, r.status, true);
+      if (inserted)
+        insert_run_contents(*inserted, r);
+      ++(inserted ? counts.inserted : counts.present);
     } else if (incomplete && r.status != RunStatus::Incomplete) {
       replace_run(id, r);
       ++counts.updated;
@@ -88,7 +128,7 @@ std::vector<std::pair<std::string, RunStatus>> Store::run_statuses() {
   while (stmt.step()) {
     auto status = parse_enum<RunStatus>(stmt.text(1));
     if (!status)
-      throw SqliteError("runs.status holds an unknown value '" + stmt.text(1) + "'");
+      throw StoreError("runs.status holds an unknown value '" + stmt.text(1) + "'");
     out.emplace_back(stmt.text(0), *status);
   }
   return out;

@@ -1,21 +1,28 @@
 #pragma once
-// Where a store lives, as the user wrote it: a local SQLite file, or a store server's URL
-// (`postgresql://user:password@host/db`), and how messages may show it.
+// Where a store lives, as --store or $CIPERF_STORE name it: a SQLite file path, or a PostgreSQL
+// connection string (a postgresql:// or postgres:// URL, or libpq's `keyword=value …` form).
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace ciperf {
 
-// Whether `location` names a store server (`scheme://…`) rather than a local file.
-bool is_store_url(const std::string& location);
+bool is_postgres_location(std::string_view location);
 
-// The location as a message may show it: a URL's password (`user:***@`, `password=***`) masked.
-std::string redacted_location(const std::string& location);
+// The location as messages may show it: a URL's `user:password@` keeps only the user, and a
+// keyword string's `password=…` (quoted or not) and a URL's `password=` parameter become `***`.
+std::string redact_location(std::string_view location);
 
-// `text` (an error message) with `location` and its password, wherever they appear, masked.
+// The passwords the location spells out (a URL's user:password@, `password=` values), so that an
+// engine's own messages can be scrubbed of them too.
+std::vector<std::string> location_secrets(std::string_view location);
+
+// `text` (an error message) with `location` and each of its passwords, wherever they appear,
+// masked: a driver may quote the whole string or a password alone.
 std::string redact_location_in(std::string text, const std::string& location);
 
 // Whether two locations name the same store: the same file (through links and `..`), or the
-// same URL.
+// same connection string.
 bool same_store(const std::string& a, const std::string& b);
 
 } // namespace ciperf

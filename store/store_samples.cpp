@@ -1,7 +1,7 @@
 // Reading phases in bulk for analysis, one sample at a time.
+#include "store/database.hpp"
 #include "store/row_codec.hpp"
 #include "store/sample_queue.hpp"
-#include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
 #include "model/test_item.hpp"
@@ -167,7 +167,7 @@ private:
 std::string runs_of_part(const std::string& runs, int part, int parts) {
   if (parts == 1)
     return runs;
-  return "SELECT id FROM (" + runs + ") WHERE id % " + std::to_string(parts) + " = " +
+  return "SELECT id FROM (" + runs + ") selected WHERE id % " + std::to_string(parts) + " = " +
          std::to_string(part);
 }
 
@@ -304,17 +304,19 @@ int Store::sample_readers(const std::string& runs, const std::vector<std::string
   if (std::thread::hardware_concurrency() < 2)
     return 1;
   // A second connection and thread pay for themselves over thousands of phases, not a few.
-  auto count = db_->prepare("SELECT COUNT(*) FROM (" + runs + ")");
+  auto count = db_->prepare("SELECT COUNT(*) FROM (" + runs + ") selected");
   bind_all(count, values);
   return count.step() && count.integer(0) >= kParallelSampleRuns ? 2 : 1;
 }
 
 std::unique_ptr<Database> Store::open_reader() const {
+  if (db_->is_postgres()) // a connection of its own: one thread's cursors, one PGconn
+    return open_database(path_, Database::Mode::ReadOnly);
   std::unique_ptr<Database> db;
   try {
-    db = std::make_unique<Database>(path_, Database::Mode::ReadOnly);
-  } catch (const SqliteError&) { // a read-only folder: no -shm file can be made
-    db = std::make_unique<Database>(path_, Database::Mode::Immutable);
+    db = open_database(path_, Database::Mode::ReadOnly);
+  } catch (const StoreError&) { // a read-only folder: no -shm file can be made
+    db = open_database(path_, Database::Mode::Immutable);
   }
   return db;
 }

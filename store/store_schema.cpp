@@ -7,8 +7,9 @@
 namespace ciperf {
 namespace {
 
-// Append-only: a released migration is never edited. Later issues add baselines, probe results
-// and import provenance as new entries.
+// Append-only: a released migration is never edited. Written in SQLite's spelling and applied to
+// PostgreSQL through store/sql_dialect (INTEGER → BIGINT, REAL → DOUBLE PRECISION, …). Later issues
+// add baselines, probe results and import provenance as new entries.
 constexpr std::array<std::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE runs (
@@ -225,9 +226,7 @@ CREATE TABLE phase_tests (
 } // namespace
 
 int user_version(Database& db) {
-  auto stmt = db.prepare("PRAGMA user_version");
-  stmt.step();
-  return static_cast<int>(stmt.integer(0));
+  return db.schema_version();
 }
 
 int current_schema_version() {
@@ -238,14 +237,15 @@ void migrate(Database& db) {
   if (user_version(db) == current_schema_version())
     return; // the common case: no write lock taken
   WriteTransaction tx(db);
+  db.lock_schema();
   int version = user_version(db); // re-read under the lock: another process may have migrated
   if (version > current_schema_version())
-    throw SqliteError("the store has schema version " + std::to_string(version) +
-                      ", newer than this ciperf understands (" +
-                      std::to_string(current_schema_version()) + "); upgrade ciperf");
+    throw StoreError("the store has schema version " + std::to_string(version) +
+                     ", newer than this ciperf understands (" +
+                     std::to_string(current_schema_version()) + "); upgrade ciperf");
   for (int v = version; v < current_schema_version(); ++v)
     db.exec(kMigrations[static_cast<size_t>(v)]);
-  db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
+  db.set_schema_version(current_schema_version());
   tx.commit();
 }
 

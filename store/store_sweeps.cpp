@@ -1,6 +1,8 @@
 // Concurrency sweeps: what each concluded, beside the labelled runs it made.
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 #include "store/store.hpp"
+
+#include <limits>
 
 namespace ciperf {
 
@@ -25,7 +27,8 @@ std::vector<Store::StoredSweep> Store::list_sweeps(std::optional<int> limit) {
   auto stmt = db_->prepare("SELECT id, started_at, finished_at, status, pipelines, levels, "
                            "knee_level, knee_rule, recommended, summary FROM sweeps "
                            "ORDER BY started_at DESC, id DESC LIMIT ?");
-  stmt.bind(1, limit.value_or(-1));
+  // No limit is the largest one: PostgreSQL refuses SQLite's LIMIT -1.
+  stmt.bind(1, limit ? int64_t{*limit} : std::numeric_limits<int64_t>::max());
   std::vector<StoredSweep> out;
   while (stmt.step()) {
     StoredSweep s;

@@ -4,7 +4,7 @@
 set -eu
 packages="
   build-essential cmake ninja-build pkg-config clang-format clang-tidy
-  libyaml-cpp-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libyaml-cpp-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   catch2 libbenchmark-dev
   libcurl4-openssl-dev libexpat1-dev libpcre2-dev
   python3 python3-jsonschema python3-pytest curl nginx-light postgresql ccache openssl

@@ -2,7 +2,7 @@
 // statuses they stand for, and each field table names exactly the columns its store table has.
 #include "model/enums.hpp"
 #include "model/fields.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -75,7 +75,8 @@ TEST_CASE("each field table names exactly the columns of its store table", "[mod
   test::TempDir dir;
   std::string path = (dir / "s.db").string();
   { Store store(path); } // migrated to the current schema
-  Database db(path, Database::Mode::ReadWrite);
+  auto owned = open_database(path, Database::Mode::ReadWrite);
+  Database& db = *owned;
   CHECK(columns(db, "runs") == names(run_fields(), {"id"}));
   CHECK(columns(db, "phases") == names(phase_fields(), {"run"}));
   CHECK(columns(db, "waits") ==

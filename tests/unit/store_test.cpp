@@ -1,7 +1,8 @@
 #include "common/errors.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 #include "store/store.hpp"
 #include "store/store_schema.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -43,8 +44,9 @@ PhaseRecord sample_phase(int index) {
 } // namespace
 
 TEST_CASE("a run is incomplete until finished, then complete with its phases", "[store]") {
+  FOR_EACH_BACKEND(backend);
   test::TempDir dir;
-  Store store((dir / "s.db").string());
+  Store store(test::fresh_store(backend, dir));
   RunRecord run = sample_run("r1", "demo");
   store.begin_run(run);
   store.record_phase("r1", sample_phase(0));
@@ -76,8 +78,9 @@ TEST_CASE("a run is incomplete until finished, then complete with its phases", "
 }
 
 TEST_CASE("missing pressure stays missing, never zero", "[store]") {
+  FOR_EACH_BACKEND(backend);
   test::TempDir dir;
-  Store store((dir / "s.db").string());
+  Store store(test::fresh_store(backend, dir));
   store.begin_run(sample_run("r1", "demo"));
   PhaseRecord p = sample_phase(0);
   p.pressure.reset();
@@ -86,8 +89,9 @@ TEST_CASE("missing pressure stays missing, never zero", "[store]") {
 }
 
 TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[store]") {
+  FOR_EACH_BACKEND(backend);
   test::TempDir dir;
-  Store store((dir / "s.db").string());
+  Store store(test::fresh_store(backend, dir));
   store.begin_run(sample_run("r1", "a"));
   auto r2 = sample_run("r2", "b");
   r2.mode = RunMode::Cold;
@@ -113,8 +117,9 @@ TEST_CASE("runs list newest first and filter by pipeline, mode and label", "[sto
 }
 
 TEST_CASE("runs are found by a unique prefix and an ambiguous one is an error", "[store]") {
+  FOR_EACH_BACKEND(backend);
   test::TempDir dir;
-  Store store((dir / "s.db").string());
+  Store store(test::fresh_store(backend, dir));
   store.begin_run(sample_run("20261127-aa1", "a"));
   store.begin_run(sample_run("20261127-ab2", "a"));
   CHECK(store.load_run("20261127-aa")->run_id == "20261127-aa1");
@@ -127,7 +132,8 @@ TEST_CASE("the schema is versioned and a newer store is refused", "[store]") {
   auto path = (dir / "s.db").string();
   { Store store(path); }
   {
-    Database db(path, Database::Mode::ReadWrite);
+    auto owned = open_database(path, Database::Mode::ReadWrite);
+    Database& db = *owned;
     auto v = db.prepare("PRAGMA user_version");
     REQUIRE(v.step());
     CHECK(v.integer(0) == current_schema_version());
@@ -139,14 +145,32 @@ TEST_CASE("the schema is versioned and a newer store is refused", "[store]") {
   CHECK_THROWS_WITH(Store(path), Catch::Matchers::Contains("newer than this ciperf"));
 }
 
+TEST_CASE("a PostgreSQL store keeps its schema version in a table and refuses a newer one",
+          "[store][postgres]") {
+  test::PgServer& server = test::PgServer::shared();
+  std::string location = server.keywords(server.create_database());
+  { Store store(location); }
+  {
+    auto db = open_database(location, Database::Mode::ReadWrite);
+    CHECK(db->schema_version() == current_schema_version());
+    auto id = db->prepare("SELECT data_type FROM information_schema.columns WHERE table_name = "
+                          "'runs' AND column_name = 'wall_s'");
+    REQUIRE(id.step());
+    CHECK(id.text(0) == "double precision");
+    db->exec("UPDATE ciperf_schema SET version = 999");
+  }
+  CHECK_THROWS_WITH(Store(location), Catch::Matchers::Contains("newer than this ciperf"));
+}
+
 TEST_CASE("a store in a missing directory is refused with its path", "[store]") {
   CHECK_THROWS_WITH(Store("/nonexistent-dir/sub/s.db"),
                     Catch::Matchers::Contains("/nonexistent-dir/sub does not exist"));
 }
 
 TEST_CASE("phase samples read by two connections come in the order one reader gives", "[store]") {
+  FOR_EACH_BACKEND(backend);
   test::TempDir dir;
-  Store store((dir / "s.db").string());
+  Store store(test::fresh_store(backend, dir));
   // More runs than the parallel threshold, with services on some phases; runs recorded in
   // an order that is not their start order.
   std::vector<RunRecord> runs;
@@ -186,4 +210,35 @@ TEST_CASE("phase samples read by two connections come in the order one reader gi
   for (const auto& r : runs)
     phases += r.phases.size();
   CHECK(read_with(2, {}).size() == phases);
+}
+
+TEST_CASE("reads past one FETCH of a PostgreSQL cursor miss no row, nested or threaded",
+          "[store][postgres]") {
+  test::PgServer& server = test::PgServer::shared();
+  Store store(server.keywords(server.create_database()));
+  // 12,000 phase rows: more than two batches of the cursor's 5,000, and more runs than the
+  // two-reader threshold.
+  std::vector<RunRecord> runs;
+  for (int i = 0; i < 3000; ++i) {
+    RunRecord r = sample_run(fmt::format("run-{:05d}", i), "a");
+    r.status = RunStatus::Passed;
+    for (int k = 0; k < 4; ++k)
+      r.phases.push_back(sample_phase(k));
+    runs.push_back(r);
+  }
+  REQUIRE(store.insert_runs(runs) == runs.size());
+  CHECK(store.insert_runs(runs) == 0); // idempotent
+  for (int readers : {1, 2}) {
+    store.set_sample_readers(readers);
+    size_t samples = 0;
+    store.for_each_phase_sample({}, [&](const PhaseSample&) { ++samples; });
+    CHECK(samples == 12'000);
+  }
+  size_t loaded = 0, phases = 0;
+  store.for_each_run({}, [&](RunRecord& r) { // each run's details: cursors inside a cursor
+    ++loaded;
+    phases += r.phases.size();
+  });
+  CHECK(loaded == 3000);
+  CHECK(phases == 12'000);
 }

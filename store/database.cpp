@@ -1,0 +1,41 @@
+#include "store/database.hpp"
+
+#include "store/pg_db.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/store_location.hpp"
+
+namespace ciperf {
+
+Statement& Database::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end())
+    it = cache_.emplace(sql, std::make_unique<Statement>(prepare(sql))).first;
+  it->second->reset();
+  return *it->second;
+}
+
+std::unique_ptr<Database> open_database(const std::string& location, Database::Mode mode) {
+  if (is_postgres_location(location))
+    return open_postgres(location);
+  return open_sqlite(location, mode);
+}
+
+WriteTransaction::WriteTransaction(Database& db) : db_(db) {
+  db_.begin_write();
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!done_) {
+    try {
+      db_.rollback();
+    } catch (const StoreError&) { // nothing more to do: the connection is closing anyway
+    }
+  }
+}
+
+void WriteTransaction::commit() {
+  db_.commit();
+  done_ = true;
+}
+
+} // namespace ciperf

@@ -1,0 +1,429 @@
+#include "store/pg_db.hpp"
+
+#include "common/text_escape.hpp"
+#include "store/sql_dialect.hpp"
+#include "store/store.hpp"
+#include "store/store_location.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <vector>
+
+namespace ciperf {
+namespace {
+
+// Rows per FETCH: a million-row query streams through a few thousand at a time.
+constexpr int kFetchRows = 5000;
+constexpr const char* kDefaultConnectTimeout = "10";
+
+struct ResultFree {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultFree>;
+
+class PgDatabase;
+
+// A statement over one connection, sent in libpq's pipeline mode. A query is read through a
+// server-side cursor, FETCHed kFetchRows at a time, so several queries can be stepped through at
+// once on one connection (a run's details while the runs stream) and none is held whole in memory.
+class PgStatement final : public StatementImpl {
+public:
+  PgStatement(PgDatabase& db, std::string_view sql);
+  ~PgStatement() override;
+  PgStatement(const PgStatement&) = delete;
+  PgStatement& operator=(const PgStatement&) = delete;
+
+  // Values go as text, untyped: the server reads each as its place asks (a BIGINT column,
+  // CAST(? AS INTEGER), a LIMIT).
+  void bind_text(int index, std::string_view value) override {
+    set(index, valid_utf8(value)); // the server refuses invalid UTF-8; SQLite keeps it
+  }
+  void bind_integer(int index, int64_t value) override { set(index, std::to_string(value)); }
+  void bind_real(int index, double value) override { set(index, fmt::format("{}", value)); }
+  void bind_null(int index) override {
+    check_index(index);
+    null_[static_cast<size_t>(index - 1)] = true;
+  }
+  bool step() override;
+  void reset() override;
+  void text_into(int column, std::string& out) const override {
+    const char* v = PQgetvalue(result_.get(), row_, column);
+    out.assign(v, static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
+  }
+  int64_t integer(int column) const override {
+    return std::strtoll(PQgetvalue(result_.get(), row_, column), nullptr, 10);
+  }
+  double real(int column) const override {
+    return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
+  }
+  bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
+
+private:
+  void check_index(int index) const;
+  void set(int index, std::string value) {
+    check_index(index);
+    auto i = static_cast<size_t>(index - 1);
+    values_[i] = std::move(value);
+    null_[i] = false;
+  }
+  std::vector<const char*> values() const;
+  void fetch();
+  void close_cursor();
+
+  PgDatabase& db_;
+  PostgresSql sql_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  Result result_;
+  int row_ = -1;
+  bool started_ = false;
+  bool exhausted_ = false; // the cursor gave its last rows
+  std::string cursor_;     // open while not empty
+  unsigned generation_ = 0;
+  std::string prepared_; // the server-side statement of a write, once parsed
+  unsigned prepared_at_ = 0;
+};
+
+class PgDatabase final : public Database {
+public:
+  PgDatabase(PGconn* conn, std::vector<std::string> secrets)
+      : conn_(conn), secrets_(std::move(secrets)) {}
+  ~PgDatabase() override {
+    closing_ = true;
+    drop_cached();
+    PQfinish(conn_);
+  }
+
+  void exec(std::string_view sql) override {
+    PostgresSql pg = to_postgres(sql);
+    if (pg.text.empty())
+      return;
+    sync();
+    check(Result(PQexec(conn_, pg.text.c_str())), "executing statement");
+  }
+  Statement prepare(std::string_view sql) override {
+    return Statement(std::make_unique<PgStatement>(*this, sql));
+  }
+  void begin_write() override {
+    if (read_open_) // a cursor's read transaction becomes the write transaction
+      read_open_ = false;
+    else
+      send("BEGIN"); // with the transaction's first statement: no round trip of its own
+    in_write_ = true;
+  }
+  void commit() override {
+    end_transaction();
+    send("COMMIT");
+    sync();
+  }
+  void rollback() override {
+    end_transaction();
+    try {
+      sync(); // a failed statement's error is already on its way; the rollback is what matters
+    } catch (const StoreError&) {
+    }
+    send("ROLLBACK");
+    sync();
+  }
+  void lock_schema() override {
+    send(postgres_migration_lock());
+    sync();
+  }
+  int schema_version() override {
+    auto exists = prepare(kPostgresVersionTableExists);
+    if (!exists.step() || exists.text(0) != "t")
+      return 0;
+    exists.reset();
+    auto version = prepare(kPostgresVersionQuery);
+    return version.step() ? static_cast<int>(version.integer(0)) : 0;
+  }
+  void set_schema_version(int version) override { exec(postgres_set_version(version)); }
+  bool is_postgres() const override { return true; }
+
+  PGconn* conn() const { return conn_; }
+  bool in_write() const { return in_write_; }
+  unsigned generation() const { return generation_; }
+  // Queues a statement without waiting for it (libpq's pipeline mode): inside a write
+  // transaction the per-phase inserts go out back to back, their results read at the next
+  // sync(), so a batch of phases costs a round trip, not one per row.
+  void send(const std::string& sql, const std::vector<const char*>& values = {}) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0) != 1)
+      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ++pending_;
+  }
+  // A write's server-side statement: parsed once per connection, its plan reused per row (the
+  // parse was most of the server's time per phase row). Returns its name.
+  std::string send_prepare(const std::string& sql, int parameters) {
+    std::string name = "ciperf_s" + std::to_string(++statements_made_);
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), parameters, nullptr) != 1)
+      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ++pending_;
+    return name;
+  }
+  void send_prepared(const std::string& name, const std::vector<const char*>& values) {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                            nullptr, nullptr, 0) != 1)
+      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ++pending_;
+  }
+  // Bumped by every failed sync: a statement parsed before it may not exist on the server.
+  unsigned failures() const { return failures_; }
+  bool closing() const { return closing_; }
+  // Waits for every queued statement; returns the last one's result and throws the first
+  // error, with the server's message.
+  Result sync() {
+    if (pending_ == 0)
+      return {};
+    int pending = pending_;
+    pending_ = 0;
+    if (PQpipelineSync(conn_) != 1)
+      throw StoreError("sending statements: " + scrub(PQerrorMessage(conn_)));
+    Result last;
+    std::string error;
+    for (int i = 0; i < pending; ++i) {
+      Result r(PQgetResult(conn_));
+      if (!r) { // the connection is gone
+        error = error.empty() ? scrub(PQerrorMessage(conn_)) : error;
+        break;
+      }
+      while (PGresult* end = PQgetResult(conn_)) // each statement's results end with a null
+        PQclear(end);
+      auto status = PQresultStatus(r.get());
+      if (status == PGRES_FATAL_ERROR && error.empty())
+        error = scrub(PQresultErrorMessage(r.get()));
+      last = std::move(r);
+    }
+    Result(PQgetResult(conn_)); // the sync's own PGRES_PIPELINE_SYNC
+    PQexitPipelineMode(conn_);
+    if (!error.empty()) {
+      ++failures_;
+      throw StoreError("executing statement: " + error);
+    }
+    return last;
+  }
+  // Throws StoreError with the server's message unless `r` succeeded.
+  void check(Result r, std::string_view what) const {
+    auto status = PQresultStatus(r.get());
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+      return;
+    const char* message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
+    throw StoreError(fmt::format("{}: {}", what, scrub(message)));
+  }
+  std::string scrub(std::string message) const {
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    for (const auto& secret : secrets_)
+      for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at))
+        message.replace(at, secret.size(), "***");
+    return message;
+  }
+  std::string next_cursor_name() { return "ciperf_c" + std::to_string(++cursors_made_); }
+  // Cursors live in a transaction: outside a write one, the first to open begins a read
+  // transaction and the last to close ends it, so no connection idles in a transaction.
+  void cursor_opening() {
+    if (!in_write_ && open_cursors_ == 0) {
+      send("BEGIN");
+      read_open_ = true;
+    }
+    ++open_cursors_;
+  }
+  void cursor_closed(const std::string& name) {
+    if (open_cursors_ > 0)
+      --open_cursors_;
+    bool failed = PQtransactionStatus(conn_) == PQTRANS_INERROR;
+    if (read_open_ && open_cursors_ == 0) {
+      read_open_ = false;
+      if (!failed)
+        send("CLOSE " + name);
+      send(failed ? "ROLLBACK" : "COMMIT");
+      sync();
+    } else if (!failed) {
+      send("CLOSE " + name); // goes out with the next statement that waits
+    }
+  }
+
+private:
+  void end_transaction() {
+    in_write_ = false;
+    open_cursors_ = 0; // a transaction's end closes its cursors
+    ++generation_;
+  }
+
+  PGconn* conn_;
+  std::vector<std::string> secrets_;
+  bool in_write_ = false;
+  bool read_open_ = false;
+  int open_cursors_ = 0;
+  int pending_ = 0;
+  unsigned generation_ = 0;
+  unsigned failures_ = 0;
+  uint64_t statements_made_ = 0;
+  bool closing_ = false;
+  uint64_t cursors_made_ = 0;
+};
+
+PgStatement::PgStatement(PgDatabase& db, std::string_view sql)
+    : db_(db), sql_(to_postgres(sql)), values_(static_cast<size_t>(sql_.parameters)),
+      null_(static_cast<size_t>(sql_.parameters), true) {}
+
+PgStatement::~PgStatement() {
+  try {
+    if (!prepared_.empty() && !db_.closing() && prepared_at_ == db_.failures() &&
+        PQtransactionStatus(db_.conn()) != PQTRANS_INERROR)
+      db_.send("DEALLOCATE " + prepared_); // goes out with the next statement that waits
+    close_cursor();
+  } catch (const StoreError&) { // the connection is gone or its transaction failed: nothing left
+  }
+}
+
+void PgStatement::check_index(int index) const {
+  if (index < 1 || index > sql_.parameters)
+    throw StoreError(
+        fmt::format("binding parameter {} of a statement that has {}", index, sql_.parameters));
+}
+
+std::vector<const char*> PgStatement::values() const {
+  std::vector<const char*> out(values_.size());
+  for (size_t i = 0; i < values_.size(); ++i)
+    out[i] = null_[i] ? nullptr : values_[i].c_str();
+  return out;
+}
+
+void PgStatement::fetch() {
+  db_.send(fmt::format("FETCH {} FROM {}", kFetchRows, cursor_));
+  result_ = db_.sync();
+  row_ = 0;
+  exhausted_ = PQntuples(result_.get()) < kFetchRows;
+}
+
+void PgStatement::close_cursor() {
+  if (cursor_.empty())
+    return;
+  std::string name = std::move(cursor_);
+  cursor_.clear();
+  if (generation_ == db_.generation())
+    db_.cursor_closed(name);
+}
+
+bool PgStatement::step() {
+  if (!sql_.is_query) {
+    if (!started_) {
+      started_ = true;
+      if (prepared_.empty() || prepared_at_ != db_.failures()) {
+        prepared_at_ = db_.failures();
+        prepared_ = db_.send_prepare(sql_.text, sql_.parameters);
+      }
+      db_.send_prepared(prepared_, values());
+      row_ = -1;
+      // A write inside a write transaction whose rows nobody reads is not waited for.
+      if (db_.in_write() && !sql_.returns_rows)
+        return false;
+      result_ = db_.sync();
+    }
+    return result_ && ++row_ < PQntuples(result_.get());
+  }
+  if (!started_) {
+    started_ = true;
+    cursor_ = db_.next_cursor_name();
+    db_.cursor_opening();
+    generation_ = db_.generation();
+    try {
+      db_.send("DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_.text, values());
+      fetch(); // BEGIN, DECLARE and the first FETCH in one round trip
+    } catch (...) {
+      close_cursor();
+      throw;
+    }
+    return PQntuples(result_.get()) > 0 || (close_cursor(), false);
+  }
+  if (cursor_.empty())
+    return false;
+  if (++row_ < PQntuples(result_.get()))
+    return true;
+  if (!exhausted_) {
+    fetch();
+    if (PQntuples(result_.get()) > 0)
+      return true;
+  }
+  close_cursor();
+  return false;
+}
+
+void PgStatement::reset() {
+  close_cursor();
+  result_.reset();
+  started_ = false;
+  exhausted_ = false;
+  row_ = -1;
+  std::fill(null_.begin(), null_.end(), true);
+}
+
+void ignore_notice(void*, const char*) {} // CREATE … IF NOT EXISTS notices are not news
+
+bool is_refusal(PGconn* conn, const std::string& message) {
+  if (PQconnectionNeedsPassword(conn))
+    return true;
+  for (const char* sign : {"does not exist", "authentication failed", "no pg_hba.conf entry",
+                           "password", "permission denied", "SSL", "certificate", "invalid"})
+    if (message.find(sign) != std::string::npos)
+      return true;
+  return false;
+}
+
+} // namespace
+
+std::unique_ptr<Database> open_postgres(const std::string& conninfo) {
+  std::vector<std::string> secrets = location_secrets(conninfo);
+  std::string where = redact_location(conninfo);
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (!options) {
+    std::string message = parse_error ? parse_error : "out of memory";
+    PQfreemem(parse_error);
+    PgDatabase scrubber(nullptr, secrets);
+    throw StoreError("malformed PostgreSQL connection string " + where + ": " +
+                     scrubber.scrub(message));
+  }
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  bool has_timeout = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
+  for (PQconninfoOption* o = options; o->keyword; ++o) {
+    if (!o->val)
+      continue;
+    has_timeout = has_timeout || std::string_view(o->keyword) == "connect_timeout";
+    keywords.push_back(o->keyword);
+    values.push_back(o->val);
+  }
+  if (!has_timeout) { // a dead host must not hang a run: libpq waits for ever by default
+    keywords.push_back("connect_timeout");
+    values.push_back(kDefaultConnectTimeout);
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 0);
+  PQconninfoFree(options);
+  auto db = std::make_unique<PgDatabase>(conn, secrets);
+  if (!conn)
+    throw StoreUnavailable("cannot connect to PostgreSQL store " + where + ": out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = db->scrub(PQerrorMessage(conn));
+    if (is_refusal(conn, message))
+      throw StoreError("PostgreSQL store " + where + " refused the connection: " + message);
+    throw StoreUnavailable("cannot reach PostgreSQL store " + where + ": " + message);
+  }
+  PQsetNoticeProcessor(conn, ignore_notice, nullptr);
+  // Every cursor is read to its end: plan for all of its rows, not the first tenth that
+  // PostgreSQL assumes of a cursor (a fast-start plan is slow over a million phases).
+  db->exec("SET cursor_tuple_fraction = 1");
+  return db;
+}
+
+} // namespace ciperf
