@@ -65,7 +65,9 @@ int wait_for(int pid) {
 }
 
 fs::path make_dir() {
-  std::string pattern = (fs::temp_directory_path() / "ciperf-pg-XXXXXX").string();
+  // /tmp, not $TMPDIR: the `postgres` user must reach the directory, and a unix socket's path
+  // must stay under 108 bytes.
+  std::string pattern = "/tmp/ciperf-pg-XXXXXX";
   if (!::mkdtemp(pattern.data()))
     throw std::runtime_error("cannot create a directory for the PostgreSQL test cluster");
   fs::path dir = pattern;
