@@ -171,11 +171,11 @@ template <typename F> void PipelineRun::with_store(F&& action) {
     if (!options_.caller_keeps_lost_run)
       status_.note(fmt::format("warning: store {} became unavailable ({}): the run is in its "
                                "results.json only",
-                               redact_location(store_.path()),
-                               redact_location_in(e.what(), store_.path())));
+                               store_.path(),
+                               redact_location_in(e.what(), store_.location())));
   } catch (const std::exception& e) { // the run goes on; results.json still has everything
-    status_.note(fmt::format("warning: store {}: {}", redact_location(store_.path()),
-                             redact_location_in(e.what(), store_.path())));
+    status_.note(fmt::format("warning: store {}: {}", store_.path(),
+                             redact_location_in(e.what(), store_.location())));
   }
 }
 
