@@ -25,6 +25,20 @@ Store open_spool(const std::string& spool) {
   return Store(spool);
 }
 
+// An argument of the command the warning suggests, quoted so that pasting it into a shell
+// works: a keyword connection string has spaces.
+std::string shell_word(const std::string& word) {
+  bool plain = !word.empty() &&
+               word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                      "qrstuvwxyz0123456789_./:@%+=,-*") == std::string::npos;
+  if (plain)
+    return word;
+  std::string out = "'";
+  for (char c : word)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // The one warning: what is unreachable, where the runs go, and the command that pushes them.
 void warn_spooled(const RunStore& target, const std::string& what, const std::string& why) {
   std::string store = redact_location(target.location);
@@ -34,7 +48,7 @@ void warn_spooled(const RunStore& target, const std::string& what, const std::st
                    "sync --from {} --to {}",
                    store, what, redact_location_in(why, target.location),
                    what == kUnavailable ? "recording into" : "the run is kept in", target.spool,
-                   target.spool, store))
+                   shell_word(target.spool), shell_word(store)))
             << "\n";
 }
 

@@ -28,7 +28,7 @@ WriteTransaction::~WriteTransaction() {
   if (!done_) {
     try {
       db_.rollback();
-    } catch (const StoreError&) { // nothing more to do: the connection is closing anyway
+    } catch (const std::exception&) { // nothing more to do: the connection is closing or gone
     }
   }
 }

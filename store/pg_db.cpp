@@ -121,7 +121,7 @@ public:
     end_transaction();
     try {
       sync(); // a failed statement's error is already on its way; the rollback is what matters
-    } catch (const StoreError&) {
+    } catch (const std::exception&) { // StoreUnavailable too: the ROLLBACK below then says so
     }
     send("ROLLBACK");
     sync();
@@ -149,10 +149,10 @@ public:
   // sync(), so a batch of phases costs a round trip, not one per row.
   void send(const std::string& sql, const std::vector<const char*>& values = {}) {
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
-      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+      fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                           values.data(), nullptr, nullptr, 0) != 1)
-      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+      fail("sending statement: " + scrub(PQerrorMessage(conn_)));
     ++pending_;
   }
   // A write's server-side statement: parsed once per connection, its plan reused per row (the
@@ -160,18 +160,18 @@ public:
   std::string send_prepare(const std::string& sql, int parameters) {
     std::string name = "ciperf_s" + std::to_string(++statements_made_);
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
-      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+      fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), parameters, nullptr) != 1)
-      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+      fail("sending statement: " + scrub(PQerrorMessage(conn_)));
     ++pending_;
     return name;
   }
   void send_prepared(const std::string& name, const std::vector<const char*>& values) {
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
-      throw StoreError("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+      fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                             nullptr, nullptr, 0) != 1)
-      throw StoreError("sending statement: " + scrub(PQerrorMessage(conn_)));
+      fail("sending statement: " + scrub(PQerrorMessage(conn_)));
     ++pending_;
   }
   // Bumped by every failed sync: a statement parsed before it may not exist on the server.
@@ -185,7 +185,7 @@ public:
     int pending = pending_;
     pending_ = 0;
     if (PQpipelineSync(conn_) != 1)
-      throw StoreError("sending statements: " + scrub(PQerrorMessage(conn_)));
+      fail("sending statements: " + scrub(PQerrorMessage(conn_)));
     Result last;
     std::string error;
     for (int i = 0; i < pending; ++i) {
@@ -205,7 +205,7 @@ public:
     PQexitPipelineMode(conn_);
     if (!error.empty()) {
       ++failures_;
-      throw StoreError("executing statement: " + error);
+      fail("executing statement: " + error);
     }
     return last;
   }
@@ -215,7 +215,15 @@ public:
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
       return;
     const char* message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
-    throw StoreError(fmt::format("{}: {}", what, scrub(message)));
+    fail(fmt::format("{}: {}", what, scrub(message)));
+  }
+  // A statement that failed because the connection is gone (the server restarted, the backend
+  // was terminated, the network dropped) is the store being unavailable, not a bad statement:
+  // a run then keeps its record in the spool instead of leaving it incomplete here.
+  [[noreturn]] void fail(const std::string& message) const {
+    if (PQstatus(conn_) == CONNECTION_BAD)
+      throw StoreUnavailable("lost the connection to the PostgreSQL store: " + message);
+    throw StoreError(message);
   }
   std::string scrub(std::string message) const {
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
@@ -280,7 +288,8 @@ PgStatement::~PgStatement() {
         PQtransactionStatus(db_.conn()) != PQTRANS_INERROR)
       db_.send("DEALLOCATE " + prepared_); // goes out with the next statement that waits
     close_cursor();
-  } catch (const StoreError&) { // the connection is gone or its transaction failed: nothing left
+  } catch (
+      const std::exception&) { // the connection is gone or its transaction failed: nothing left
   }
 }
 

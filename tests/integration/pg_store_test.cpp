@@ -248,3 +248,90 @@ TEST_CASE("bad PostgreSQL stores are refused clearly, quickly and without the pa
 }
 
 } // namespace ciperf
+
+namespace ciperf {
+namespace {
+
+// The run's stored record as `show --json` gives it, without the fields a copy may differ in.
+json shown(const test::Sandbox& box, const std::string& store, const std::string& run_id) {
+  auto r = box.ciperf({"show", run_id, "--json", "--store", store});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
+} // namespace
+
+// A real loss: a phase of the run itself terminates every other backend of its database, so the
+// run's own connection dies between two of its writes.
+TEST_CASE("a PostgreSQL store lost mid-run: the run keeps its exit code and its record in the "
+          "spool, and sync completes the copy the store holds",
+          "[postgres][sync]") {
+  test::Sandbox box;
+  test::PgServer& server = test::PgServer::shared();
+  std::string database = server.create_database();
+  std::string store = server.keywords(database);
+  auto file = box.write_pipeline(R"yaml(version: 1
+pipeline: lost
+phases:
+  - {name: before, run: "true"}
+  - {name: cut, run: 'psql "$STORE" -qAtc "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"'}
+  - {name: after, run: "exit 3"}
+)yaml");
+  auto spool = box.dir / "spool.db";
+  test::ProcessOptions options;
+  options.env = {"CIPERF_SPOOL=" + spool.string(), "STORE=" + store,
+                 "PATH=" + test::PgServer::bin_dir().string() + ":/usr/bin:/bin"};
+  auto r = box.ciperf({"run", file.string(), "--store", store, "--out", (box.dir / "r").string()},
+                      options);
+  INFO(r.err);
+  CHECK(r.exit_code == 1); // the pipeline's own failure
+  CHECK_THAT(r.err, Catch::Matchers::Contains("became unavailable during the run") &&
+                        Catch::Matchers::Contains("kept in the spool"));
+  auto results = json::parse(test::read_file(box.dir / "r" / "results.json"));
+  std::string run_id = results["run_id"];
+  CHECK(shown(box, spool.string(), run_id)["status"] == "failed");
+  // The store has the run as it was when the connection died: begun, never finished.
+  CHECK(shown(box, store, run_id)["status"] == "incomplete");
+
+  auto sync = box.ciperf({"sync", "--from", spool.string(), "--to", store});
+  INFO(sync.err);
+  REQUIRE(sync.exit_code == 0);
+  CHECK_THAT(sync.out, Catch::Matchers::Contains("updated 1"));
+  json there = shown(box, store, run_id), here = shown(box, spool.string(), run_id);
+  CHECK(there == here);
+  CHECK(there["phases"].size() == 3);
+}
+
+TEST_CASE("runs spooled while PostgreSQL was down reach it with one sync, and a second copies "
+          "nothing",
+          "[postgres][sync]") {
+  test::Sandbox box;
+  auto file = box.write_pipeline("version: 1\npipeline: offline\nphases:\n"
+                                 "  - {name: a, run: 'true'}\n  - {name: b, run: 'sleep 0.01'}\n");
+  auto spool = box.dir / "spool.db";
+  test::ProcessOptions options;
+  options.env = {"CIPERF_SPOOL=" + spool.string()};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto out = box.dir / fmt::format("r{}", i);
+    auto r = box.ciperf({"run", file.string(), "--store", "postgresql://ci:s3cret@127.0.0.1:1/x",
+                         "--out", out.string()},
+                        options);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.err, !Catch::Matchers::Contains("s3cret"));
+    ids.push_back(json::parse(test::read_file(out / "results.json"))["run_id"]);
+  }
+  std::string store = fresh_database_url();
+  auto first = box.ciperf({"sync", "--from", spool.string(), "--to", store});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Catch::Matchers::Contains("copied 3"));
+  for (const auto& id : ids)
+    CHECK(shown(box, store, id) == shown(box, spool.string(), id));
+  auto second = box.ciperf({"sync", "--from", spool.string(), "--to", store});
+  CHECK_THAT(second.out, Catch::Matchers::Contains("copied 0, already there 3"));
+}
+
+} // namespace ciperf

@@ -38,6 +38,7 @@ void drop_to_postgres() {
 // postmaster's immediate shutdown) when this process dies, however it dies.
 int spawn(const std::vector<std::string>& argv, const fs::path& log, bool die_with_parent) {
   pid_t parent = ::getpid();
+  std::fflush(nullptr); // or the child's freopen flushes the parent's buffered output a 2nd time
   pid_t pid = ::fork();
   if (pid != 0)
     return pid;
