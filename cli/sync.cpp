@@ -44,8 +44,7 @@ int command_sync(const SyncCommand& c) {
     throw UsageError(fmt::format("--from: no store at {}{}", from,
                                  c.from.empty() ? " (pass --from, or record a run first)" : ""));
   if (same_store(from, c.to))
-    throw UsageError(
-        fmt::format("--from and --to are the same store ({})", redact_location(from)));
+    throw UsageError(fmt::format("--from and --to are the same store ({})", redact_location(from)));
   Store source = open_store(from, StoreAccess::ReadOnly, "source");
   Store destination = open_store(c.to, StoreAccess::ReadWrite, "destination");
   SyncOptions options;

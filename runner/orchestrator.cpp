@@ -171,8 +171,7 @@ template <typename F> void PipelineRun::with_store(F&& action) {
     if (!options_.caller_keeps_lost_run)
       status_.note(fmt::format("warning: store {} became unavailable ({}): the run is in its "
                                "results.json only",
-                               store_.path(),
-                               redact_location_in(e.what(), store_.location())));
+                               store_.path(), redact_location_in(e.what(), store_.location())));
   } catch (const std::exception& e) { // the run goes on; results.json still has everything
     status_.note(fmt::format("warning: store {}: {}", store_.path(),
                              redact_location_in(e.what(), store_.location())));
