@@ -3,6 +3,7 @@
 #include "common/text_escape.hpp"
 #include "reports/human_units.hpp"
 #include "reports/interval_text.hpp"
+#include "reports/markdown_table.hpp"
 #include "reports/text_table.hpp"
 #include "reports/verdict_cells.hpp"
 
@@ -238,24 +239,6 @@ void write_text(const FleetResult& r, std::ostream& out) {
   }
 }
 
-void markdown_table(const std::vector<std::string>& header,
-                    const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  auto line = [&](const std::vector<std::string>& cells) {
-    out << "|";
-    for (const auto& c : cells)
-      out << " " << markdown_escape(c) << " |";
-    out << "\n";
-  };
-  line(header);
-  out << "|";
-  for (size_t i = 0; i < header.size(); ++i)
-    out << "---|";
-  out << "\n";
-  for (const auto& row : rows)
-    line(row);
-  out << "\n";
-}
-
 void write_markdown(const FleetResult& r, std::ostream& out) {
   out << "# Hosts against the fleet\n\n"
       << markdown_escape(summary_line(r)) << ".\n\nMethod: " << markdown_escape(kFleetMethod)
@@ -265,7 +248,7 @@ void write_markdown(const FleetResult& r, std::ostream& out) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& h : g.hosts)
       rows.push_back(host_cells(h));
-    markdown_table(host_header(g), rows, out);
+    write_markdown_table(host_header(g), rows, out);
     for (const auto& h : g.hosts) {
       if (h.verdict != FleetVerdict::Slower)
         continue;
@@ -273,7 +256,7 @@ void write_markdown(const FleetResult& r, std::ostream& out) {
       std::vector<std::vector<std::string>> gaps;
       for (const auto& p : h.gaps)
         gaps.push_back(gap_cells(p));
-      markdown_table(gap_header(h), gaps, out);
+      write_markdown_table(gap_header(h), gaps, out);
       out << markdown_escape(evidence_line(h)) << "\n\n";
     }
   }

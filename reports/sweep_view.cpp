@@ -3,6 +3,7 @@
 #include "common/text_escape.hpp"
 #include "reports/html_charts.hpp"
 #include "reports/human_units.hpp"
+#include "reports/markdown_table.hpp"
 #include "reports/text_table.hpp"
 
 #include <fmt/format.h>
@@ -211,38 +212,20 @@ std::string md_cell(const std::string& s) {
   return markdown_escape(s);
 }
 
-void markdown_table(const std::vector<std::string>& header,
-                    const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  auto line = [&](const std::vector<std::string>& cells) {
-    out << "|";
-    for (const auto& c : cells)
-      out << " " << md_cell(c) << " |";
-    out << "\n";
-  };
-  line(header);
-  out << "|";
-  for (size_t i = 0; i < header.size(); ++i)
-    out << "---|";
-  out << "\n";
-  for (const auto& row : rows)
-    line(row);
-  out << "\n";
-}
-
 void write_markdown(const SweepReport& r, std::ostream& out) {
   out << "# Concurrency sweep " << md_cell(r.id) << "\n\n" << md_cell(plan_line(r)) << "\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& l : r.levels)
     rows.push_back(level_cells(l));
-  markdown_table(kLevelHeader, rows, out);
+  write_markdown_table(kLevelHeader, rows, out);
   out << "**" << md_cell(knee_line(r)) << "**; " << md_cell(recommendation_line(r)) << "\n\n";
   if (auto phases = phase_rows(r); !phases.empty()) {
     out << "## Phase slowdown\n\n";
-    markdown_table(phase_header(r), phases, out);
+    write_markdown_table(phase_header(r), phases, out);
   }
   if (!r.demands.empty()) {
     out << "## Demand and weight\n\n";
-    markdown_table(kDemandHeader, demand_rows(r), out);
+    write_markdown_table(kDemandHeader, demand_rows(r), out);
   }
 }
 
