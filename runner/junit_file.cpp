@@ -12,32 +12,28 @@
 namespace ciperf {
 namespace fs = std::filesystem;
 
-// Reads the descriptor 64 KiB at a time, and no further than the cap (one byte past it says the
-// file went on).
+// Reads the descriptor 64 KiB at a time, no further than the file's size when it was opened:
+// a file still being written is read as it was then (what the writer adds meanwhile would keep
+// a slow reader, a sanitizer build say, reading a file that grows as fast as it reads), and
+// changed() says it moved on.
 class JunitFile::Buffer : public std::streambuf {
 public:
-  explicit Buffer(int fd) : fd_(fd) {}
-  bool past_cap() const { return past_cap_; }
+  Buffer(int fd, std::uintmax_t size) : fd_(fd), left_(size) {}
 
 protected:
   int_type underflow() override {
     if (gptr() < egptr())
       return traits_type::to_int_type(*gptr());
-    if (fd_ < 0 || past_cap_)
+    size_t want = static_cast<size_t>(std::min<std::uintmax_t>(chunk_.size(), left_));
+    if (fd_ < 0 || want == 0)
       return traits_type::eof();
-    std::uintmax_t room = kMaxJunitFileBytes + 1 - std::min(read_, kMaxJunitFileBytes + 1);
-    size_t want = static_cast<size_t>(std::min<std::uintmax_t>(chunk_.size(), room));
     ssize_t n = 0;
     do
-      n = want == 0 ? 0 : ::read(fd_, chunk_.data(), want);
+      n = ::read(fd_, chunk_.data(), want);
     while (n < 0 && errno == EINTR);
     if (n <= 0)
       return traits_type::eof();
-    read_ += static_cast<std::uintmax_t>(n);
-    if (read_ > kMaxJunitFileBytes) {
-      past_cap_ = true;
-      return traits_type::eof();
-    }
+    left_ -= static_cast<std::uintmax_t>(n);
     setg(chunk_.data(), chunk_.data(), chunk_.data() + n);
     return traits_type::to_int_type(*gptr());
   }
@@ -45,8 +41,7 @@ protected:
 private:
   int fd_;
   std::array<char, 64 * 1024> chunk_{};
-  std::uintmax_t read_ = 0;
-  bool past_cap_ = false;
+  std::uintmax_t left_;
 };
 
 namespace {
@@ -109,7 +104,7 @@ JunitFile::JunitFile(const fs::path& path, const fs::path& base) : stream_(nullp
   }
   size_ = st.st_size;
   mtime_ns_ = mtime_of(st);
-  buffer_ = std::make_unique<Buffer>(fd_);
+  buffer_ = std::make_unique<Buffer>(fd_, static_cast<std::uintmax_t>(st.st_size));
   stream_.rdbuf(buffer_.get());
 }
 
@@ -117,10 +112,6 @@ JunitFile::~JunitFile() {
   stream_.rdbuf(nullptr);
   if (fd_ >= 0)
     ::close(fd_);
-}
-
-bool JunitFile::grew_past_cap() const {
-  return buffer_ && buffer_->past_cap();
 }
 
 bool JunitFile::changed() const {

@@ -28,8 +28,8 @@ public:
   const std::string& refusal() const { return refusal_; }
   std::istream& stream() { return stream_; }
   int64_t mtime_ns() const { return mtime_ns_; }
-  // After reading: the file went on past kMaxJunitFileBytes, or changed (size or time) meanwhile.
-  bool grew_past_cap() const;
+  // After reading: the file changed (size or time) since it was opened; what was read is the
+  // file as it was then.
   bool changed() const;
 
 private:
