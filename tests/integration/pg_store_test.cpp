@@ -82,26 +82,10 @@ phases:
 )");
   std::string store = fresh_database_url();
   constexpr int kWriters = 8, kRuns = 4;
-  std::vector<std::string> errors(kWriters);
-  std::vector<int> failures(kWriters, 0);
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w)
-    writers.emplace_back([&, w] {
-      for (int i = 0; i < kRuns; ++i) {
-        auto r = box.ciperf({"run", file.string(), "--store", store, "--out",
-                             (box.dir / fmt::format("w{}-{}", w, i)).string(), "--label",
-                             "writer=" + std::to_string(w)});
-        if (r.exit_code != 0 || r.err.find("warning: store") != std::string::npos) {
-          ++failures[w];
-          errors[w] += r.err;
-        }
-      }
-    });
-  for (auto& t : writers)
-    t.join();
+  auto errors = run_concurrent_writers(box, file, store, kWriters, kRuns);
   for (int w = 0; w < kWriters; ++w) {
-    INFO("writer " << w << ": " << errors[w]);
-    CHECK(failures[w] == 0);
+    INFO("writer " << w << ": " << errors[static_cast<size_t>(w)]);
+    CHECK(errors[static_cast<size_t>(w)].empty());
   }
   Store reader(store, StoreAccess::ReadOnly);
   auto runs = reader.list_runs({});

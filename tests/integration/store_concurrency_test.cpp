@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 #include <set>
-#include <thread>
 
 using namespace ciperf::test;
 
@@ -16,28 +15,10 @@ phases:
   - {name: b, run: "true"}
 )");
   constexpr int kWriters = 8, kRuns = 50;
-  std::vector<std::string> errors(kWriters);
-  std::vector<int> failures(kWriters, 0);
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w)
-    writers.emplace_back([&, w] {
-      for (int i = 0; i < kRuns; ++i) {
-        auto r =
-            box.ciperf({"run", file.string(), "--store", box.store().string(), "--out",
-                        (box.dir / ("w" + std::to_string(w) + "-" + std::to_string(i))).string(),
-                        "--label", "writer=" + std::to_string(w)});
-        // A run whose store write failed still passes, with a warning: that is a loss here.
-        if (r.exit_code != 0 || r.err.find("warning: store") != std::string::npos) {
-          ++failures[w];
-          errors[w] += r.err;
-        }
-      }
-    });
-  for (auto& t : writers)
-    t.join();
+  auto errors = run_concurrent_writers(box, file, box.store().string(), kWriters, kRuns);
   for (int w = 0; w < kWriters; ++w) {
-    INFO("writer " << w << ": " << errors[w]);
-    CHECK(failures[w] == 0);
+    INFO("writer " << w << ": " << errors[static_cast<size_t>(w)]);
+    CHECK(errors[static_cast<size_t>(w)].empty());
   }
   auto list = nlohmann::json::parse(
       box.ciperf({"runs", "--store", box.store().string(), "--json", "--limit", "1000"}).out);

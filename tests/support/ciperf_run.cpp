@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 namespace ciperf::test {
 
@@ -50,6 +51,26 @@ const nlohmann::json& phase(const nlohmann::json& results, const std::string& na
       return p;
   FAIL("no phase named " << name);
   throw std::logic_error("unreachable");
+}
+
+std::vector<std::string> run_concurrent_writers(const Sandbox& box,
+                                                const std::filesystem::path& pipeline,
+                                                const std::string& store, int writers, int runs) {
+  std::vector<std::string> errors(static_cast<size_t>(writers));
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w)
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < runs; ++i) {
+        auto out = box.dir / ("w" + std::to_string(w) + "-" + std::to_string(i));
+        auto r = box.ciperf({"run", pipeline.string(), "--store", store, "--out", out.string(),
+                             "--label", "writer=" + std::to_string(w)});
+        if (r.exit_code != 0 || r.err.find("warning: store") != std::string::npos)
+          errors[static_cast<size_t>(w)] += "run " + std::to_string(i) + ": " + r.err;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  return errors;
 }
 
 } // namespace ciperf::test

@@ -29,6 +29,13 @@ public:
   TempDir dir;
 };
 
+// `writers` threads, each running `runs` times `ciperf run FILE --store STORE` (labelled
+// writer=W) at once: what each writer's failed runs printed, empty for a writer that lost
+// nothing. A run whose store write failed passes with a warning: that counts as a loss here.
+std::vector<std::string> run_concurrent_writers(const Sandbox& box,
+                                                const std::filesystem::path& pipeline,
+                                                const std::string& store, int writers, int runs);
+
 // Fails the test unless every file validates against schema/results-v1.schema.json.
 void require_valid_results(const std::filesystem::path& results_json);
 // The phase called `name` in a results.json document.
