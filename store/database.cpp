@@ -14,6 +14,15 @@ Statement& Database::cached(const std::string& sql) {
   return *it->second;
 }
 
+Statement Database::row_writer(const std::string& table, const std::vector<std::string>& columns) {
+  std::string names, values;
+  for (const auto& column : columns) {
+    names.append(names.empty() ? "" : ", ").append(column);
+    values.append(values.empty() ? "?" : ", ?");
+  }
+  return prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
+}
+
 std::unique_ptr<Database> open_database(const std::string& location, Database::Mode mode) {
   if (is_postgres_location(location))
     return open_postgres(location);

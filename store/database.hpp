@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ciperf {
 
@@ -32,6 +33,7 @@ public:
   virtual int64_t integer(int column) const = 0;
   virtual double real(int column) const = 0;
   virtual bool is_null(int column) const = 0;
+  virtual void finish() {} // a row writer's rows go to the table (Database::row_writer)
 };
 
 class Statement {
@@ -64,7 +66,8 @@ public:
     while (step()) {
     }
   }
-  void reset() { impl_->reset(); } // back to the start, bindings cleared
+  void reset() { impl_->reset(); }   // back to the start, bindings cleared
+  void finish() { impl_->finish(); } // a row writer's rows are in the table once it returns
 
   std::string text(int column) const {
     std::string out;
@@ -96,6 +99,12 @@ public:
   // per phase or per row. Not for a query still being stepped through when it is asked again;
   // reset a query once read, or it holds a read snapshot that a later write cannot upgrade.
   Statement& cached(const std::string& sql);
+  // A statement for bulk writes that adds the bound row to `table` each time it runs; the rows
+  // are in the table once finish() returns, and not before a statement run after them can rely
+  // on. PostgreSQL streams them with COPY: the server parses each value once and skips an
+  // INSERT's per-statement executor set-up, most of its time per phase row. By default each run
+  // is an INSERT of its own (SQLite's prepared INSERT costs no round trip).
+  virtual Statement row_writer(const std::string& table, const std::vector<std::string>& columns);
 
   // A write transaction: SQLite takes the write lock up front (BEGIN IMMEDIATE).
   virtual void begin_write() = 0;

@@ -105,6 +105,7 @@ public:
   Statement prepare(std::string_view sql) override {
     return Statement(std::make_unique<PgStatement>(*this, sql));
   }
+  Statement row_writer(const std::string& table, const std::vector<std::string>& columns) override;
   void begin_write() override {
     if (read_open_) // a cursor's read transaction becomes the write transaction
       read_open_ = false;
@@ -173,6 +174,21 @@ public:
                             nullptr, nullptr, 0) != 1)
       fail("sending statement: " + scrub(PQerrorMessage(conn_)));
     ++pending_;
+  }
+  // Rows in COPY's text format into the table `copy_sql` names (COPY … FROM STDIN). COPY is not
+  // allowed in pipeline mode: the statements queued before it are waited for first.
+  void copy_in(const std::string& copy_sql, std::string_view rows) {
+    sync();
+    Result start(PQexec(conn_, copy_sql.c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN)
+      check(std::move(start), "starting to copy rows");
+    if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1 ||
+        PQputCopyEnd(conn_, nullptr) != 1)
+      fail("sending rows: " + scrub(PQerrorMessage(conn_)));
+    Result end(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_))
+      PQclear(more);
+    check(std::move(end), "copying rows");
   }
   // Bumped by every failed sync: a statement parsed before it may not exist on the server.
   unsigned failures() const { return failures_; }
@@ -277,6 +293,93 @@ private:
   bool closing_ = false;
   uint64_t cursors_made_ = 0;
 };
+
+// Bulk rows for one table, gathered in COPY's text format and sent kCopyBytes at a time and at
+// finish(). Values are spelled as PgStatement sends them, so a row reads back the same either
+// way: text as valid UTF-8 up to a NUL (what a C string parameter carries), numbers as fmt
+// writes them.
+class PgRowWriter final : public StatementImpl {
+public:
+  PgRowWriter(PgDatabase& db, const std::string& table, const std::vector<std::string>& columns)
+      : db_(db), values_(columns.size()), null_(columns.size(), true) {
+    std::string names;
+    for (const auto& column : columns)
+      names.append(names.empty() ? "" : ", ").append(column);
+    copy_sql_ = "COPY " + table + " (" + names + ") FROM STDIN";
+  }
+
+  void bind_text(int index, std::string_view value) override {
+    set(index, valid_utf8(value.substr(0, value.find('\0'))));
+  }
+  void bind_integer(int index, int64_t value) override { set(index, std::to_string(value)); }
+  void bind_real(int index, double value) override { set(index, fmt::format("{}", value)); }
+  void bind_null(int index) override { null_[slot(index)] = true; }
+  bool step() override { // one row more
+    for (size_t i = 0; i < values_.size(); ++i) {
+      rows_.append(i == 0 ? "" : "\t");
+      if (null_[i])
+        rows_.append("\\N");
+      else
+        append_escaped(values_[i]);
+    }
+    rows_.push_back('\n');
+    if (rows_.size() >= kCopyBytes)
+      finish();
+    return false;
+  }
+  void reset() override { std::fill(null_.begin(), null_.end(), true); }
+  void finish() override {
+    if (rows_.empty())
+      return;
+    db_.copy_in(copy_sql_, rows_);
+    rows_.clear();
+  }
+  void text_into(int, std::string&) const override { no_rows(); }
+  int64_t integer(int) const override { no_rows(); }
+  double real(int) const override { no_rows(); }
+  bool is_null(int) const override { no_rows(); }
+
+private:
+  static constexpr size_t kCopyBytes = size_t{4} << 20;
+
+  [[noreturn]] static void no_rows() { throw StoreError("a row writer returns no rows"); }
+  size_t slot(int index) const {
+    if (index < 1 || static_cast<size_t>(index) > values_.size())
+      throw StoreError(
+          fmt::format("binding column {} of a row writer for {}", index, values_.size()));
+    return static_cast<size_t>(index - 1);
+  }
+  void set(int index, std::string value) {
+    size_t i = slot(index);
+    values_[i] = std::move(value);
+    null_[i] = false;
+  }
+  // COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+  void append_escaped(std::string_view value) {
+    for (char c : value) {
+      const char* escape = c == '\\'   ? "\\\\"
+                           : c == '\t' ? "\\t"
+                           : c == '\n' ? "\\n"
+                           : c == '\r' ? "\\r"
+                                       : nullptr;
+      if (escape)
+        rows_.append(escape);
+      else
+        rows_.push_back(c);
+    }
+  }
+
+  PgDatabase& db_;
+  std::string copy_sql_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::string rows_;
+};
+
+Statement PgDatabase::row_writer(const std::string& table,
+                                 const std::vector<std::string>& columns) {
+  return Statement(std::make_unique<PgRowWriter>(*this, table, columns));
+}
 
 PgStatement::PgStatement(PgDatabase& db, std::string_view sql)
     : db_(db), sql_(to_postgres(sql)), values_(static_cast<size_t>(sql_.parameters)),

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -177,8 +178,13 @@ private:
   // The phase's row and its metrics, replacing what the run had at that index. A run inserted
   // just now (`fresh`) has nothing to replace: its children's stale rows are not looked for.
   void insert_phase_row(int64_t run, const PhaseRecord& phase, bool fresh = false);
-  // The phases of a run inserted just now, several rows per INSERT, then their children.
-  void insert_fresh_phases(int64_t run, const std::vector<PhaseRecord>& phases);
+  // Rows for the runs not stored yet (the first of a run given twice), labels not included:
+  // their row ids, nullopt for a run stored already.
+  std::vector<std::optional<int64_t>> insert_new_run_rows(std::span<const RunRecord> runs);
+  // The phases of runs inserted just now (their row ids, nullopt to skip one) through a row
+  // writer, then the phases' children, the waits and the prepare.
+  void insert_runs_contents(std::span<const RunRecord> runs,
+                            const std::vector<std::optional<int64_t>>& ids);
   // A phase's metrics, services' costs and test cases.
   void insert_phase_children(int64_t run, const PhaseRecord& phase, bool fresh);
   void insert_service_costs(int64_t run, const PhaseRecord& phase, bool fresh);

@@ -21,60 +21,109 @@ std::string assign_all(std::span<const Field<RunRecord>> fields) {
   return out;
 }
 
-// Rows per INSERT: one statement's round trip and execution for a batch of phases, 20 × 45
-// values within either engine's limit on parameters.
-constexpr size_t kPhasesPerInsert = 20;
+// Run rows per INSERT: one round trip returns a chunk's row ids (50 × 40 values, within either
+// engine's limit on parameters), where a run at a time waited for each.
+constexpr size_t kRunsPerInsert = 50;
 
-std::string phases_insert(size_t rows) {
-  std::string row = "(?, " + placeholders(phase_fields().size()) + ")";
-  std::string sql = "INSERT INTO phases (run, " + column_list(phase_fields()) + ") VALUES ";
+std::string run_rows_insert(size_t rows) {
+  std::string row = "(" + placeholders(run_fields().size()) + ")";
+  std::string sql = "INSERT INTO runs (" + column_list(run_fields()) + ") VALUES ";
   for (size_t i = 0; i < rows; ++i)
     sql.append(i == 0 ? "" : ", ").append(row);
-  return sql;
+  // Another writer (another host's import of the same file) may store an id meanwhile: the
+  // conflict itself says the run is stored.
+  return sql + " ON CONFLICT (run_id) DO NOTHING RETURNING id, run_id";
+}
+
+std::vector<std::string> phase_columns() {
+  std::vector<std::string> columns{"run"};
+  for (const auto& f : phase_fields())
+    columns.emplace_back(f.name);
+  return columns;
+}
+
+bool has_repeated_index(const std::vector<PhaseRecord>& phases) {
+  std::set<int> indices;
+  for (const auto& p : phases)
+    if (!indices.insert(p.index).second)
+      return true;
+  return false;
 }
 
 } // namespace
 
-void Store::insert_run_contents(int64_t id, const RunRecord& r) {
-  insert_fresh_phases(id, r.phases);
-  for (const auto& p : r.phases)
-    if (p.probe)
-      insert_wait(r.pipeline + "/" + p.name, *p.probe, r.started_at, id, p.index);
-  if (r.prepare)
-    insert_prepare(id, *r.prepare);
+std::vector<std::optional<int64_t>> Store::insert_new_run_rows(std::span<const RunRecord> runs) {
+  Statement& insert = db_->cached(run_rows_insert(runs.size()));
+  int index = 1;
+  for (const auto& r : runs)
+    index = bind_fields(insert, index, run_fields(), r);
+  std::map<std::string, int64_t> stored;
+  while (insert.step())
+    stored.emplace(insert.text(1), insert.integer(0));
+  insert.reset();
+  std::vector<std::optional<int64_t>> ids(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) // a run given twice is stored once, the first time
+    if (auto it = stored.find(runs[i].run_id); it != stored.end()) {
+      ids[i] = it->second;
+      stored.erase(it);
+    }
+  return ids;
 }
 
-void Store::insert_fresh_phases(int64_t run, const std::vector<PhaseRecord>& phases) {
-  std::set<int> indices;
-  for (const auto& p : phases)
-    if (!indices.insert(p.index).second) { // a later phase replaces an earlier one: row by row
-      for (const auto& q : phases)
-        insert_phase_row(run, q, true);
-      return;
+void Store::insert_run_contents(int64_t id, const RunRecord& r) {
+  insert_runs_contents({&r, 1}, {id});
+}
+
+void Store::insert_runs_contents(std::span<const RunRecord> runs,
+                                 const std::vector<std::optional<int64_t>>& ids) {
+  Statement phases = db_->row_writer("phases", phase_columns());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (!ids[i] || has_repeated_index(runs[i].phases))
+      continue;
+    for (const auto& p : runs[i].phases) {
+      phases.bind(1, *ids[i]);
+      bind_fields(phases, 2, phase_fields(), p);
+      phases.run();
+      phases.reset();
     }
-  for (size_t first = 0; first < phases.size(); first += kPhasesPerInsert) {
-    size_t rows = std::min(kPhasesPerInsert, phases.size() - first);
-    Statement& insert = db_->cached(phases_insert(rows));
-    int index = 1;
-    for (size_t i = first; i < first + rows; ++i) {
-      insert.bind(index++, run);
-      index = bind_fields(insert, index, phase_fields(), phases[i]);
-    }
-    insert.run();
   }
-  for (const auto& p : phases)
-    insert_phase_children(run, p, true);
+  phases.finish(); // before the rows below, which refer to them
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (!ids[i])
+      continue;
+    const RunRecord& r = runs[i];
+    bool row_by_row = has_repeated_index(r.phases); // a later phase replaces an earlier one
+    for (const auto& p : r.phases)
+      if (row_by_row)
+        insert_phase_row(*ids[i], p, true);
+      else
+        insert_phase_children(*ids[i], p, true);
+    for (const auto& p : r.phases)
+      if (p.probe)
+        insert_wait(r.pipeline + "/" + p.name, *p.probe, r.started_at, *ids[i], p.index);
+    if (r.prepare)
+      insert_prepare(*ids[i], *r.prepare);
+  }
 }
 
 size_t Store::insert_runs(const std::vector<RunRecord>& runs) {
   WriteTransaction tx(*db_);
   size_t inserted = 0;
-  for (const auto& r : runs) {
-    auto stored = insert_run_row_once(r, r.status, true);
-    if (!stored)
-      continue; // stored already, by an earlier import or another writer just now
-    ++inserted;
-    insert_run_contents(*stored, r);
+  for (size_t first = 0; first < runs.size(); first += kRunsPerInsert) {
+    std::span<const RunRecord> chunk(runs.data() + first,
+                                     std::min(kRunsPerInsert, runs.size() - first));
+    auto ids = insert_new_run_rows(chunk);
+    Statement labels = db_->row_writer("labels", {"run", "key", "value"});
+    for (size_t i = 0; i < chunk.size(); ++i)
+      if (ids[i]) {
+        ++inserted;
+        for (const auto& [key, value] : chunk[i].labels) {
+          labels.bind(1, *ids[i]).bind(2, key).bind(3, value).run();
+          labels.reset();
+        }
+      }
+    labels.finish();
+    insert_runs_contents(chunk, ids);
   }
   tx.commit();
   return inserted;

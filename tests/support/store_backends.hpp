@@ -16,9 +16,10 @@ inline const char* backend_name(Backend b) {
 }
 
 // A new, empty store's location (a path, or a connection string).
-inline std::string fresh_store(Backend b, const TempDir& dir) {
+// A new, empty store; `name` tells two SQLite stores in one directory apart.
+inline std::string fresh_store(Backend b, const TempDir& dir, const std::string& name = "s") {
   if (b == Backend::SQLite)
-    return (dir / "s.db").string();
+    return (dir / (name + ".db")).string();
   PgServer& server = PgServer::shared();
   return server.keywords(server.create_database());
 }
