@@ -5,9 +5,11 @@
 #include "store/store.hpp"
 #include "store/store_location.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <type_traits>
 #include <vector>
 
 namespace ciperf {
@@ -51,15 +53,24 @@ public:
     const char* v = PQgetvalue(result_.get(), row_, column);
     out.assign(v, static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
   }
-  int64_t integer(int column) const override {
-    return std::strtoll(PQgetvalue(result_.get(), row_, column), nullptr, 10);
-  }
-  double real(int column) const override {
-    return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
-  }
+  int64_t integer(int column) const override { return number<int64_t>(column); }
+  double real(int column) const override { return number<double>(column); }
   bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
 
 private:
+  // std::from_chars (fast_float in libstdc++ 12): strtod and strtoll were a third of ciperf's
+  // time decoding a million phase rows. What it refuses (out of range) reads as strtod would.
+  template <typename T> T number(int column) const {
+    const char* text = PQgetvalue(result_.get(), row_, column);
+    const char* end = text + PQgetlength(result_.get(), row_, column);
+    T value{};
+    if (std::from_chars(text, end, value).ec == std::errc())
+      return value;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::strtod(text, nullptr);
+    else
+      return std::strtoll(text, nullptr, 10);
+  }
   void check_index(int index) const;
   void set(int index, std::string value) {
     check_index(index);
