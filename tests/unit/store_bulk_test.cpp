@@ -109,7 +109,8 @@ TEST_CASE("runs written in bulk read back as the same runs recorded phase by pha
   }
   CHECK(bulk.load_run("bulk-007")->phases.size() == 4);
   // Numbers come back exact, at the ends of their range too.
-  const PhaseRecord& p = bulk.load_run("bulk-001")->phases.at(0);
+  auto run = bulk.load_run("bulk-001");
+  const PhaseRecord& p = run->phases.at(0);
   CHECK(p.wall_s == 1e-300);
   CHECK(p.sys_s == std::numeric_limits<double>::denorm_min());
   CHECK(p.max_rss_bytes == std::numeric_limits<int64_t>::max());
