@@ -146,7 +146,9 @@ private:
         std::cerr << fmt::format("[{}x] slot {} run {}: {} in {}\n", plan_.level, i, s.started,
                                  code == kExitPassed ? "passed" : fmt::format("exit {}", code),
                                  human_seconds(seconds_since(s.since)));
-      if (code == kExitInterrupted) // someone stopped an instance: the sweep stops with it
+      // Someone stopped an instance: the sweep stops with it. Not when the sweep stopped them:
+      // a second SIGINT to the others would cut their always phases short.
+      if (code == kExitInterrupted && !interrupt_)
         stop(SIGINT);
       if (more_due(s))
         start(i);
