@@ -14,13 +14,19 @@ Statement& Database::cached(const std::string& sql) {
   return *it->second;
 }
 
-Statement Database::row_writer(const std::string& table, const std::vector<std::string>& columns) {
-  std::string names, values;
-  for (const auto& column : columns) {
+std::string column_names(const std::vector<std::string>& columns) {
+  std::string names;
+  for (const auto& column : columns)
     names.append(names.empty() ? "" : ", ").append(column);
-    values.append(values.empty() ? "?" : ", ?");
-  }
-  return prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
+  return names;
+}
+
+Statement Database::row_writer(const std::string& table, const std::vector<std::string>& columns) {
+  std::string values;
+  for (size_t i = 0; i < columns.size(); ++i)
+    values.append(i == 0 ? "?" : ", ?");
+  return prepare("INSERT INTO " + table + " (" + column_names(columns) + ") VALUES (" + values +
+                 ")");
 }
 
 std::unique_ptr<Database> open_database(const std::string& location, Database::Mode mode) {

@@ -126,6 +126,9 @@ private:
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };
 
+// "a, b, c": the column names of a row writer's table, as its SQL lists them.
+std::string column_names(const std::vector<std::string>& columns);
+
 // Opens a store: a PostgreSQL one for a postgresql:// or postgres:// URL or a libpq keyword
 // string (store_location.hpp), else the SQLite file at `location` (created for Mode::Create).
 std::unique_ptr<Database> open_database(const std::string& location, Database::Mode mode);

@@ -312,12 +312,8 @@ private:
 class PgRowWriter final : public StatementImpl {
 public:
   PgRowWriter(PgDatabase& db, const std::string& table, const std::vector<std::string>& columns)
-      : db_(db), values_(columns.size()), null_(columns.size(), true) {
-    std::string names;
-    for (const auto& column : columns)
-      names.append(names.empty() ? "" : ", ").append(column);
-    copy_sql_ = "COPY " + table + " (" + names + ") FROM STDIN";
-  }
+      : db_(db), copy_sql_("COPY " + table + " (" + column_names(columns) + ") FROM STDIN"),
+        values_(columns.size()), null_(columns.size(), true) {}
 
   void bind_text(int index, std::string_view value) override {
     set(index, valid_utf8(value.substr(0, value.find('\0'))));

@@ -38,10 +38,13 @@ std::string run_rows_insert(size_t rows) {
   return sql + " ON CONFLICT (run_id) DO NOTHING RETURNING id, run_id";
 }
 
-std::vector<std::string> phase_columns() {
-  std::vector<std::string> columns{"run"};
-  for (const auto& f : phase_fields())
-    columns.emplace_back(f.name);
+const std::vector<std::string>& phase_columns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> out{"run"};
+    for (const auto& f : phase_fields())
+      out.emplace_back(f.name);
+    return out;
+  }();
   return columns;
 }
 
@@ -79,9 +82,13 @@ void Store::insert_run_contents(int64_t id, const RunRecord& r) {
 
 void Store::insert_runs_contents(std::span<const RunRecord> runs,
                                  const std::vector<std::optional<int64_t>>& ids) {
+  // A run whose later phase replaces an earlier one at the same index goes row by row.
+  std::vector<bool> row_by_row(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i)
+    row_by_row[i] = ids[i] && has_repeated_index(runs[i].phases);
   Statement phases = db_->row_writer("phases", phase_columns());
   for (size_t i = 0; i < runs.size(); ++i) {
-    if (!ids[i] || has_repeated_index(runs[i].phases))
+    if (!ids[i] || row_by_row[i])
       continue;
     for (const auto& p : runs[i].phases) {
       phases.bind(1, *ids[i]);
@@ -95,9 +102,8 @@ void Store::insert_runs_contents(std::span<const RunRecord> runs,
     if (!ids[i])
       continue;
     const RunRecord& r = runs[i];
-    bool row_by_row = has_repeated_index(r.phases); // a later phase replaces an earlier one
     for (const auto& p : r.phases)
-      if (row_by_row)
+      if (row_by_row[i])
         insert_phase_row(*ids[i], p, true);
       else
         insert_phase_children(*ids[i], p, true);
