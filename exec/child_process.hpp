@@ -1,6 +1,7 @@
 #pragma once
 // Starting a phase's process: clone(CLONE_VM | CLONE_VFORK), the way posix_spawn starts one, but
 // with the steps posix_spawn cannot take (the run's cgroup, the parent-death signal).
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,9 @@ struct Launched {
   pid_t pid = -1;
   bool entered_cgroup = false; // cgroup_procs_fd (false when there was none or the write failed)
   bool entered_memory = false; // memory_procs_fd
+  // When the command began: after the child entered its cgroups, just before exec. A phase's
+  // wall starts here, so that the cost of a cgroup move stays out of the phase's figures.
+  std::chrono::steady_clock::time_point command_start;
 };
 Launched launch_in_new_group(const LaunchSpec& spec);
 

@@ -69,6 +69,7 @@ Execution PhaseRunner::collect(Supervisor::Handle h, PhaseStatus status, Clock::
   Execution e;
   e.status = status;
   e.handle = h;
+  e.started = state.started;
   e.usage = state.usage;
   auto end = state.exited ? state.ended : Clock::now();
   e.wall_s = std::chrono::duration<double>(end - t0).count();
@@ -81,7 +82,6 @@ Execution PhaseRunner::collect(Supervisor::Handle h, PhaseStatus status, Clock::
 
 Execution PhaseRunner::run(const ExecRequest& request, const std::function<void()>& tick) {
   auto pressure_before = read_pressure();
-  auto t0 = Clock::now();
   Supervisor::Handle h;
   try {
     h = launch(request);
@@ -90,6 +90,9 @@ Execution PhaseRunner::run(const ExecRequest& request, const std::function<void(
     append_to_log(request.log, message);
     return Execution::not_started(message);
   }
+  // The phase's time, and its timeout, count from its command's start: making or recycling its
+  // cgroup and moving into it are ciperf's, and cost a phase after a pause up to 25 ms.
+  auto t0 = supervisor_.state(h).started;
   supervisor_.prepare_group(request.next_cgroup_name);
   auto outcome = supervisor_.wait(h, t0 + request.timeout, tick);
   PhaseStatus status = PhaseStatus::Passed;

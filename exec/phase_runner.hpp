@@ -24,6 +24,8 @@ struct Execution {
   std::optional<Pressure> pressure;
   std::optional<TreeUsage> tree;            // from the phase's own cgroup, when it had one
   std::optional<Supervisor::Handle> handle; // the phase's process, once started
+  // When its command began, in its cgroups (exec/child_process.hpp): where wall_s starts.
+  std::optional<std::chrono::steady_clock::time_point> started;
 
   // A phase that never started: exit code 127, as a shell says of a command it could not run.
   static Execution not_started(std::string why) {

@@ -94,8 +94,8 @@ Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStre
       // The phase runs in the run's cgroup and its own figures stay null: never made up.
     }
   }
-  entry.state.started = Clock::now();
   Launched launched = launch_in_new_group(spec);
+  entry.state.started = launched.command_start;
   entry.state.pid = launched.pid;
   if (entry.group) {
     entry.group->entered(launched.entered_cgroup, launched.entered_memory);

@@ -377,6 +377,8 @@ void PipelineRun::note_failure(PhaseStatus status) {
 }
 
 void PipelineRun::fill(PhaseRecord& record, const Execution& e) {
+  if (e.started) // the command's own start, past ciperf's set-up for it
+    record.start_s = std::chrono::duration<double>(*e.started - t0_).count();
   record.status = e.status;
   record.exit_code = e.exit_code;
   record.signal = e.signal;

@@ -1,0 +1,85 @@
+// The launcher with real processes: a phase's clock starts once its process is in its cgroups.
+// A cgroup move can wait for an RCU grace period (5 to 25 ms after a pause); that wait is
+// ciperf's, and must not count in the phase. A full pipe stands in for a slow cgroup.procs: the
+// child's write blocks until the test drains it, a delay of known length.
+#include "exec/child_process.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ciperf;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct FullPipe {
+  int fds[2] = {-1, -1};
+  FullPipe() {
+    REQUIRE(::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+    char block[4096] = {};
+    while (::write(fds[1], block, sizeof block) > 0) {
+    }
+    ::fcntl(fds[1], F_SETFL, 0); // the child's write now blocks until there is room
+  }
+  void drain() const {
+    char block[4096];
+    while (::read(fds[0], block, sizeof block) > 0) {
+    }
+  }
+  ~FullPipe() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+};
+
+int exit_status(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+LaunchSpec true_spec() {
+  LaunchSpec spec;
+  spec.executable = "/bin/true";
+  spec.workdir = "/";
+  spec.output_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  return spec;
+}
+
+} // namespace
+
+TEST_CASE("a command's start is taken after its cgroup move, however long that took", "[exec]") {
+  FullPipe slow_procs;
+  LaunchSpec spec = true_spec();
+  spec.cgroup_procs_fd = slow_procs.fds[1];
+  std::thread drainer([&] {
+    std::this_thread::sleep_for(300ms);
+    slow_procs.drain();
+  });
+  auto before = Clock::now();
+  Launched launched = launch_in_new_group(spec);
+  auto after = Clock::now();
+  drainer.join();
+  ::close(spec.output_fd);
+  CHECK(exit_status(launched.pid) == 0);
+  CHECK(launched.entered_cgroup);
+  CHECK(launched.command_start - before >= 290ms); // the move's wait is not the command's
+  CHECK(launched.command_start <= after);
+}
+
+TEST_CASE("without a cgroup the command starts within the launch", "[exec]") {
+  LaunchSpec spec = true_spec();
+  auto before = Clock::now();
+  Launched launched = launch_in_new_group(spec);
+  auto after = Clock::now();
+  ::close(spec.output_fd);
+  CHECK(exit_status(launched.pid) == 0);
+  CHECK_FALSE(launched.entered_cgroup);
+  CHECK(launched.command_start >= before);
+  CHECK(launched.command_start <= after);
+}
