@@ -1,6 +1,7 @@
 #pragma once
 // Starting a phase's process: clone(CLONE_VM | CLONE_VFORK), the way posix_spawn starts one, but
-// with the steps posix_spawn cannot take (the run's cgroup, the parent-death signal).
+// with the steps posix_spawn cannot take (the run's cgroup, the parent-death signal). Where the
+// kernel allows it (Linux 5.7, x86-64), clone3 starts the child inside its cgroup v2.
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -17,6 +18,7 @@ struct LaunchSpec {
   std::vector<std::string> env; // NAME=value
   int output_fd = -1;           // becomes the child's stdout and stderr
   int cgroup_procs_fd = -1;     // a cgroup.procs the child enters before exec (-1: none)
+  int cgroup_dir_fd = -1;       // that cgroup's directory: the child is born in it where it can
   int fallback_procs_fd = -1;   // entered instead if that fails (the run's, for a phase's)
   int memory_procs_fd = -1;     // the same in a cgroup v1 memory hierarchy (-1: none)
   bool dies_with_ciperf = true; // PR_SET_PDEATHSIG; false for a service kept after the run

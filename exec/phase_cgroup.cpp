@@ -110,11 +110,13 @@ PhaseCgroup::PhaseCgroup(fs::path dir, std::optional<fs::path> memory_dir)
     throw std::runtime_error("cannot open " + (dir_ / "cgroup.procs").string() + ": " +
                              std::strerror(error));
   }
+  dir_fd_ = ::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); // -1: the child moves in
   cpu_stat_ = open_read(dir_ / "cpu.stat");
   events_ = open_read(dir_ / "cgroup.events");
   if (cpu_stat_ < 0 || events_ < 0) { // out of descriptors: no figures rather than made-up ones
     int error = errno;
     close_fd(procs_fd_);
+    close_fd(dir_fd_);
     close_fd(cpu_stat_);
     close_fd(events_);
     ::rmdir(dir_.c_str());
@@ -152,8 +154,9 @@ bool PhaseCgroup::release() {
   if (!closed_) {
     // A cgroup that still holds processes stays: the run's end kills and removes the tree.
     keep_dirs_ = populated();
-    for (int* fd : {&procs_fd_, &memory_procs_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
-                    &memory_pressure_, &events_, &memory_peak_, &io_stat_, &memory_usage_})
+    for (int* fd :
+         {&procs_fd_, &memory_procs_fd_, &dir_fd_, &cpu_stat_, &cpu_pressure_, &io_pressure_,
+          &memory_pressure_, &events_, &memory_peak_, &io_stat_, &memory_usage_})
       close_fd(*fd);
     closed_ = true;
   }
@@ -168,6 +171,7 @@ bool PhaseCgroup::release() {
 void PhaseCgroup::entered(bool cgroup, bool memory) {
   close_fd(procs_fd_);
   close_fd(memory_procs_fd_);
+  close_fd(dir_fd_);
   if ((!cgroup || !memory) && memory_peak_from_v1_) {
     close_fd(memory_peak_); // an empty companion's peak would read 0: null instead
     recyclable_ = false;    // and the next phase would lose its peak too
@@ -192,6 +196,7 @@ bool PhaseCgroup::reset_memory_peak() {
 
 bool PhaseCgroup::reopen_procs() {
   procs_fd_ = ::open((dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+  dir_fd_ = ::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (memory_dir_)
     memory_procs_fd_ = ::open((*memory_dir_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
   return procs_fd_ >= 0 && (!memory_dir_ || memory_procs_fd_ >= 0);
@@ -203,6 +208,7 @@ bool PhaseCgroup::recycle() {
   if (!reopen_procs()) {
     close_fd(procs_fd_);
     close_fd(memory_procs_fd_);
+    close_fd(dir_fd_);
     return false;
   }
   origin_ = read();

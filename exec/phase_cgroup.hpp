@@ -43,6 +43,8 @@ public:
   // cgroup.procs files, open for writing: the child writes "0" into each before exec.
   int procs_fd() const { return procs_fd_; }
   int memory_procs_fd() const { return memory_procs_fd_; }
+  // The v2 cgroup's directory (O_PATH), for a child born in it (clone3's CLONE_INTO_CGROUP).
+  int dir_fd() const { return dir_fd_; }
   // Once the child has tried: closes the cgroup.procs files (a long-lived service should not
   // hold them) and forgets the v1 memory peak if the child could not enter that cgroup.
   void entered(bool cgroup, bool memory);
@@ -69,7 +71,7 @@ private:
 
   std::filesystem::path dir_;
   std::optional<std::filesystem::path> memory_dir_;
-  int procs_fd_ = -1, memory_procs_fd_ = -1;
+  int procs_fd_ = -1, memory_procs_fd_ = -1, dir_fd_ = -1;
   // Opened once and read at offset 0 each time (the kernel renders them afresh); -1 if absent.
   int cpu_stat_ = -1, cpu_pressure_ = -1, io_pressure_ = -1, memory_pressure_ = -1;
   int events_ = -1, memory_peak_ = -1, io_stat_ = -1;

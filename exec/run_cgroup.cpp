@@ -247,7 +247,9 @@ std::unique_ptr<RunCgroup> RunCgroup::create(const std::string& name, std::strin
   return run;
 }
 
-RunCgroup::RunCgroup(fs::path path, int procs_fd) : path_(std::move(path)), procs_fd_(procs_fd) {
+RunCgroup::RunCgroup(fs::path path, int procs_fd)
+    : path_(std::move(path)), procs_fd_(procs_fd),
+      dir_fd_(::open(path_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {
   try {
     worker_ = std::make_unique<CgroupWorker>();
   } catch (const std::system_error&) {
@@ -258,6 +260,8 @@ RunCgroup::RunCgroup(fs::path path, int procs_fd) : path_(std::move(path)), proc
 RunCgroup::~RunCgroup() {
   worker_.reset();
   ::close(procs_fd_);
+  if (dir_fd_ >= 0)
+    ::close(dir_fd_);
   if (!removed_)
     kill_cgroup_tree(path_.c_str(), 5000);
   if (memory_v1_) // its processes are those of the v2 tree, all gone now

@@ -33,6 +33,7 @@ public:
   // cgroup.procs, open for writing and close-on-exec: a child between fork and exec writes "0"
   // into it to enter the cgroup (async-signal-safe, unlike anything that builds a path).
   int procs_fd() const { return procs_fd_; }
+  int dir_fd() const { return dir_fd_; } // O_PATH, for clone3's CLONE_INTO_CGROUP; -1 if none
   // A child cgroup for one phase, with a companion in the cgroup v1 memory hierarchy where v2
   // has no memory controller but v1 has one. Throws std::runtime_error.
   std::unique_ptr<PhaseCgroup> create_phase(const std::string& name);
@@ -56,6 +57,7 @@ private:
   std::filesystem::path path_;
   std::optional<std::filesystem::path> memory_v1_; // the run's directory in a v1 memory hierarchy
   int procs_fd_ = -1;
+  int dir_fd_ = -1;
   bool removed_ = false;
   std::unique_ptr<CgroupWorker> worker_; // drained before the tree is killed or removed
 };

@@ -83,11 +83,13 @@ Supervisor::Handle Supervisor::start(LaunchSpec spec, std::unique_ptr<OutputStre
                                      const std::string& group_name, bool kept) {
   spec.output_fd = output->child_fd();
   spec.cgroup_procs_fd = cgroup_ ? cgroup_->procs_fd() : -1;
+  spec.cgroup_dir_fd = cgroup_ ? cgroup_->dir_fd() : -1;
   Entry entry;
   if (cgroup_ && (per_phase_ || kept) && !group_name.empty()) {
     try {
       entry.group = cgroup_->create_phase(group_name);
       spec.cgroup_procs_fd = entry.group->procs_fd();
+      spec.cgroup_dir_fd = entry.group->dir_fd();
       spec.fallback_procs_fd = cgroup_->procs_fd();
       spec.memory_procs_fd = entry.group->memory_procs_fd();
     } catch (const std::exception&) {

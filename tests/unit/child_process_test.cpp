@@ -3,10 +3,14 @@
 // ciperf's, and must not count in the phase. A full pipe stands in for a slow cgroup.procs: the
 // child's write blocks until the test drains it, a delay of known length.
 #include "exec/child_process.hpp"
+#include "exec/run_cgroup.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -82,4 +86,48 @@ TEST_CASE("without a cgroup the command starts within the launch", "[exec]") {
   CHECK_FALSE(launched.entered_cgroup);
   CHECK(launched.command_start >= before);
   CHECK(launched.command_start <= after);
+}
+
+TEST_CASE("a child is born in its cgroup v2 where the kernel can, and moves in where it cannot",
+          "[exec][cgroup]") {
+  std::string why;
+  auto run = RunCgroup::create("ciperf-launch-test-" + std::to_string(std::random_device{}()), why);
+  if (!run) {
+    WARN("skipped: no cgroup v2 to write (needs root): " << why);
+    return;
+  }
+  auto cgroup_of_child = [&](int dir_fd) {
+    int procs[2];
+    REQUIRE(::pipe2(procs, O_CLOEXEC | O_NONBLOCK) == 0); // stands in for cgroup.procs
+    char out_name[] = "/tmp/ciperf-launch-XXXXXX";
+    int out = ::mkstemp(out_name);
+    LaunchSpec spec;
+    spec.executable = "/bin/cat";
+    spec.args = {"/proc/self/cgroup"};
+    spec.workdir = "/";
+    spec.output_fd = out;
+    spec.cgroup_procs_fd = procs[1];
+    spec.cgroup_dir_fd = dir_fd;
+    Launched launched = launch_in_new_group(spec);
+    CHECK(exit_status(launched.pid) == 0);
+    CHECK(launched.entered_cgroup);
+    char byte;
+    bool moved = ::read(procs[0], &byte, 1) == 1; // the child wrote "0" to move itself in
+    std::stringstream text;
+    text << std::ifstream(out_name).rdbuf();
+    ::unlink(out_name);
+    for (int fd : {procs[0], procs[1], out})
+      ::close(fd);
+    return std::pair{moved, text.str()};
+  };
+  auto [moved, cgroups] = cgroup_of_child(run->dir_fd());
+  INFO(cgroups);
+  CHECK_FALSE(moved);
+  CHECK_THAT(cgroups, Catch::Matchers::Contains("0::/") &&
+                          Catch::Matchers::Contains(run->path().filename().string() + "\n"));
+  // A descriptor that is no cgroup: clone3 refuses it, and the child moves itself in instead.
+  int not_a_cgroup = ::open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  auto [moved_instead, elsewhere] = cgroup_of_child(not_a_cgroup);
+  ::close(not_a_cgroup);
+  CHECK(moved_instead);
 }
