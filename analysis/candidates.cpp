@@ -18,8 +18,11 @@ void CandidateBuilder::add(const PhaseSample& s) {
   g.pipeline = s.pipeline;
   g.mode = s.mode;
   g.runs.insert(s.run_id);
-  if (s.counts_toward_total())
-    g.phase(s.name).candidate.push_back(s.wall_s);
+  if (s.counts_toward_total()) {
+    PhaseSamples& phase = g.phase(s.name);
+    phase.candidate.push_back(s.wall_s);
+    phase.test_case = s.kind == PhaseKind::Test;
+  }
 }
 
 void attach_baseline(CandidateGroup& g, const Baseline& base) {

@@ -16,6 +16,9 @@ struct PhaseSamples {
   std::string phase;
   std::vector<double> base;      // seconds, one per baseline run
   std::vector<double> candidate; // seconds, one per candidate run
+  // A phase's test case (--tests): it moves with its own phase, so it is no second witness of a
+  // host that shifted.
+  bool test_case = false;
 };
 
 // BelowThreshold: significant, but smaller than the threshold. NotEnoughData: not tested.

@@ -179,3 +179,40 @@ TEST_CASE("most phases moving together is the host, not the code", "[compare]") 
   CHECK_FALSE(host_changed(one));
   CHECK(overall_outcome(one) == Outcome::Regressed);
 }
+
+TEST_CASE("a move inside the timer's resolution is no witness of a host's shift", "[compare]") {
+  // One phase 30% slower; two 1 ms phases read at millisecond resolution, one run in each side
+  // a millisecond off: a "+100%" median with nothing significant behind it. Counted as moves,
+  // they made 3 of 3 phases "moved" and hid the one regression as the host's.
+  auto r = phases(1, 5, 5, 0.3);
+  r.push_back({"tiny-a", {0.001, 0.001, 0.002, 0.001, 0.002}, {0.002, 0.001, 0.002, 0.002, 0.001}});
+  r.push_back({"tiny-b", {0.001, 0.002, 0.001, 0.001, 0.002}, {0.002, 0.002, 0.001, 0.001, 0.002}});
+  auto c = compare_phases(r);
+  INFO(c[1].change << " p " << c[1].p << ", " << c[2].change << " p " << c[2].p);
+  REQUIRE(c[1].change > 0.05); // past the threshold, as the clean clone's run read it
+  REQUIRE(c[1].p > 0.05);
+  CHECK(c[0].verdict == Verdict::Regressed);
+  CHECK_FALSE(host_changed(c));
+}
+
+TEST_CASE("a phase and its own test cases are one witness of a host's shift", "[compare]") {
+  // The phase and both its test cases slowed: one change in the code under test, not three
+  // phases moving with a slower host.
+  std::vector<PhaseSamples> r;
+  for (auto s : phases(3, 5, 5)) {
+    for (double& v : s.candidate)
+      v *= 1.3;
+    r.push_back(s);
+  }
+  r[0].phase = "tests";
+  r[1].phase = "tests/a";
+  r[2].phase = "tests/b";
+  r[1].test_case = r[2].test_case = true;
+  auto c = compare_phases(r);
+  CHECK(c[0].verdict == Verdict::Regressed);
+  CHECK(c[1].verdict == Verdict::Regressed);
+  CHECK_FALSE(host_changed(c));
+  // The same three as phases of their own: a host's shift, as before.
+  r[1].test_case = r[2].test_case = false;
+  CHECK(host_changed(compare_phases(r)));
+}
