@@ -1,5 +1,6 @@
 #include "exec/child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -246,6 +247,7 @@ Launched launch_in_new_group(const LaunchSpec& spec) {
   setup.reset_signals = reset.data();
   setup.reset_count = static_cast<int>(reset.size());
   auto stack = std::make_unique<char[]>(kChildStack);
+  auto launched_at = std::chrono::steady_clock::now();
   // No signal may be handled in the child before it resets the handlers: ciperf's handler would
   // write into ciperf's signal pipe from the child.
   sigset_t all, previous;
@@ -267,12 +269,13 @@ Launched launch_in_new_group(const LaunchSpec& spec) {
     throw LaunchError("cannot start " + spec.executable + ": " + setup.failed_step + ": " +
                       std::strerror(setup.error));
   }
-  // CLONE_VFORK: the child has made its group and entered its cgroups by now.
+  // CLONE_VFORK: the child has made its group and entered its cgroups by now, or was killed
+  // before it could read the clock (a SIGKILL during a slow move): then the launch's own time.
   auto since_boot = std::chrono::seconds(setup.command_start.tv_sec) +
                     std::chrono::nanoseconds(setup.command_start.tv_nsec);
-  return {pid, setup.entered_cgroup, setup.entered_memory,
-          std::chrono::steady_clock::time_point(
-              std::chrono::duration_cast<std::chrono::steady_clock::duration>(since_boot))};
+  auto command_start = std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(since_boot));
+  return {pid, setup.entered_cgroup, setup.entered_memory, std::max(command_start, launched_at)};
 }
 
 } // namespace ciperf
