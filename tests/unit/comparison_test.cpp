@@ -93,6 +93,15 @@ std::vector<PhaseSamples> phases(int m, int base_runs, int candidate_runs, doubl
   return out;
 }
 
+// `m` phases of `runs` runs a side, every candidate `factor` times its phase's baseline.
+std::vector<PhaseSamples> all_slower(int m, int runs, double factor) {
+  auto out = phases(m, runs, runs);
+  for (auto& s : out)
+    for (double& v : s.candidate)
+      v *= factor;
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("10 baseline runs against 3 candidates over 8 phases cannot pass the gate", "[compare]") {
@@ -161,13 +170,7 @@ TEST_CASE("zero spread is noise below the timer's resolution, not 0%", "[compare
 
 TEST_CASE("most phases moving together is the host, not the code", "[compare]") {
   // 4 phases, all 30% slower and clear of the baseline: a slower host, not 4 regressions.
-  std::vector<PhaseSamples> all_slower;
-  for (auto s : phases(4, 10, 10)) {
-    for (double& v : s.candidate)
-      v *= 1.3;
-    all_slower.push_back(s);
-  }
-  auto r = compare_phases(all_slower);
+  auto r = compare_phases(all_slower(4, 10, 1.3));
   for (const auto& c : r)
     CHECK(c.verdict == Verdict::MovedWithHost);
   CHECK_FALSE(any_regressed(r));
@@ -189,7 +192,7 @@ TEST_CASE("a move inside the timer's resolution is no witness of a host's shift"
   r.push_back({"tiny-b", {0.001, 0.002, 0.001, 0.001, 0.002}, {0.002, 0.002, 0.001, 0.001, 0.002}});
   auto c = compare_phases(r);
   INFO(c[1].change << " p " << c[1].p << ", " << c[2].change << " p " << c[2].p);
-  REQUIRE(c[1].change > 0.05); // past the threshold, as the clean clone's run read it
+  REQUIRE(c[1].change > 0.05); // past the threshold, as the failing run read it
   REQUIRE(c[1].p > 0.05);
   CHECK(c[0].verdict == Verdict::Regressed);
   CHECK_FALSE(host_changed(c));
@@ -198,12 +201,7 @@ TEST_CASE("a move inside the timer's resolution is no witness of a host's shift"
 TEST_CASE("a phase and its own test cases are one witness of a host's shift", "[compare]") {
   // The phase and both its test cases slowed: one change in the code under test, not three
   // phases moving with a slower host.
-  std::vector<PhaseSamples> r;
-  for (auto s : phases(3, 5, 5)) {
-    for (double& v : s.candidate)
-      v *= 1.3;
-    r.push_back(s);
-  }
+  auto r = all_slower(3, 5, 1.3);
   r[0].phase = "tests";
   r[1].phase = "tests/a";
   r[2].phase = "tests/b";
