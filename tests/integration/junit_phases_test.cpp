@@ -167,8 +167,9 @@ TEST_CASE("a bad junit: value is refused with its file:line", "[junit]") {
   CHECK_THAT(r.err, Contains("pipeline.yml:6:") && Contains("must not be empty"));
 }
 
-// Serial: the verdict weighs the host's own stalls, which tests running beside it move (a clean
-// clone's suite once read "moved with the host" here).
+// Serial: it judges real test cases' times, which tests running beside it would move. Its
+// "moved with the host" failures were compare's, not the load's: a 1 ms test that read 2 ms once
+// counted as a moved phase (analysis/comparison.cpp now needs a significant move).
 TEST_CASE("compare --tests finds the test that slowed and attribute and changes see it too",
           "[junit][serial]") {
   Sandbox box;
