@@ -10,7 +10,7 @@ namespace {
 // Append-only: a released migration is never edited. Written in SQLite's spelling and applied to
 // PostgreSQL through store/sql_dialect (INTEGER → BIGINT, REAL → DOUBLE PRECISION, …). Later issues
 // add baselines, probe results and import provenance as new entries.
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     R"sql(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -220,6 +220,12 @@ CREATE TABLE phase_tests (
   message TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run, phase_idx, idx)
 );
+)sql",
+    // 10: phases_by_run_status (3) goes: no query reads phases by status, and the primary key
+    // (run, idx) serves every look-up by run. It cost an index entry per phase written, and
+    // PostgreSQL's planner chose it over the primary key for a run's phases, then sorted them.
+    R"sql(
+DROP INDEX IF EXISTS phases_by_run_status;
 )sql",
 };
 
