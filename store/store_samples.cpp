@@ -301,7 +301,11 @@ struct Readers {
 int Store::sample_readers(const std::string& runs, const std::vector<std::string>& values) {
   if (sample_readers_ > 0)
     return sample_readers_;
-  if (std::thread::hardware_concurrency() < 2)
+  // On PostgreSQL the server scans in a process of its own, and one reader's read-ahead keeps
+  // it busy while ciperf decodes (PgStatement::fetch). Two readers made it slower: the planner
+  // takes `id % 2 = 0` for 0.5% of the runs and sorts every phase row on disk (EXPLAIN ANALYZE
+  // over 1,000,000 rows: 1.4 s for each half, against 0.7 s for all of them in one merge join).
+  if (std::thread::hardware_concurrency() < 2 || db_->is_postgres())
     return 1;
   // A second connection and thread pay for themselves over thousands of phases, not a few.
   auto count = db_->prepare("SELECT COUNT(*) FROM (" + runs + ") selected");
