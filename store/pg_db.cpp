@@ -1,6 +1,7 @@
 #include "store/pg_db.hpp"
 
 #include "common/text_escape.hpp"
+#include "store/pg_copy_binary.hpp"
 #include "store/sql_dialect.hpp"
 #include "store/store.hpp"
 #include "store/store_location.hpp"
@@ -9,7 +10,9 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <map>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ciperf {
@@ -18,6 +21,9 @@ namespace {
 // Rows per FETCH: a million-row query streams through a few thousand at a time.
 constexpr int kFetchRows = 5000;
 constexpr const char* kDefaultConnectTimeout = "10";
+// Rows decoded between two reads of what a FETCH read ahead has sent (a few socket buffers' worth
+// of phase rows arrive between two).
+constexpr int kDrainEvery = 256;
 
 struct ResultFree {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -25,6 +31,22 @@ struct ResultFree {
 using Result = std::unique_ptr<PGresult, ResultFree>;
 
 class PgDatabase;
+
+// libpq's messages run over lines ("failed: No such file or directory\n\tIs the server running
+// …?", a server's DETAIL and HINT): one line each, or the terminal shows the escapes.
+std::string one_line(std::string_view message) {
+  std::string out;
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '\n') {
+      out.push_back(message[i]);
+      continue;
+    }
+    while (i + 1 < message.size() && (message[i + 1] == '\t' || message[i + 1] == ' '))
+      ++i;
+    out.push_back(' ');
+  }
+  return out;
+}
 
 // A statement over one connection, sent in libpq's pipeline mode. A query is read through a
 // server-side cursor, FETCHed kFetchRows at a time, so several queries can be stepped through at
@@ -81,6 +103,7 @@ private:
   std::vector<const char*> values() const;
   void fetch();
   void close_cursor();
+  friend class PgDatabase; // hands a FETCH read ahead to the statement it belongs to
 
   PgDatabase& db_;
   PostgresSql sql_;
@@ -91,6 +114,10 @@ private:
   bool started_ = false;
   bool exhausted_ = false; // the cursor gave its last rows
   std::string cursor_;     // open while not empty
+  // The next batch, read ahead while this one was decoded (see PgDatabase::read_ahead).
+  Result ahead_;
+  std::string ahead_error_;
+  bool ahead_ready_ = false;
   unsigned generation_ = 0;
   std::string prepared_; // the server-side statement of a write, once parsed
   unsigned prepared_at_ = 0;
@@ -110,6 +137,7 @@ public:
     PostgresSql pg = to_postgres(sql);
     if (pg.text.empty())
       return;
+    settle();
     sync();
     check(Result(PQexec(conn_, pg.text.c_str())), "executing statement");
   }
@@ -160,6 +188,7 @@ public:
   // transaction the per-phase inserts go out back to back, their results read at the next
   // sync(), so a batch of phases costs a round trip, not one per row.
   void send(const std::string& sql, const std::vector<const char*>& values = {}) {
+    settle();
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
       fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
@@ -171,6 +200,7 @@ public:
   // parse was most of the server's time per phase row). Returns its name.
   std::string send_prepare(const std::string& sql, int parameters) {
     std::string name = "ciperf_s" + std::to_string(++statements_made_);
+    settle();
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
       fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), parameters, nullptr) != 1)
@@ -179,6 +209,7 @@ public:
     return name;
   }
   void send_prepared(const std::string& name, const std::vector<const char*>& values) {
+    settle();
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
       fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
     if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
@@ -189,6 +220,7 @@ public:
   // Rows in COPY's text format into the table `copy_sql` names (COPY … FROM STDIN). COPY is not
   // allowed in pipeline mode: the statements queued before it are waited for first.
   void copy_in(const std::string& copy_sql, std::string_view rows) {
+    settle();
     sync();
     Result start(PQexec(conn_, copy_sql.c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN)
@@ -207,6 +239,7 @@ public:
   // Waits for every queued statement; returns the last one's result and throws the first
   // error, with the server's message.
   Result sync() {
+    settle();
     if (pending_ == 0)
       return {};
     int pending = pending_;
@@ -258,12 +291,13 @@ public:
     for (const auto& secret : secrets_)
       for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at))
         message.replace(at, secret.size(), "***");
-    return message;
+    return one_line(message);
   }
   std::string next_cursor_name() { return "ciperf_c" + std::to_string(++cursors_made_); }
   // Cursors live in a transaction: outside a write one, the first to open begins a read
   // transaction and the last to close ends it, so no connection idles in a transaction.
   void cursor_opening() {
+    settle();
     if (!in_write_ && open_cursors_ == 0) {
       send("BEGIN");
       read_open_ = true;
@@ -271,6 +305,7 @@ public:
     ++open_cursors_;
   }
   void cursor_closed(const std::string& name) {
+    settle();
     if (open_cursors_ > 0)
       --open_cursors_;
     bool failed = PQtransactionStatus(conn_) == PQTRANS_INERROR;
@@ -283,6 +318,86 @@ public:
     } else if (!failed) {
       send("CLOSE " + name); // goes out with the next statement that waits
     }
+  }
+
+  // The types of a table's columns, as binary rows need them: read from the catalog once per
+  // table and connection.
+  std::vector<PgColumn> column_types(const std::string& table,
+                                     const std::vector<std::string>& columns) {
+    auto& known = column_types_[table];
+    if (known.empty()) {
+      auto stmt =
+          prepare("SELECT attname, CAST(atttypid AS BIGINT) FROM pg_catalog.pg_attribute "
+                  "WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped");
+      stmt.bind(1, table);
+      while (stmt.step())
+        known.emplace(stmt.text(0), static_cast<uint32_t>(stmt.integer(1)));
+    }
+    std::vector<PgColumn> out;
+    for (const auto& name : columns) {
+      auto it = known.find(name);
+      PgColumnType type{};
+      if (it == known.end() || !pg_column_type(it->second, type)) {
+        column_types_.erase(table); // a migration may have added it since: look again next time
+        throw StoreError(fmt::format("bulk writes into {} cannot write column {}", table, name));
+      }
+      out.push_back({name, type});
+    }
+    return out;
+  }
+  // A cursor's next FETCH, sent before its current batch is decoded so that the server makes
+  // the next rows while ciperf reads these: the two took turns, and a million phase rows cost
+  // the client's time plus the server's. Only when nothing else is queued; any other use of the
+  // connection first collects it (settle). Returns whether it was sent.
+  bool read_ahead(PgStatement& statement, const std::string& fetch_sql) {
+    if (ahead_of_ || pending_ != 0)
+      return false;
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+      fail("entering pipeline mode: " + scrub(PQerrorMessage(conn_)));
+    if (PQsendQueryParams(conn_, fetch_sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) !=
+            1 ||
+        PQpipelineSync(conn_) != 1)
+      fail("sending statement: " + scrub(PQerrorMessage(conn_)));
+    ahead_of_ = &statement;
+    return true;
+  }
+  // Hands the FETCH read ahead, if one is out, to its statement: its rows or its error, which
+  // is the statement's to throw when it wants the rows, not the caller's.
+  void settle() {
+    if (!ahead_of_)
+      return;
+    PgStatement& statement = *std::exchange(ahead_of_, nullptr);
+    statement.ahead_ready_ = true;
+    Result r(PQgetResult(conn_));
+    if (!r) { // the connection is gone
+      statement.ahead_error_ = scrub(PQerrorMessage(conn_));
+      return;
+    }
+    while (PGresult* end = PQgetResult(conn_)) // the FETCH's results end with a null
+      PQclear(end);
+    if (PQresultStatus(r.get()) == PGRES_TUPLES_OK) {
+      statement.ahead_ = std::move(r);
+    } else {
+      ++failures_;
+      const char* message = PQresultErrorMessage(r.get());
+      statement.ahead_error_ = scrub(*message ? message : "the read ahead failed");
+    }
+    Result(PQgetResult(conn_)); // the sync's own PGRES_PIPELINE_SYNC
+    PQexitPipelineMode(conn_);
+  }
+  // Reads what has come of a FETCH read ahead into libpq's buffer, without waiting: the server
+  // blocks once the socket's buffer (about 200 KB) is full, long before a batch is complete.
+  void drain_ahead() {
+    if (ahead_of_)
+      PQconsumeInput(conn_);
+  }
+  // The statement no longer wants what it read ahead (it closed, reset or went away).
+  void forget_ahead(PgStatement& statement) {
+    if (ahead_of_ == &statement)
+      settle();
+    statement.ahead_.reset();
+    statement.ahead_error_.clear();
+    statement.ahead_ready_ = false;
   }
 
 private:
@@ -303,43 +418,34 @@ private:
   uint64_t statements_made_ = 0;
   bool closing_ = false;
   uint64_t cursors_made_ = 0;
+  PgStatement* ahead_of_ = nullptr; // whose FETCH is out, unread
+  std::map<std::string, std::map<std::string, uint32_t>> column_types_; // table: column: OID
 };
 
-// Bulk rows for one table, gathered in COPY's text format and sent kCopyBytes at a time and at
-// finish(). Values are spelled as PgStatement sends them, so a row reads back the same either
-// way: text as valid UTF-8 up to a NUL (what a C string parameter carries), numbers as fmt
-// writes them.
+// Bulk rows for one table, gathered in PostgreSQL's binary COPY format and sent kCopyBytes at a
+// time and at finish(). Each value goes as its column's type receives it (PgBinaryRows), so a row
+// reads back as the INSERT path's would: text as valid UTF-8 up to a NUL, numbers exact.
 class PgRowWriter final : public StatementImpl {
 public:
   PgRowWriter(PgDatabase& db, const std::string& table, const std::vector<std::string>& columns)
-      : db_(db), copy_sql_("COPY " + table + " (" + column_names(columns) + ") FROM STDIN"),
-        values_(columns.size()), null_(columns.size(), true) {}
+      : db_(db), copy_sql_("COPY " + table + " (" + column_names(columns) +
+                           ") FROM STDIN WITH (FORMAT binary)"),
+        rows_(db.column_types(table, columns)) {}
 
-  void bind_text(int index, std::string_view value) override {
-    set(index, valid_utf8(value.substr(0, value.find('\0'))));
-  }
-  void bind_integer(int index, int64_t value) override { set(index, std::to_string(value)); }
-  void bind_real(int index, double value) override { set(index, fmt::format("{}", value)); }
-  void bind_null(int index) override { null_[slot(index)] = true; }
+  void bind_text(int index, std::string_view value) override { rows_.set_text(slot(index), value); }
+  void bind_integer(int index, int64_t value) override { rows_.set_integer(slot(index), value); }
+  void bind_real(int index, double value) override { rows_.set_real(slot(index), value); }
+  void bind_null(int index) override { rows_.set_null(slot(index)); }
   bool step() override { // one row more
-    for (size_t i = 0; i < values_.size(); ++i) {
-      rows_.append(i == 0 ? "" : "\t");
-      if (null_[i])
-        rows_.append("\\N");
-      else
-        append_escaped(values_[i]);
-    }
-    rows_.push_back('\n');
-    if (rows_.size() >= kCopyBytes)
+    rows_.end_row();
+    if (rows_.bytes() >= kCopyBytes)
       finish();
     return false;
   }
-  void reset() override { std::fill(null_.begin(), null_.end(), true); }
+  void reset() override {}
   void finish() override {
-    if (rows_.empty())
-      return;
-    db_.copy_in(copy_sql_, rows_);
-    rows_.clear();
+    if (!rows_.empty())
+      db_.copy_in(copy_sql_, rows_.take());
   }
   void text_into(int, std::string&) const override { no_rows(); }
   int64_t integer(int) const override { no_rows(); }
@@ -351,36 +457,15 @@ private:
 
   [[noreturn]] static void no_rows() { throw StoreError("a row writer returns no rows"); }
   size_t slot(int index) const {
-    if (index < 1 || static_cast<size_t>(index) > values_.size())
-      throw StoreError(
-          fmt::format("binding column {} of a row writer for {}", index, values_.size()));
+    if (index < 1 || static_cast<size_t>(index) > columns_)
+      throw StoreError(fmt::format("binding column {} of a row writer for {}", index, columns_));
     return static_cast<size_t>(index - 1);
-  }
-  void set(int index, std::string value) {
-    size_t i = slot(index);
-    values_[i] = std::move(value);
-    null_[i] = false;
-  }
-  // COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
-  void append_escaped(std::string_view value) {
-    for (char c : value) {
-      const char* escape = c == '\\'   ? "\\\\"
-                           : c == '\t' ? "\\t"
-                           : c == '\n' ? "\\n"
-                           : c == '\r' ? "\\r"
-                                       : nullptr;
-      if (escape)
-        rows_.append(escape);
-      else
-        rows_.push_back(c);
-    }
   }
 
   PgDatabase& db_;
   std::string copy_sql_;
-  std::vector<std::string> values_;
-  std::vector<bool> null_;
-  std::string rows_;
+  PgBinaryRows rows_;
+  size_t columns_ = rows_.columns();
 };
 
 Statement PgDatabase::row_writer(const std::string& table,
@@ -394,6 +479,7 @@ PgStatement::PgStatement(PgDatabase& db, std::string_view sql)
 
 PgStatement::~PgStatement() {
   try {
+    db_.forget_ahead(*this);
     if (!prepared_.empty() && !db_.closing() && prepared_at_ == db_.failures() &&
         PQtransactionStatus(db_.conn()) != PQTRANS_INERROR)
       db_.send("DEALLOCATE " + prepared_); // goes out with the next statement that waits
@@ -417,13 +503,25 @@ std::vector<const char*> PgStatement::values() const {
 }
 
 void PgStatement::fetch() {
-  db_.send(fmt::format("FETCH {} FROM {}", kFetchRows, cursor_));
-  result_ = db_.sync();
+  std::string fetch_sql = fmt::format("FETCH {} FROM {}", kFetchRows, cursor_);
+  db_.settle(); // what this statement read ahead, if it is still out
+  if (ahead_ready_) {
+    ahead_ready_ = false;
+    if (!ahead_error_.empty())
+      db_.fail("executing statement: " + std::exchange(ahead_error_, {}));
+    result_ = std::move(ahead_);
+  } else {
+    db_.send(fetch_sql);
+    result_ = db_.sync();
+  }
   row_ = 0;
   exhausted_ = PQntuples(result_.get()) < kFetchRows;
+  if (!exhausted_)
+    db_.read_ahead(*this, fetch_sql);
 }
 
 void PgStatement::close_cursor() {
+  db_.forget_ahead(*this);
   if (cursor_.empty())
     return;
   std::string name = std::move(cursor_);
@@ -465,8 +563,11 @@ bool PgStatement::step() {
   }
   if (cursor_.empty())
     return false;
-  if (++row_ < PQntuples(result_.get()))
+  if (++row_ < PQntuples(result_.get())) {
+    if (row_ % kDrainEvery == 0)
+      db_.drain_ahead();
     return true;
+  }
   if (!exhausted_) {
     fetch();
     if (PQntuples(result_.get()) > 0)

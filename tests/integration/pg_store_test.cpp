@@ -5,6 +5,7 @@
 #include "support/ciperf_run.hpp"
 #include "support/pg_server.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fmt/format.h>
@@ -209,6 +210,10 @@ TEST_CASE("bad PostgreSQL stores are refused clearly, quickly and without the pa
     CHECK(r.err.find("hunter2secret") == std::string::npos);
     CHECK(r.err.find("cannot reach PostgreSQL store") != std::string::npos);
     CHECK(r.err.find("password=***") != std::string::npos);
+    // libpq's two-line message ("…refused\n\tIs the server running…") reads as one line
+    CHECK(r.err.find("Is the server running") != std::string::npos);
+    CHECK(r.err.find("\\x0a") == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK_THROWS_AS(Store(fmt::format("postgresql://ci:hunter2secret@127.0.0.1:{}/x", port)),
                     StoreUnavailable);
   }
